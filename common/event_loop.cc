@@ -1,0 +1,95 @@
+#include "common/event_loop.h"
+
+#include <cstdio>
+#include <cstdlib>
+#include <utility>
+
+namespace common {
+
+EventLoop::EventLoop() {
+  if (uv_loop_init(&loop_) != 0 ||
+      uv_async_init(&loop_, &wake_up_, &EventLoop::OnWakeUp) != 0) {
+    std::fprintf(stderr, "EventLoop: libuv could not start a loop\n");
+    std::abort();
+  }
+  wake_up_.data = this;
+  // The wake-up handle alone must not keep Run() alive.
+  uv_unref(reinterpret_cast<uv_handle_t*>(&wake_up_));
+}
+
+EventLoop::~EventLoop() {
+  Shutdown();
+  uv_close(reinterpret_cast<uv_handle_t*>(&wake_up_), nullptr);
+  // Let close callbacks of every handle run.
+  while (uv_run(&loop_, UV_RUN_NOWAIT) != 0) {
+  }
+  uv_loop_close(&loop_);
+}
+
+void EventLoop::PostTask(Task task) {
+  {
+    absl::MutexLock lock(&mutex_);
+    if (shut_down_) return;
+    tasks_.push_back(std::move(task));
+  }
+  uv_async_send(&wake_up_);
+}
+
+void EventLoop::Shutdown() {
+  std::deque<Task> dropped;
+  absl::MutexLock lock(&mutex_);
+  shut_down_ = true;
+  dropped.swap(tasks_);
+}
+
+void EventLoop::Run() {
+  quit_ = false;
+  // Posted tasks keep the loop alive through the ref'd async only while
+  // someone waits in Run(); ref it for the duration.
+  uv_ref(reinterpret_cast<uv_handle_t*>(&wake_up_));
+  while (!quit_ && uv_run(&loop_, UV_RUN_ONCE) != 0) {
+  }
+  uv_unref(reinterpret_cast<uv_handle_t*>(&wake_up_));
+}
+
+void EventLoop::Quit() {
+  quit_ = true;
+  uv_stop(&loop_);
+}
+
+bool EventLoop::RunUntil(absl::AnyInvocable<bool()> done,
+                         absl::Duration timeout) {
+  RunPostedTasks();
+  if (done()) return true;
+  uv_timer_t timer;
+  uv_timer_init(&loop_, &timer);
+  bool timed_out = false;
+  timer.data = &timed_out;
+  uv_timer_start(
+      &timer,
+      [](uv_timer_t* t) { *static_cast<bool*>(t->data) = true; },
+      static_cast<uint64_t>(absl::ToInt64Milliseconds(timeout)) + 1, 0);
+  uv_ref(reinterpret_cast<uv_handle_t*>(&wake_up_));
+  while (!timed_out && !done()) {
+    uv_run(&loop_, UV_RUN_ONCE);
+  }
+  uv_unref(reinterpret_cast<uv_handle_t*>(&wake_up_));
+  uv_close(reinterpret_cast<uv_handle_t*>(&timer), nullptr);
+  uv_run(&loop_, UV_RUN_NOWAIT);  // Runs the timer's close callback.
+  return done();
+}
+
+void EventLoop::OnWakeUp(uv_async_t* handle) {
+  static_cast<EventLoop*>(handle->data)->RunPostedTasks();
+}
+
+void EventLoop::RunPostedTasks() {
+  std::deque<Task> batch;
+  {
+    absl::MutexLock lock(&mutex_);
+    batch.swap(tasks_);
+  }
+  for (Task& task : batch) std::move(task)();
+}
+
+}  // namespace common

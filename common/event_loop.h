@@ -1,0 +1,65 @@
+#ifndef COMMON_EVENT_LOOP_H_
+#define COMMON_EVENT_LOOP_H_
+
+#include <uv.h>
+
+#include <deque>
+
+#include "absl/base/thread_annotations.h"
+#include "absl/functional/any_invocable.h"
+#include "absl/synchronization/mutex.h"
+#include "absl/time/time.h"
+
+namespace common {
+
+// The one libuv loop of a process. Whatever state the process has (sockets,
+// streams, promises) belongs to the thread that runs this loop; other threads
+// (gRPC's) only hand work to it with PostTask(). Owned by the process's main
+// object; PostTask() is safe from any thread, everything else is for the loop
+// thread only.
+class EventLoop {
+ public:
+  using Task = absl::AnyInvocable<void() &&>;
+
+  EventLoop();
+  EventLoop(const EventLoop&) = delete;
+  EventLoop& operator=(const EventLoop&) = delete;
+  // Closes the loop's own handles. Handles made by others must be closed
+  // before this runs.
+  ~EventLoop();
+
+  uv_loop_t* uv_loop() { return &loop_; }
+
+  // Runs `task` on the loop thread, after tasks posted before it. Tasks
+  // posted after Shutdown() are dropped (their captures are destroyed on the
+  // posting thread).
+  void PostTask(Task task);
+
+  // Runs the loop until Quit() or until no handle is left.
+  void Run();
+  // Makes Run() return once the current callback finishes.
+  void Quit();
+
+  // Runs the loop until `done()` is true or `timeout` passes; returns
+  // done(). For tests and for programs that wait on one result; never nest.
+  bool RunUntil(absl::AnyInvocable<bool()> done, absl::Duration timeout);
+
+  // Stops accepting tasks; pending ones are dropped.
+  void Shutdown();
+
+ private:
+  static void OnWakeUp(uv_async_t* handle);
+  void RunPostedTasks();
+
+  uv_loop_t loop_;
+  uv_async_t wake_up_;
+  bool quit_ = false;
+
+  absl::Mutex mutex_;
+  std::deque<Task> tasks_ ABSL_GUARDED_BY(mutex_);
+  bool shut_down_ ABSL_GUARDED_BY(mutex_) = false;
+};
+
+}  // namespace common
+
+#endif  // COMMON_EVENT_LOOP_H_

@@ -1,0 +1,73 @@
+#include "network_service/network_service_impl.h"
+
+#include <utility>
+#include <vector>
+
+namespace network_service {
+
+namespace v1 = ::direct_sockets::v1;
+
+NetworkServiceImpl::NetworkServiceImpl(common::EventLoop* loop)
+    : loop_(loop) {}
+
+NetworkServiceImpl::~NetworkServiceImpl() = default;
+
+grpc::ServerBidiReactor<v1::UdpSocketRequest, v1::UdpSocketEvent>*
+NetworkServiceImpl::OpenUdpSocket(grpc::CallbackServerContext* context) {
+  auto stream = std::make_shared<UdpSocketStream>();
+  const uint64_t id = next_id_.fetch_add(1);
+  // The host must exist on the loop before the first request reaches it;
+  // tasks run in order, so posting creation first is enough.
+  loop_->PostTask([this, id, stream] { AddSocket(id, stream); });
+  stream->Start(
+      context->peer(),
+      [this, id](v1::UdpSocketRequest request) {
+        loop_->PostTask([this, id, request = std::move(request)]() mutable {
+          if (UdpSocketHost* host = FindSocket(id)) {
+            host->HandleRequest(std::move(request));
+          }
+        });
+      },
+      [this, id] {
+        loop_->PostTask([this, id] {
+          if (UdpSocketHost* host = FindSocket(id)) host->OnRendererGone();
+        });
+      },
+      [this, id] {
+        loop_->PostTask([this, id] {
+          if (UdpSocketHost* host = FindSocket(id)) host->OnOutboxDrained();
+        });
+      });
+  return stream.get();
+}
+
+void NetworkServiceImpl::AddSocket(uint64_t id,
+                                   std::shared_ptr<UdpSocketStream> stream) {
+  if (closing_all_) {
+    stream->FinishWhenWritten(
+        grpc::Status(grpc::StatusCode::UNAVAILABLE,
+                     std::string(close_all_status_.message())));
+    return;
+  }
+  auto host = std::make_unique<UdpSocketHost>(
+      loop_->uv_loop(), std::move(stream),
+      [this, id] { sockets_.erase(id); });
+  sockets_.emplace(id, std::move(host));
+}
+
+UdpSocketHost* NetworkServiceImpl::FindSocket(uint64_t id) {
+  auto it = sockets_.find(id);
+  return it == sockets_.end() ? nullptr : it->second.get();
+}
+
+void NetworkServiceImpl::CloseAll(absl::Status status) {
+  closing_all_ = true;
+  close_all_status_ = status;
+  std::vector<uint64_t> ids;
+  for (const auto& [id, host] : sockets_) ids.push_back(id);
+  for (uint64_t id : ids) {
+    if (UdpSocketHost* host = FindSocket(id)) host->Close(status);
+  }
+}
+
+}  // namespace network_service

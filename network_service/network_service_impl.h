@@ -1,0 +1,53 @@
+#ifndef NETWORK_SERVICE_NETWORK_SERVICE_IMPL_H_
+#define NETWORK_SERVICE_NETWORK_SERVICE_IMPL_H_
+
+#include <cstdint>
+#include <map>
+#include <memory>
+
+#include "absl/status/status.h"
+#include "common/event_loop.h"
+#include "network_service/udp_socket_host.h"
+#include "proto/udp_socket.grpc.pb.h"
+
+namespace network_service {
+
+// The gRPC service of the network service process: each OpenUdpSocket call
+// becomes one UdpSocketHost on the loop. gRPC threads call OpenUdpSocket();
+// they only create the stream and post to the loop. The socket table is
+// owned by this object and used on the loop thread only. Owned by main();
+// must outlive the gRPC server's calls (destroy it after Server::Wait()).
+class NetworkServiceImpl final
+    : public direct_sockets::v1::NetworkService::CallbackService {
+ public:
+  explicit NetworkServiceImpl(common::EventLoop* loop);
+  NetworkServiceImpl(const NetworkServiceImpl&) = delete;
+  NetworkServiceImpl& operator=(const NetworkServiceImpl&) = delete;
+  ~NetworkServiceImpl() override;
+
+  // Loop thread: closes every socket, ending each stream with `status`, and
+  // refuses new ones.
+  void CloseAll(absl::Status status);
+  // Loop thread: how many sockets are open or opening.
+  size_t socket_count() const { return sockets_.size(); }
+
+  // direct_sockets::v1::NetworkService::CallbackService:
+  grpc::ServerBidiReactor<direct_sockets::v1::UdpSocketRequest,
+                          direct_sockets::v1::UdpSocketEvent>*
+  OpenUdpSocket(grpc::CallbackServerContext* context) override;
+
+ private:
+  // Loop thread.
+  void AddSocket(uint64_t id, std::shared_ptr<UdpSocketStream> stream);
+  UdpSocketHost* FindSocket(uint64_t id);
+
+  common::EventLoop* const loop_;
+  std::atomic<uint64_t> next_id_{1};
+  std::map<uint64_t, std::unique_ptr<UdpSocketHost>> sockets_;  // Loop.
+  bool closing_all_ = false;                                    // Loop.
+  absl::Status close_all_status_;                               // Loop.
+};
+
+}  // namespace network_service
+
+#endif  // NETWORK_SERVICE_NETWORK_SERVICE_IMPL_H_

@@ -1,0 +1,187 @@
+#include "network_service/request_validator.h"
+
+#include <netinet/in.h>
+
+#include <cstring>
+#include <vector>
+
+#include "absl/strings/str_cat.h"
+#include "common/socket_limits.h"
+#include "google/protobuf/descriptor.h"
+#include "google/protobuf/unknown_field_set.h"
+
+namespace network_service {
+namespace {
+
+namespace v1 = ::direct_sockets::v1;
+using ::common::IpAddress;
+
+// A host name as the resolver would take it: letters, digits, '-', '.', and
+// '_' (seen in real names); no spaces, no NULs, no URL syntax.
+bool IsPlausibleHostName(const std::string& name) {
+  if (name.empty() || name.size() > common::kMaxHostNameLength) return false;
+  for (char c : name) {
+    const bool ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+                    (c >= '0' && c <= '9') || c == '-' || c == '.' || c == '_';
+    if (!ok) return false;
+  }
+  return name.front() != '.' && name.front() != '-';
+}
+
+absl::Status CheckPort(uint32_t port, absl::string_view field, bool zero_ok) {
+  if (port > 65535) {
+    return absl::InvalidArgumentError(
+        absl::StrCat(field, " ", port, " is outside 0..65535"));
+  }
+  if (port == 0 && !zero_ok) {
+    return absl::InvalidArgumentError(absl::StrCat(field, " must not be 0"));
+  }
+  return absl::OkStatus();
+}
+
+}  // namespace
+
+absl::Status CheckNoUnknownFields(const google::protobuf::Message& message) {
+  const google::protobuf::Reflection* reflection = message.GetReflection();
+  if (!reflection->GetUnknownFields(message).empty()) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        message.GetDescriptor()->full_name(),
+        " carries fields this network service does not know; renderer and "
+        "service must be built from the same interface"));
+  }
+  std::vector<const google::protobuf::FieldDescriptor*> fields;
+  reflection->ListFields(message, &fields);
+  for (const auto* field : fields) {
+    if (field->cpp_type() !=
+        google::protobuf::FieldDescriptor::CPPTYPE_MESSAGE) {
+      continue;
+    }
+    if (field->is_repeated()) {
+      const int size = reflection->FieldSize(message, field);
+      for (int i = 0; i < size; ++i) {
+        absl::Status status = CheckNoUnknownFields(
+            reflection->GetRepeatedMessage(message, field, i));
+        if (!status.ok()) return status;
+      }
+    } else {
+      absl::Status status =
+          CheckNoUnknownFields(reflection->GetMessage(message, field));
+      if (!status.ok()) return status;
+    }
+  }
+  return absl::OkStatus();
+}
+
+absl::Status ValidateOpen(const v1::OpenUdpSocket& open) {
+  switch (open.mode_case()) {
+    case v1::OpenUdpSocket::kConnected: {
+      const v1::ConnectedMode& connected = open.connected();
+      if (connected.remote_address().empty()) {
+        return absl::InvalidArgumentError(
+            "remoteAddress is empty; a connected socket needs an IP address "
+            "or host name");
+      }
+      if (!IpAddress::Parse(connected.remote_address()) &&
+          !IsPlausibleHostName(connected.remote_address())) {
+        return absl::InvalidArgumentError(
+            absl::StrCat("remoteAddress \"", connected.remote_address(),
+                         "\" is neither an IP address nor a host name"));
+      }
+      absl::Status port =
+          CheckPort(connected.remote_port(), "remotePort", /*zero_ok=*/false);
+      if (!port.ok()) return port;
+      if (!v1::DnsQueryType_IsValid(connected.dns_query_type())) {
+        return absl::InvalidArgumentError(absl::StrCat(
+            "dnsQueryType ", connected.dns_query_type(), " is unknown"));
+      }
+      break;
+    }
+    case v1::OpenUdpSocket::kBound: {
+      const v1::BoundMode& bound = open.bound();
+      std::optional<IpAddress> local = IpAddress::Parse(bound.local_address());
+      if (!local) {
+        return absl::InvalidArgumentError(
+            absl::StrCat("localAddress \"", bound.local_address(),
+                         "\" is not an IP address"));
+      }
+      absl::Status port =
+          CheckPort(bound.local_port(), "localPort", /*zero_ok=*/true);
+      if (!port.ok()) return port;
+      if (bound.local_port() != 0 &&
+          bound.local_port() < common::kFirstUnprivilegedPort) {
+        return absl::PermissionDeniedError(absl::StrCat(
+            "localPort ", bound.local_port(),
+            " is below 1024; Direct Sockets may not bind privileged ports"));
+      }
+      if (bound.has_ipv6_only() &&
+          !(local->is_ipv6() && local->IsUnspecified())) {
+        return absl::InvalidArgumentError(absl::StrCat(
+            "ipv6Only applies only to localAddress \"::\", not \"",
+            bound.local_address(), "\""));
+      }
+      break;
+    }
+    case v1::OpenUdpSocket::MODE_NOT_SET:
+      return absl::InvalidArgumentError(
+          "open names no mode: it needs a remote address (connected) or a "
+          "local address (bound)");
+  }
+  return absl::OkStatus();
+}
+
+absl::StatusOr<std::optional<Destination>> ValidateDatagram(
+    const v1::Datagram& datagram, bool connected, int socket_family,
+    bool ipv6_only) {
+  if (datagram.data().size() > common::kMaxDatagramSize) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("datagram of ", datagram.data().size(),
+                     " bytes is larger than the UDP limit of ",
+                     common::kMaxDatagramSize));
+  }
+  if (connected) {
+    if (!datagram.remote_address().empty() || datagram.remote_port() != 0) {
+      return absl::InvalidArgumentError(absl::StrCat(
+          "a connected socket sends only to its remote address; this "
+          "datagram names ",
+          datagram.remote_address(), ":", datagram.remote_port()));
+    }
+    return std::optional<Destination>();
+  }
+  std::optional<IpAddress> address =
+      IpAddress::Parse(datagram.remote_address());
+  if (!address) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("remoteAddress \"", datagram.remote_address(),
+                     "\" is not an IP address (a bound socket sends to IP "
+                     "literals only)"));
+  }
+  absl::Status port =
+      CheckPort(datagram.remote_port(), "remotePort", /*zero_ok=*/false);
+  if (!port.ok()) return port;
+  if (address->IsUnspecified()) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "remoteAddress ", address->ToString(), " is the unspecified address"));
+  }
+  Destination destination;
+  if (socket_family == AF_INET && address->is_ipv6()) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("an IPv4 socket cannot send to IPv6 address ",
+                     address->ToString()));
+  }
+  if (socket_family == AF_INET6 && address->is_ipv4()) {
+    if (ipv6_only) {
+      return absl::InvalidArgumentError(
+          absl::StrCat("this socket is ipv6Only and cannot send to IPv4 "
+                       "address ",
+                       address->ToString()));
+    }
+    std::optional<IpAddress> mapped =
+        IpAddress::Parse(absl::StrCat("::ffff:", address->ToString()));
+    address = mapped;
+  }
+  destination.length = address->ToSockaddr(
+      static_cast<uint16_t>(datagram.remote_port()), &destination.address);
+  return std::optional<Destination>(destination);
+}
+
+}  // namespace network_service

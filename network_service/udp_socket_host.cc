@@ -1,0 +1,521 @@
+#include "network_service/udp_socket_host.h"
+
+#include <netdb.h>
+#include <sys/socket.h>
+
+#include <algorithm>
+#include <cstdio>
+#include <cstring>
+#include <utility>
+
+#include "absl/strings/str_cat.h"
+#include "common/ip_address.h"
+#include "common/socket_limits.h"
+#include "network_service/request_validator.h"
+
+namespace network_service {
+
+namespace v1 = ::direct_sockets::v1;
+using ::common::IpAddress;
+
+namespace {
+
+std::string UvErrorText(int error) {
+  return absl::StrCat(uv_strerror(error), " (", uv_err_name(error), ")");
+}
+
+// An OS failure: the renderer sees NetworkError.
+absl::Status OsError(absl::string_view what, int error) {
+  return absl::UnavailableError(absl::StrCat(what, ": ", UvErrorText(error)));
+}
+
+grpc::Status ToGrpcStatus(const absl::Status& status) {
+  return grpc::Status(static_cast<grpc::StatusCode>(status.code()),
+                      std::string(status.message()));
+}
+
+v1::Status ToWireStatus(const absl::Status& status) {
+  v1::Status wire;
+  wire.set_code(static_cast<int32_t>(status.code()));
+  wire.set_message(std::string(status.message()));
+  return wire;
+}
+
+std::string Endpoint(const sockaddr* addr) {
+  IpAddress ip = IpAddress::FromSockaddr(addr);
+  const std::string text = ip.ToString();
+  return absl::StrCat(ip.is_ipv6() ? absl::StrCat("[", text, "]") : text, ":",
+                      common::SockaddrPort(addr));
+}
+
+}  // namespace
+
+struct UdpSocketHost::Resolve {
+  uv_getaddrinfo_t request;
+  UdpSocketHost* host;  // Null once the host has gone away.
+};
+
+struct UdpSocketHost::SendBatch {
+  UdpSocketHost* host;
+  uint64_t request_id;
+  v1::SendDatagrams datagrams;  // Keeps the payloads alive for libuv.
+  std::vector<uv_udp_send_t> requests;
+  size_t in_flight = 0;
+  absl::Status first_error;
+};
+
+UdpSocketHost::UdpSocketHost(uv_loop_t* loop,
+                             std::shared_ptr<UdpSocketStream> stream,
+                             absl::AnyInvocable<void()> on_closed)
+    : loop_(loop), stream_(std::move(stream)), on_closed_(std::move(on_closed)) {}
+
+UdpSocketHost::~UdpSocketHost() {
+  if (resolve_ != nullptr) resolve_->host = nullptr;
+}
+
+void UdpSocketHost::HandleRequest(v1::UdpSocketRequest request) {
+  if (state_ == State::kClosing || state_ == State::kClosed) return;
+  absl::Status unknown = CheckNoUnknownFields(request);
+  if (!unknown.ok()) {
+    if (state_ == State::kAwaitingOpen) {
+      Close(unknown);
+      return;
+    }
+    ReplyResult(request.request_id(), unknown);
+    stream_->ReadNext();
+    return;
+  }
+  switch (request.request_case()) {
+    case v1::UdpSocketRequest::kOpen:
+      if (state_ != State::kAwaitingOpen) {
+        ReplyResult(request.request_id(),
+                    absl::FailedPreconditionError(
+                        "this stream's socket is already open; open a new "
+                        "stream for another socket"));
+        break;
+      }
+      HandleOpen(request.request_id(), request.open());
+      break;
+    case v1::UdpSocketRequest::kSend:
+      HandleSend(request.request_id(), std::move(*request.mutable_send()));
+      break;
+    case v1::UdpSocketRequest::kReceiveMore:
+      HandleReceiveMore(request.receive_more().num_additional_datagrams());
+      break;
+    case v1::UdpSocketRequest::REQUEST_NOT_SET:
+      if (state_ == State::kAwaitingOpen) {
+        Close(absl::InvalidArgumentError(
+            "the first request on a socket stream must be open"));
+        return;
+      }
+      ReplyResult(request.request_id(),
+                  absl::InvalidArgumentError("request names no operation"));
+      break;
+  }
+  if (state_ != State::kClosing && state_ != State::kClosed) {
+    stream_->ReadNext();
+  }
+}
+
+void UdpSocketHost::HandleOpen(uint64_t request_id,
+                               const v1::OpenUdpSocket& open) {
+  open_request_id_ = request_id;
+  open_ = open;
+  absl::Status valid = ValidateOpen(open);
+  if (!valid.ok()) {
+    Close(valid);
+    return;
+  }
+  if (open.has_bound()) {
+    std::optional<IpAddress> local = IpAddress::Parse(open.bound().local_address());
+    sockaddr_storage address;
+    local->ToSockaddr(static_cast<uint16_t>(open.bound().local_port()),
+                      &address);
+    absl::Status opened = OpenSocket(reinterpret_cast<sockaddr*>(&address));
+    if (!opened.ok()) {
+      Close(opened);
+      return;
+    }
+    ReplyOpened();
+    return;
+  }
+  const v1::ConnectedMode& connected = open.connected();
+  if (std::optional<IpAddress> remote =
+          IpAddress::Parse(connected.remote_address())) {
+    sockaddr_storage address;
+    remote->ToSockaddr(static_cast<uint16_t>(connected.remote_port()),
+                       &address);
+    absl::Status opened = OpenSocket(reinterpret_cast<sockaddr*>(&address));
+    if (!opened.ok()) {
+      Close(opened);
+      return;
+    }
+    ReplyOpened();
+    return;
+  }
+  // A host name: resolve it here, in the process that may use the network.
+  addrinfo hints;
+  std::memset(&hints, 0, sizeof(hints));
+  hints.ai_socktype = SOCK_DGRAM;
+  hints.ai_protocol = IPPROTO_UDP;
+  hints.ai_family =
+      connected.dns_query_type() == v1::DNS_QUERY_TYPE_IPV4   ? AF_INET
+      : connected.dns_query_type() == v1::DNS_QUERY_TYPE_IPV6 ? AF_INET6
+                                                               : AF_UNSPEC;
+  hints.ai_flags = AI_ADDRCONFIG;
+  resolve_ = new Resolve{{}, this};
+  resolve_->request.data = resolve_;
+  const std::string port = std::to_string(connected.remote_port());
+  int error = uv_getaddrinfo(loop_, &resolve_->request, &UdpSocketHost::OnResolved,
+                             connected.remote_address().c_str(), port.c_str(),
+                             &hints);
+  if (error != 0) {
+    delete resolve_;
+    resolve_ = nullptr;
+    Close(OsError(absl::StrCat("resolving ", connected.remote_address()),
+                  error));
+    return;
+  }
+  state_ = State::kResolving;
+}
+
+void UdpSocketHost::OnResolved(uv_getaddrinfo_t* req, int status,
+                               addrinfo* res) {
+  std::unique_ptr<Resolve> resolve(static_cast<Resolve*>(req->data));
+  UdpSocketHost* host = resolve->host;
+  if (host == nullptr) {
+    uv_freeaddrinfo(res);
+    return;
+  }
+  host->resolve_ = nullptr;
+  if (host->state_ != State::kResolving) {
+    uv_freeaddrinfo(res);
+    host->MaybeFinishClose();
+    return;
+  }
+  const std::string& name = host->open_.connected().remote_address();
+  if (status != 0 || res == nullptr) {
+    uv_freeaddrinfo(res);
+    host->Close(absl::NotFoundError(absl::StrCat(
+        "could not resolve host name ", name, ": ",
+        status != 0 ? UvErrorText(status) : "no address")));
+    return;
+  }
+  absl::Status opened = host->OpenSocket(res->ai_addr);
+  uv_freeaddrinfo(res);
+  if (!opened.ok()) {
+    host->Close(opened);
+    return;
+  }
+  host->ReplyOpened();
+}
+
+absl::Status UdpSocketHost::OpenSocket(const sockaddr* address) {
+  family_ = address->sa_family;
+  connected_ = open_.has_connected();
+  int error = uv_udp_init_ex(loop_, &udp_, family_);
+  if (error != 0) return OsError("creating a UDP socket", error);
+  udp_initialized_ = true;
+  ++open_handles_;
+  udp_.data = this;
+  uv_check_init(loop_, &flush_check_);
+  flush_check_.data = this;
+  ++open_handles_;
+
+  uv_os_fd_t fd;
+  uv_fileno(reinterpret_cast<uv_handle_t*>(&udp_), &fd);
+  // Buffer sizes before bind, as Chromium orders its options.
+  if (open_.send_buffer_size() != 0) {
+    int size = static_cast<int>(
+        std::min(open_.send_buffer_size(), common::kMaxSocketBufferSize));
+    if (setsockopt(fd, SOL_SOCKET, SO_SNDBUF, &size, sizeof(size)) != 0) {
+      return OsError("setting sendBufferSize", uv_translate_sys_error(errno));
+    }
+  }
+  if (open_.receive_buffer_size() != 0) {
+    int size = static_cast<int>(
+        std::min(open_.receive_buffer_size(), common::kMaxSocketBufferSize));
+    if (setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &size, sizeof(size)) != 0) {
+      return OsError("setting receiveBufferSize",
+                     uv_translate_sys_error(errno));
+    }
+  }
+  if (connected_) {
+    error = uv_udp_connect(&udp_, address);
+    if (error != 0) {
+      return OsError(absl::StrCat("connecting to ", Endpoint(address)), error);
+    }
+  } else {
+    unsigned flags = 0;
+    if (open_.bound().has_ipv6_only()) {
+      ipv6_only_ = open_.bound().ipv6_only();
+      if (ipv6_only_) {
+        flags |= UV_UDP_IPV6ONLY;
+      } else {
+        int off = 0;
+        setsockopt(fd, IPPROTO_IPV6, IPV6_V6ONLY, &off, sizeof(off));
+      }
+    }
+    error = uv_udp_bind(&udp_, address, flags);
+    if (error != 0) {
+      return OsError(absl::StrCat("binding ", Endpoint(address)), error);
+    }
+  }
+  return absl::OkStatus();
+}
+
+void UdpSocketHost::ReplyOpened() {
+  state_ = State::kOpen;
+  v1::UdpSocketEvent event;
+  v1::Opened* opened = event.mutable_opened();
+  opened->set_request_id(open_request_id_);
+  sockaddr_storage address;
+  int length = sizeof(address);
+  if (uv_udp_getsockname(&udp_, reinterpret_cast<sockaddr*>(&address),
+                         &length) == 0) {
+    const auto* addr = reinterpret_cast<const sockaddr*>(&address);
+    opened->set_local_address(IpAddress::FromSockaddr(addr).ToString());
+    opened->set_local_port(common::SockaddrPort(addr));
+  }
+  length = sizeof(address);
+  if (connected_ &&
+      uv_udp_getpeername(&udp_, reinterpret_cast<sockaddr*>(&address),
+                         &length) == 0) {
+    const auto* addr = reinterpret_cast<const sockaddr*>(&address);
+    opened->set_remote_address(IpAddress::FromSockaddr(addr).ToString());
+    opened->set_remote_port(common::SockaddrPort(addr));
+  }
+  stream_->Write(std::move(event));
+}
+
+void UdpSocketHost::HandleSend(uint64_t request_id, v1::SendDatagrams send) {
+  if (state_ != State::kOpen) {
+    ReplyResult(request_id, absl::FailedPreconditionError(
+                                "send before the socket is open"));
+    return;
+  }
+  if (send.datagrams_size() > kMaxDatagramsPerRequest) {
+    ReplyResult(request_id,
+                absl::InvalidArgumentError(absl::StrCat(
+                    "a send carries ", send.datagrams_size(),
+                    " datagrams; the most in one request is ",
+                    kMaxDatagramsPerRequest)));
+    return;
+  }
+  // Check every datagram before sending any: a bad request sends nothing.
+  std::vector<std::optional<Destination>> destinations;
+  destinations.reserve(send.datagrams_size());
+  for (const v1::Datagram& datagram : send.datagrams()) {
+    absl::StatusOr<std::optional<Destination>> destination =
+        ValidateDatagram(datagram, connected_, family_, ipv6_only_);
+    if (!destination.ok()) {
+      ReplyResult(request_id, destination.status());
+      return;
+    }
+    destinations.push_back(*std::move(destination));
+  }
+  auto batch = std::make_unique<SendBatch>();
+  batch->host = this;
+  batch->request_id = request_id;
+  batch->datagrams = std::move(send);
+  batch->requests.resize(batch->datagrams.datagrams_size());
+  for (int i = 0; i < batch->datagrams.datagrams_size(); ++i) {
+    const std::string& data = batch->datagrams.datagrams(i).data();
+    uv_buf_t buf = uv_buf_init(const_cast<char*>(data.data()),
+                               static_cast<unsigned>(data.size()));
+    const sockaddr* to =
+        destinations[i]
+            ? reinterpret_cast<const sockaddr*>(&destinations[i]->address)
+            : nullptr;
+    // try_send keeps order: it refuses (EAGAIN) while libuv has a queue.
+    int sent = uv_udp_try_send(&udp_, &buf, 1, to);
+    if (sent >= 0) continue;
+    if (sent != UV_EAGAIN) {
+      batch->first_error = OsError(
+          absl::StrCat("sending datagram ", i + 1, " of ",
+                       batch->datagrams.datagrams_size()),
+          sent);
+      break;
+    }
+    if (pending_sends_ >= kMaxPendingSends) {
+      batch->first_error = absl::ResourceExhaustedError(absl::StrCat(
+          "the socket's send queue is full (", kMaxPendingSends,
+          " datagrams); wait for writes to finish before writing more"));
+      break;
+    }
+    uv_udp_send_t* req = &batch->requests[i];
+    req->data = batch.get();
+    int error = uv_udp_send(req, &udp_, &buf, 1, to, &UdpSocketHost::OnSent);
+    if (error != 0) {
+      batch->first_error = OsError("queueing a datagram", error);
+      break;
+    }
+    ++batch->in_flight;
+    ++pending_sends_;
+  }
+  if (batch->in_flight == 0) {
+    ReplyResult(request_id, batch->first_error);
+    return;
+  }
+  batches_.push_back(std::move(batch));
+}
+
+void UdpSocketHost::OnSent(uv_udp_send_t* req, int status) {
+  auto* batch = static_cast<SendBatch*>(req->data);
+  UdpSocketHost* host = batch->host;
+  --host->pending_sends_;
+  --batch->in_flight;
+  if (status != 0 && status != UV_ECANCELED && batch->first_error.ok()) {
+    batch->first_error = OsError("sending a datagram", status);
+  }
+  if (batch->in_flight == 0) host->FinishBatch(batch);
+}
+
+void UdpSocketHost::FinishBatch(SendBatch* batch) {
+  if (state_ == State::kOpen) {
+    ReplyResult(batch->request_id, batch->first_error);
+  }
+  batches_.erase(
+      std::find_if(batches_.begin(), batches_.end(),
+                   [batch](const auto& b) { return b.get() == batch; }));
+}
+
+void UdpSocketHost::HandleReceiveMore(uint32_t count) {
+  if (state_ != State::kOpen) return;  // Credit before open is meaningless.
+  receive_credit_ = static_cast<uint32_t>(std::min<uint64_t>(
+      uint64_t{receive_credit_} + count, kMaxReceiveCredit));
+  UpdateReceiving();
+}
+
+void UdpSocketHost::UpdateReceiving() {
+  if (state_ != State::kOpen) return;
+  const bool want = receive_credit_ > 0 &&
+                    stream_->OutboxBytes() < UdpSocketStream::kPauseBytes;
+  if (want == receiving_) return;
+  if (want) {
+    if (receive_buffer_.empty()) receive_buffer_.resize(64 * 1024);
+    int error = uv_udp_recv_start(&udp_, &UdpSocketHost::OnAlloc,
+                                  &UdpSocketHost::OnReceived);
+    if (error != 0) {
+      Fail(OsError("starting to receive", error));
+      return;
+    }
+  } else {
+    uv_udp_recv_stop(&udp_);
+  }
+  receiving_ = want;
+}
+
+void UdpSocketHost::OnOutboxDrained() { UpdateReceiving(); }
+
+void UdpSocketHost::OnAlloc(uv_handle_t* handle, size_t, uv_buf_t* buf) {
+  auto* host = static_cast<UdpSocketHost*>(handle->data);
+  *buf = uv_buf_init(host->receive_buffer_.data(),
+                     static_cast<unsigned>(host->receive_buffer_.size()));
+}
+
+void UdpSocketHost::OnReceived(uv_udp_t* handle, ssize_t nread,
+                               const uv_buf_t* buf, const sockaddr* addr,
+                               unsigned flags) {
+  auto* host = static_cast<UdpSocketHost*>(handle->data);
+  if (host->state_ != State::kOpen) return;
+  if (nread < 0) {
+    host->Fail(OsError("receiving", static_cast<int>(nread)));
+    return;
+  }
+  if (addr == nullptr) return;  // Nothing more to read for now.
+  v1::Datagram* datagram =
+      host->pending_received_.mutable_received()->add_datagrams();
+  datagram->set_data(buf->base, static_cast<size_t>(nread));
+  if (!host->connected_) {
+    IpAddress from = IpAddress::FromSockaddr(addr);
+    datagram->set_remote_address(from.ToString());
+    datagram->set_remote_port(common::SockaddrPort(addr));
+  }
+  ++host->pending_received_count_;
+  --host->receive_credit_;
+  if (host->pending_received_count_ >= kMaxDatagramsPerEvent) {
+    host->FlushReceived();
+  } else if (host->pending_received_count_ == 1) {
+    // Gather what this loop iteration reads, then send it as one event.
+    uv_check_start(&host->flush_check_, &UdpSocketHost::OnFlushCheck);
+  }
+  if (host->receive_credit_ == 0) host->UpdateReceiving();
+}
+
+void UdpSocketHost::OnFlushCheck(uv_check_t* handle) {
+  static_cast<UdpSocketHost*>(handle->data)->FlushReceived();
+}
+
+void UdpSocketHost::FlushReceived() {
+  uv_check_stop(&flush_check_);
+  if (pending_received_count_ == 0) return;
+  stream_->Write(std::move(pending_received_));
+  pending_received_.Clear();
+  pending_received_count_ = 0;
+  if (stream_->OutboxBytes() >= UdpSocketStream::kPauseBytes) {
+    UpdateReceiving();
+  }
+}
+
+void UdpSocketHost::ReplyResult(uint64_t request_id,
+                                const absl::Status& status) {
+  v1::UdpSocketEvent event;
+  event.mutable_result()->set_request_id(request_id);
+  *event.mutable_result()->mutable_status() = ToWireStatus(status);
+  stream_->Write(std::move(event));
+}
+
+void UdpSocketHost::Fail(absl::Status status) {
+  if (state_ == State::kOpen) {
+    FlushReceived();
+    v1::UdpSocketEvent event;
+    *event.mutable_socket_error() = ToWireStatus(status);
+    stream_->Write(std::move(event));
+  }
+  Close(std::move(status));
+}
+
+void UdpSocketHost::OnRendererGone() { Close(absl::OkStatus()); }
+
+void UdpSocketHost::Close(absl::Status status) {
+  if (state_ == State::kClosing || state_ == State::kClosed) return;
+  const bool was_resolving = state_ == State::kResolving;
+  state_ = State::kClosing;
+  close_status_ = std::move(status);
+  if (was_resolving && resolve_ != nullptr) {
+    // The lookup calls back with UV_EAI_CANCELED, or already ran; either way
+    // it frees itself and must not touch this object.
+    resolve_->host = nullptr;
+    uv_cancel(reinterpret_cast<uv_req_t*>(&resolve_->request));
+    resolve_ = nullptr;
+  }
+  if (udp_initialized_) {
+    if (receiving_) uv_udp_recv_stop(&udp_);
+    receiving_ = false;
+    // Queued sends call back with UV_ECANCELED before the close callback.
+    uv_close(reinterpret_cast<uv_handle_t*>(&udp_),
+             &UdpSocketHost::OnHandleClosed);
+    uv_close(reinterpret_cast<uv_handle_t*>(&flush_check_),
+             &UdpSocketHost::OnHandleClosed);
+  }
+  MaybeFinishClose();
+}
+
+void UdpSocketHost::OnHandleClosed(uv_handle_t* handle) {
+  auto* host = static_cast<UdpSocketHost*>(handle->data);
+  --host->open_handles_;
+  host->MaybeFinishClose();
+}
+
+void UdpSocketHost::MaybeFinishClose() {
+  if (state_ != State::kClosing || open_handles_ > 0) return;
+  state_ = State::kClosed;
+  stream_->FinishWhenWritten(ToGrpcStatus(close_status_));
+  // The owner deletes this object (and the callback with it); nothing may
+  // follow.
+  absl::AnyInvocable<void()> on_closed = std::move(on_closed_);
+  on_closed();
+}
+
+}  // namespace network_service

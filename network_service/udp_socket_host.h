@@ -1,0 +1,117 @@
+#ifndef NETWORK_SERVICE_UDP_SOCKET_HOST_H_
+#define NETWORK_SERVICE_UDP_SOCKET_HOST_H_
+
+#include <uv.h>
+
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "absl/functional/any_invocable.h"
+#include "absl/status/status.h"
+#include "network_service/udp_socket_stream.h"
+#include "proto/udp_socket.pb.h"
+
+namespace network_service {
+
+// Holds one UDP socket for one renderer-side UDPSocket: the service's
+// counterpart of Chromium's RestrictedUDPSocket. It opens the socket as the
+// first request says (bound or connected, never re-bound), sends batches of
+// datagrams, and receives only within the renderer's credit. Every request
+// is checked again (request_validator.h).
+//
+// Owned by NetworkServiceImpl's socket table; lives on the loop thread and
+// is used only there. It talks to the renderer through its stream, which is
+// shared with gRPC. Close() (or the renderer ending the stream) closes the
+// socket; `on_closed` then runs once and the owner deletes this object.
+class UdpSocketHost {
+ public:
+  // Credit above this is not granted (saturates): with 64 KiB datagrams the
+  // outbox pause bounds memory anyway; this bounds a forged ReceiveMore.
+  static constexpr uint32_t kMaxReceiveCredit = 4096;
+  // Datagrams handed to libuv but not yet sent, across all batches.
+  static constexpr size_t kMaxPendingSends = 256;
+  // Datagrams in one SendDatagrams request.
+  static constexpr int kMaxDatagramsPerRequest = 1024;
+  // Received datagrams gathered into one event before it is written.
+  static constexpr int kMaxDatagramsPerEvent = 64;
+
+  UdpSocketHost(uv_loop_t* loop, std::shared_ptr<UdpSocketStream> stream,
+                absl::AnyInvocable<void()> on_closed);
+  UdpSocketHost(const UdpSocketHost&) = delete;
+  UdpSocketHost& operator=(const UdpSocketHost&) = delete;
+  ~UdpSocketHost();
+
+  // Handles one request from the renderer, then asks the stream for the
+  // next one.
+  void HandleRequest(direct_sockets::v1::UdpSocketRequest request);
+  // The renderer ended the stream (closed the socket, or died).
+  void OnRendererGone();
+  // Closes the socket and ends the stream with `status` (OK: a plain close).
+  void Close(absl::Status status);
+  // The stream's outbox drained: receiving may resume.
+  void OnOutboxDrained();
+
+  bool is_open() const { return state_ == State::kOpen; }
+
+ private:
+  enum class State { kAwaitingOpen, kResolving, kOpen, kClosing, kClosed };
+  struct Resolve;
+  struct SendBatch;
+
+  void HandleOpen(uint64_t request_id,
+                  const direct_sockets::v1::OpenUdpSocket& open);
+  static void OnResolved(uv_getaddrinfo_t* req, int status, addrinfo* res);
+  // Creates, configures and binds or connects the socket.
+  absl::Status OpenSocket(const sockaddr* address);
+  void ReplyOpened();
+  void HandleSend(uint64_t request_id,
+                  direct_sockets::v1::SendDatagrams send);
+  static void OnSent(uv_udp_send_t* req, int status);
+  void FinishBatch(SendBatch* batch);
+  void HandleReceiveMore(uint32_t count);
+  void UpdateReceiving();
+  static void OnAlloc(uv_handle_t* handle, size_t suggested, uv_buf_t* buf);
+  static void OnReceived(uv_udp_t* handle, ssize_t nread, const uv_buf_t* buf,
+                         const sockaddr* addr, unsigned flags);
+  static void OnFlushCheck(uv_check_t* handle);
+  void FlushReceived();
+  void ReplyResult(uint64_t request_id, const absl::Status& status);
+  // Fails the socket: the renderer sees `status` as its socket's error.
+  void Fail(absl::Status status);
+  static void OnHandleClosed(uv_handle_t* handle);
+  void MaybeFinishClose();
+
+  uv_loop_t* const loop_;
+  std::shared_ptr<UdpSocketStream> stream_;
+  absl::AnyInvocable<void()> on_closed_;
+  State state_ = State::kAwaitingOpen;
+  absl::Status close_status_;
+
+  uint64_t open_request_id_ = 0;
+  direct_sockets::v1::OpenUdpSocket open_;
+  Resolve* resolve_ = nullptr;  // Owned by the lookup until it calls back.
+
+  uv_udp_t udp_;
+  bool udp_initialized_ = false;
+  uv_check_t flush_check_;
+  int open_handles_ = 0;  // Handles whose close callback has not run.
+  int family_ = AF_UNSPEC;
+  bool connected_ = false;
+  bool ipv6_only_ = false;
+
+  uint32_t receive_credit_ = 0;
+  bool receiving_ = false;
+  std::vector<char> receive_buffer_;
+  direct_sockets::v1::UdpSocketEvent pending_received_;
+  int pending_received_count_ = 0;
+
+  size_t pending_sends_ = 0;  // Datagrams queued in libuv.
+  // Batches wait in request order so results keep the renderer's order.
+  std::vector<std::unique_ptr<SendBatch>> batches_;
+};
+
+}  // namespace network_service
+
+#endif  // NETWORK_SERVICE_UDP_SOCKET_HOST_H_

@@ -1,0 +1,142 @@
+#include "network_service/udp_socket_stream.h"
+
+#include <utility>
+
+namespace network_service {
+
+namespace v1 = ::direct_sockets::v1;
+
+UdpSocketStream::UdpSocketStream() = default;
+UdpSocketStream::~UdpSocketStream() = default;
+
+void UdpSocketStream::Start(std::string peer, RequestHandler on_request,
+                            EndHandler on_end,
+                            absl::AnyInvocable<void()> on_drained) {
+  peer_ = std::move(peer);
+  on_request_ = std::move(on_request);
+  on_end_ = std::move(on_end);
+  {
+    absl::MutexLock lock(&mutex_);
+    on_drained_ = std::move(on_drained);
+  }
+  self_ = shared_from_this();
+  StartRead(&request_);
+}
+
+void UdpSocketStream::ReadNext() {
+  {
+    absl::MutexLock lock(&mutex_);
+    if (ended_ || finish_started_ || finish_status_) return;
+  }
+  StartRead(&request_);
+}
+
+void UdpSocketStream::Write(v1::UdpSocketEvent event) {
+  {
+    absl::MutexLock lock(&mutex_);
+    if (finish_status_ || broken_) return;
+    outbox_bytes_ += event.ByteSizeLong();
+    if (outbox_bytes_ > kPauseBytes) paused_above_limit_ = true;
+    outbox_.push_back(std::move(event));
+  }
+  Pump();
+}
+
+void UdpSocketStream::FinishWhenWritten(grpc::Status status) {
+  {
+    absl::MutexLock lock(&mutex_);
+    if (finish_status_) return;
+    finish_status_ = std::move(status);
+  }
+  Pump();
+}
+
+size_t UdpSocketStream::OutboxBytes() const {
+  absl::MutexLock lock(&mutex_);
+  return outbox_bytes_;
+}
+
+std::string UdpSocketStream::peer() const { return peer_; }
+
+void UdpSocketStream::Pump() {
+  enum { kNothing, kWrite, kFinish } action = kNothing;
+  grpc::Status status;
+  {
+    absl::MutexLock lock(&mutex_);
+    if (write_in_flight_ || finish_started_) return;
+    if (!outbox_.empty() && !broken_) {
+      writing_ = std::move(outbox_.front());
+      outbox_.pop_front();
+      write_in_flight_ = true;
+      action = kWrite;
+    } else if (finish_status_) {
+      finish_started_ = true;
+      status = *finish_status_;
+      action = kFinish;
+    }
+  }
+  // gRPC may not run the reaction inline, but calling out without our lock
+  // keeps that from mattering.
+  if (action == kWrite) {
+    StartWrite(&writing_);
+  } else if (action == kFinish) {
+    ServerBidiReactor::Finish(status);
+  }
+}
+
+void UdpSocketStream::OnReadDone(bool ok) {
+  if (ok) {
+    on_request_(std::move(request_));
+    request_.Clear();
+    return;
+  }
+  // The renderer half-closed, went away, or the call was cancelled.
+  bool run_end = false;
+  {
+    absl::MutexLock lock(&mutex_);
+    run_end = !ended_;
+    ended_ = true;
+  }
+  if (run_end) on_end_();
+}
+
+void UdpSocketStream::OnWriteDone(bool ok) {
+  absl::AnyInvocable<void()> drained;
+  {
+    absl::MutexLock lock(&mutex_);
+    write_in_flight_ = false;
+    const size_t written = writing_.ByteSizeLong();
+    outbox_bytes_ = written > outbox_bytes_ ? 0 : outbox_bytes_ - written;
+    if (!ok) {
+      // The stream is gone; nothing more can be written.
+      broken_ = true;
+      outbox_.clear();
+      outbox_bytes_ = 0;
+    }
+    if (paused_above_limit_ && outbox_bytes_ < kResumeBytes) {
+      paused_above_limit_ = false;
+      if (on_drained_) on_drained_();
+    }
+  }
+  Pump();
+}
+
+void UdpSocketStream::OnCancel() {
+  // The read in flight fails too and reports the end; nothing else to do.
+}
+
+void UdpSocketStream::OnDone() {
+  bool run_end = false;
+  {
+    absl::MutexLock lock(&mutex_);
+    run_end = !ended_;
+    ended_ = true;
+    on_drained_ = nullptr;
+  }
+  if (run_end) on_end_();
+  on_request_ = nullptr;
+  on_end_ = nullptr;
+  self_.reset();  // May delete this; nothing may follow.
+}
+
+}  // namespace network_service
