@@ -1,0 +1,103 @@
+#include "renderer/socket_stream_client.h"
+
+#include <utility>
+
+namespace renderer {
+
+namespace v1 = ::direct_sockets::v1;
+
+SocketStreamClient::SocketStreamClient(common::EventLoop* loop,
+                                       EventHandler on_event,
+                                       DoneHandler on_done)
+    : loop_(loop),
+      on_event_(std::make_shared<EventHandler>(std::move(on_event))),
+      on_done_(std::move(on_done)) {}
+
+SocketStreamClient::~SocketStreamClient() = default;
+
+std::shared_ptr<SocketStreamClient> SocketStreamClient::Start(
+    v1::NetworkService::Stub* stub, common::EventLoop* loop,
+    EventHandler on_event, DoneHandler on_done) {
+  std::shared_ptr<SocketStreamClient> client(
+      new SocketStreamClient(loop, std::move(on_event), std::move(on_done)));
+  client->self_ = client;
+  stub->async()->OpenUdpSocket(&client->context_, client.get());
+  client->StartRead(&client->event_);
+  client->StartCall();
+  return client;
+}
+
+void SocketStreamClient::Write(v1::UdpSocketRequest request) {
+  {
+    absl::MutexLock lock(&mutex_);
+    if (writes_done_wanted_ || broken_) return;
+    outbox_.push_back(std::move(request));
+  }
+  Pump();
+}
+
+void SocketStreamClient::WritesDone() {
+  {
+    absl::MutexLock lock(&mutex_);
+    writes_done_wanted_ = true;
+  }
+  Pump();
+}
+
+void SocketStreamClient::Cancel() { context_.TryCancel(); }
+
+void SocketStreamClient::Pump() {
+  enum { kNothing, kWrite, kWritesDone } action = kNothing;
+  {
+    absl::MutexLock lock(&mutex_);
+    if (write_in_flight_ || writes_done_started_ || broken_) return;
+    if (!outbox_.empty()) {
+      writing_ = std::move(outbox_.front());
+      outbox_.pop_front();
+      write_in_flight_ = true;
+      action = kWrite;
+    } else if (writes_done_wanted_) {
+      writes_done_started_ = true;
+      action = kWritesDone;
+    }
+  }
+  if (action == kWrite) {
+    StartWrite(&writing_);
+  } else if (action == kWritesDone) {
+    StartWritesDone();
+  }
+}
+
+void SocketStreamClient::OnReadDone(bool ok) {
+  if (!ok) return;  // The stream ended; OnDone follows with its status.
+  loop_->PostTask([handler = on_event_, event = std::move(event_)]() mutable {
+    (*handler)(std::move(event));
+  });
+  event_.Clear();
+  StartRead(&event_);
+}
+
+void SocketStreamClient::OnWriteDone(bool ok) {
+  {
+    absl::MutexLock lock(&mutex_);
+    write_in_flight_ = false;
+    if (!ok) {
+      broken_ = true;  // The call is over; OnDone says why.
+      outbox_.clear();
+    }
+  }
+  Pump();
+}
+
+void SocketStreamClient::OnWritesDoneDone(bool) {}
+
+void SocketStreamClient::OnDone(const grpc::Status& status) {
+  loop_->PostTask([done = std::move(on_done_), status]() mutable {
+    std::move(done)(status);
+  });
+  // Keep the event handler alive for events still queued on the loop; drop
+  // our own reference. May delete this.
+  self_.reset();
+}
+
+}  // namespace renderer

@@ -1,0 +1,213 @@
+#include "renderer/udp_socket.h"
+
+#include <utility>
+
+#include "absl/strings/str_cat.h"
+#include "common/socket_limits.h"
+
+namespace renderer {
+
+namespace v1 = ::direct_sockets::v1;
+
+ScriptErrorOr<std::shared_ptr<UDPSocket>> UDPSocket::Create(
+    NetworkServiceConnection* connection, const UDPSocketOptions& options) {
+  ScriptErrorOr<v1::OpenUdpSocket> request = BuildOpenRequest(options);
+  if (!request.ok()) return request.error();
+  const bool connected = request->has_connected();
+  std::shared_ptr<UDPSocket> socket(new UDPSocket(connection, connected));
+  // Checked "in parallel" by the spec: it rejects `opened`, not throws.
+  std::optional<ScriptError> refusal;
+  if (!connected && request->bound().local_port() != 0 &&
+      request->bound().local_port() < common::kFirstUnprivilegedPort) {
+    refusal = ScriptError::DomException(
+        "NotAllowedError",
+        absl::StrCat("localPort ", request->bound().local_port(),
+                     " is below 1024; Direct Sockets may not bind "
+                     "privileged ports"));
+  }
+  socket->Open(std::move(request).value(), std::move(refusal));
+  return socket;
+}
+
+UDPSocket::UDPSocket(NetworkServiceConnection* connection, bool connected)
+    : connection_(connection), connected_(connected) {}
+
+UDPSocket::~UDPSocket() {
+  if (readable_) readable_->Detach();
+  if (writable_) writable_->Detach();
+  if (stream_ && !ended_) stream_->Cancel();
+}
+
+void UDPSocket::Open(v1::OpenUdpSocket request,
+                     std::optional<ScriptError> refusal) {
+  std::weak_ptr<UDPSocket> weak = weak_from_this();
+  if (refusal) {
+    // Settle on a later task, as the spec queues it.
+    connection_->loop()->PostTask([weak, error = *refusal] {
+      if (auto self = weak.lock()) self->Fail(error);
+    });
+    return;
+  }
+  stream_ = SocketStreamClient::Start(
+      connection_->stub(), connection_->loop(),
+      [weak](v1::UdpSocketEvent event) {
+        if (auto self = weak.lock()) self->OnEvent(std::move(event));
+      },
+      [weak](grpc::Status status) {
+        if (auto self = weak.lock()) self->OnStreamDone(status);
+      });
+  v1::UdpSocketRequest open;
+  open.set_request_id(NextRequestId());
+  *open.mutable_open() = std::move(request);
+  stream_->Write(std::move(open));
+}
+
+Promise<Undefined> UDPSocket::close() {
+  if (!opened_.is_fulfilled()) {
+    return Promise<Undefined>::Rejected(ScriptError::DomException(
+        "InvalidStateError",
+        opened_.is_rejected() ? "the socket failed to open"
+                              : "the socket is not open yet; wait for "
+                                "`opened` before closing"));
+  }
+  if (closed_.is_settled()) return closed_;
+  readable_->Cancel();
+  writable_->Abort();
+  return closed_;
+}
+
+void UDPSocket::OnEvent(v1::UdpSocketEvent event) {
+  switch (event.event_case()) {
+    case v1::UdpSocketEvent::kOpened:
+      OnOpened(event.opened());
+      break;
+    case v1::UdpSocketEvent::kResult:
+      if (writable_) {
+        const v1::Status& status = event.result().status();
+        writable_->OnSendResult(
+            event.result().request_id(),
+            absl::Status(static_cast<absl::StatusCode>(status.code()),
+                         status.message()));
+      }
+      break;
+    case v1::UdpSocketEvent::kReceived:
+      if (!readable_) break;
+      for (v1::Datagram& datagram :
+           *event.mutable_received()->mutable_datagrams()) {
+        UDPMessage message;
+        const std::string& data = datagram.data();
+        message.data.assign(data.begin(), data.end());
+        if (!connected_) {
+          message.remoteAddress = datagram.remote_address();
+          message.remotePort = datagram.remote_port();
+        }
+        readable_->Enqueue(std::move(message));
+      }
+      break;
+    case v1::UdpSocketEvent::kSocketError: {
+      const v1::Status& status = event.socket_error();
+      Fail(ScriptError::FromStatus(
+          absl::Status(static_cast<absl::StatusCode>(status.code()),
+                       status.message())));
+      break;
+    }
+    case v1::UdpSocketEvent::EVENT_NOT_SET:
+      break;
+  }
+}
+
+void UDPSocket::OnOpened(const v1::Opened& opened) {
+  if (opened_.is_settled()) return;
+  readable_ = std::make_shared<UDPReadableStream>(
+      static_cast<UDPReadableStream::Source*>(this));
+  writable_ = std::make_shared<UDPWritableStream>(
+      static_cast<UDPWritableStream::Sink*>(this), connected_);
+  UDPSocketOpenInfo info;
+  info.readable = readable_;
+  info.writable = writable_;
+  info.localAddress = opened.local_address();
+  info.localPort = static_cast<uint16_t>(opened.local_port());
+  if (connected_) {
+    info.remoteAddress = opened.remote_address();
+    info.remotePort = static_cast<uint16_t>(opened.remote_port());
+  }
+  readable_->Start();
+  opened_.Resolve(std::move(info));
+}
+
+void UDPSocket::OnStreamDone(const grpc::Status& status) {
+  ended_ = true;
+  if (status.ok() && closing_) {
+    closed_.Resolve({});
+    return;
+  }
+  if (status.ok()) {
+    Fail(ScriptError::DomException(
+        "NetworkError", "the network service closed the socket"));
+    return;
+  }
+  const auto code = static_cast<absl::StatusCode>(status.error_code());
+  std::string message = status.error_message();
+  if (status.error_code() == grpc::StatusCode::UNAVAILABLE ||
+      status.error_code() == grpc::StatusCode::CANCELLED) {
+    // The service is not running, died, or dropped us.
+    message = absl::StrCat(
+        opened_.is_settled() ? "lost the network service at "
+                             : "cannot reach the network service at ",
+        connection_->target(), ": ", message);
+    Fail(ScriptError::DomException("NetworkError", message));
+    return;
+  }
+  Fail(ScriptError::FromStatus(absl::Status(code, message)));
+}
+
+void UDPSocket::Fail(const ScriptError& error) {
+  opened_.Reject(error);  // No-op once fulfilled.
+  if (readable_) readable_->Error(error);
+  if (writable_) writable_->Error(error);
+  closed_.Reject(error);
+  if (stream_ && !ended_) {
+    stream_->Cancel();
+  }
+}
+
+void UDPSocket::MaybeCloseSocket() {
+  if (closing_ || !readable_ || !writable_) return;
+  const bool readable_done = readable_->is_closed() || readable_->is_errored();
+  const bool writable_done = writable_->is_closed() || writable_->is_errored();
+  if (!readable_done || !writable_done) return;
+  if (readable_->is_errored() || writable_->is_errored()) {
+    const ScriptError error = writable_->is_errored()
+                                  ? *writable_->stored_error()
+                                  : *readable_->stored_error();
+    Fail(error);
+    return;
+  }
+  closing_ = true;
+  if (stream_ && !ended_) stream_->WritesDone();
+}
+
+void UDPSocket::ReceiveMore(uint32_t count) {
+  if (!stream_ || ended_) return;
+  v1::UdpSocketRequest request;
+  request.set_request_id(NextRequestId());
+  request.mutable_receive_more()->set_num_additional_datagrams(count);
+  stream_->Write(std::move(request));
+}
+
+void UDPSocket::OnReadableClosed() { MaybeCloseSocket(); }
+
+uint64_t UDPSocket::SendBatch(v1::SendDatagrams batch) {
+  const uint64_t id = NextRequestId();
+  if (stream_ && !ended_) {
+    v1::UdpSocketRequest request;
+    request.set_request_id(id);
+    *request.mutable_send() = std::move(batch);
+    stream_->Write(std::move(request));
+  }
+  return id;
+}
+
+void UDPSocket::OnWritableClosed() { MaybeCloseSocket(); }
+
+}  // namespace renderer

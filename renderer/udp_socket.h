@@ -1,0 +1,96 @@
+#ifndef RENDERER_UDP_SOCKET_H_
+#define RENDERER_UDP_SOCKET_H_
+
+#include <grpcpp/grpcpp.h>
+
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string>
+
+#include "proto/udp_socket.pb.h"
+#include "renderer/network_service_connection.h"
+#include "renderer/promise.h"
+#include "renderer/script_error.h"
+#include "renderer/socket_stream_client.h"
+#include "renderer/udp_readable_stream.h"
+#include "renderer/udp_socket_options.h"
+#include "renderer/udp_writable_stream.h"
+
+namespace renderer {
+
+// UDPSocketOpenInfo: what `opened` resolves with.
+struct UDPSocketOpenInfo {
+  std::shared_ptr<UDPReadableStream> readable;
+  std::shared_ptr<UDPWritableStream> writable;
+  std::optional<std::string> remoteAddress;  // Connected mode only.
+  std::optional<uint16_t> remotePort;        // Connected mode only.
+  std::string localAddress;
+  uint16_t localPort = 0;
+};
+
+// Direct Sockets' UDPSocket, the layer Blink's direct_sockets module is in
+// Chromium: it checks the options as the binding and constructor do, then
+// asks the network service for the socket over one gRPC stream, and never
+// touches the network itself. Results are promises settled on the
+// renderer's loop. Create on, and use from, the loop thread of `connection`,
+// which must outlive the socket. Dropping the last reference closes the
+// socket (as a collected socket does).
+class UDPSocket : public std::enable_shared_from_this<UDPSocket>,
+                  private UDPReadableStream::Source,
+                  private UDPWritableStream::Sink {
+ public:
+  // `new UDPSocket(options)`: returns the TypeError the constructor would
+  // throw, or a socket that has started to open.
+  static ScriptErrorOr<std::shared_ptr<UDPSocket>> Create(
+      NetworkServiceConnection* connection, const UDPSocketOptions& options);
+
+  UDPSocket(const UDPSocket&) = delete;
+  UDPSocket& operator=(const UDPSocket&) = delete;
+  ~UDPSocket() override;
+
+  // Fulfilled with the open info, or rejected (NetworkError when the
+  // service or the OS refuses; NotAllowedError for a privileged port).
+  Promise<UDPSocketOpenInfo> opened() const { return opened_; }
+  // Fulfilled when the socket closed because the page closed both streams;
+  // rejected with the error that ended it otherwise.
+  Promise<Undefined> closed() const { return closed_; }
+  // Cancels the readable and aborts the writable. InvalidStateError before
+  // `opened` has been fulfilled.
+  Promise<Undefined> close();
+
+ private:
+  UDPSocket(NetworkServiceConnection* connection, bool connected);
+
+  void Open(direct_sockets::v1::OpenUdpSocket request,
+            std::optional<ScriptError> refusal);
+  void OnEvent(direct_sockets::v1::UdpSocketEvent event);
+  void OnStreamDone(const grpc::Status& status);
+  void OnOpened(const direct_sockets::v1::Opened& opened);
+  // Ends the socket with `error`: both streams error, promises reject.
+  void Fail(const ScriptError& error);
+  void MaybeCloseSocket();
+  uint64_t NextRequestId() { return next_request_id_++; }
+
+  // UDPReadableStream::Source:
+  void ReceiveMore(uint32_t count) override;
+  void OnReadableClosed() override;
+  // UDPWritableStream::Sink:
+  uint64_t SendBatch(direct_sockets::v1::SendDatagrams batch) override;
+  void OnWritableClosed() override;
+
+  NetworkServiceConnection* const connection_;
+  const bool connected_;
+  std::shared_ptr<SocketStreamClient> stream_;
+  Promise<UDPSocketOpenInfo> opened_;
+  Promise<Undefined> closed_;
+  std::shared_ptr<UDPReadableStream> readable_;
+  std::shared_ptr<UDPWritableStream> writable_;
+  bool closing_ = false;  // Both streams closed; half-close sent.
+  bool ended_ = false;    // The stream is over.
+  uint64_t next_request_id_ = 1;
+};
+
+}  // namespace renderer
+
+#endif  // RENDERER_UDP_SOCKET_H_

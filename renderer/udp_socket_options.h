@@ -1,0 +1,53 @@
+#ifndef RENDERER_UDP_SOCKET_OPTIONS_H_
+#define RENDERER_UDP_SOCKET_OPTIONS_H_
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "proto/udp_socket.pb.h"
+#include "renderer/script_error.h"
+
+namespace renderer {
+
+// The IDL dictionary UDPSocketOptions as the binding hands it over: a member
+// is absent (nullopt) or holds the page's value. Integers are wide so that
+// [EnforceRange] can be checked here, as a binding would.
+struct UDPSocketOptions {
+  std::optional<std::string> remoteAddress;
+  std::optional<int64_t> remotePort;        // [EnforceRange] unsigned short
+  std::optional<std::string> localAddress;
+  std::optional<int64_t> localPort;         // [EnforceRange] unsigned short
+  std::optional<int64_t> sendBufferSize;    // [EnforceRange] unsigned long
+  std::optional<int64_t> receiveBufferSize; // [EnforceRange] unsigned long
+  std::optional<std::string> dnsQueryType;  // SocketDnsQueryType: ipv4|ipv6
+  std::optional<bool> ipv6Only;
+};
+
+// The IDL dictionary UDPMessage: what the readable yields (data always; the
+// peer in bound mode) and what the writable takes.
+struct UDPMessage {
+  std::vector<uint8_t> data;
+  std::optional<std::string> remoteAddress;
+  std::optional<int64_t> remotePort;        // [EnforceRange] unsigned short
+  std::optional<std::string> dnsQueryType;
+};
+
+// Runs the UDPSocket constructor's checks (Direct Sockets spec, "The
+// constructor() steps") and builds the request for the network service.
+// Every failure is the TypeError the constructor throws, naming the member
+// and the rule. The port-below-1024 rule is not here: the spec rejects
+// `opened` for it instead of throwing (UDPSocket does that).
+ScriptErrorOr<direct_sockets::v1::OpenUdpSocket> BuildOpenRequest(
+    const UDPSocketOptions& options);
+
+// Checks one message written to a socket in the given mode and converts it.
+// TypeError for an address in connected mode, a missing or non-literal
+// address or port in bound mode, or an oversized payload.
+ScriptErrorOr<direct_sockets::v1::Datagram> BuildDatagram(
+    const UDPMessage& message, bool connected);
+
+}  // namespace renderer
+
+#endif  // RENDERER_UDP_SOCKET_OPTIONS_H_

@@ -1,0 +1,134 @@
+#include "renderer/udp_writable_stream.h"
+
+#include <utility>
+
+namespace renderer {
+
+namespace v1 = ::direct_sockets::v1;
+
+UDPWritableStream::UDPWritableStream(Sink* sink, bool connected)
+    : sink_(sink), connected_(connected) {
+  ready_.Resolve({});
+}
+
+UDPWritableStream::~UDPWritableStream() = default;
+
+Promise<Undefined> UDPWritableStream::Write(UDPMessage message) {
+  if (state_ == State::kErrored) return Promise<Undefined>::Rejected(*error_);
+  if (state_ != State::kWritable || close_requested_) {
+    return Promise<Undefined>::Rejected(
+        ScriptError::TypeError("the writable stream is closed"));
+  }
+  ScriptErrorOr<v1::Datagram> datagram = BuildDatagram(message, connected_);
+  if (!datagram.ok()) return Promise<Undefined>::Rejected(datagram.error());
+  Promise<Undefined> promise;
+  queue_.push_back({std::move(datagram).value(), promise});
+  UpdateReady();
+  MaybeSendBatch();
+  return promise;
+}
+
+Promise<Undefined> UDPWritableStream::Close() {
+  if (state_ == State::kErrored) return Promise<Undefined>::Rejected(*error_);
+  if (state_ != State::kWritable || close_requested_) {
+    return Promise<Undefined>::Rejected(
+        ScriptError::TypeError("the writable stream is already closed"));
+  }
+  close_requested_ = true;
+  MaybeFinishClose();
+  return close_promise_;
+}
+
+Promise<Undefined> UDPWritableStream::Abort() {
+  if (state_ == State::kErrored || state_ == State::kClosed) {
+    return Promise<Undefined>::Resolved({});
+  }
+  state_ = State::kClosed;
+  const ScriptError aborted = ScriptError::DomException(
+      "AbortError", "the write was aborted before it was sent");
+  std::deque<PendingWrite> queue = std::move(queue_);
+  for (auto& write : queue) write.promise.Reject(aborted);
+  // A batch already sent settles with its result (or AbortError if the
+  // socket closes first).
+  close_promise_.Reject(aborted);
+  if (sink_ != nullptr) sink_->OnWritableClosed();
+  return Promise<Undefined>::Resolved({});
+}
+
+int UDPWritableStream::desired_size() const {
+  return kHighWaterMark - static_cast<int>(queue_.size() + batch_.size());
+}
+
+Promise<Undefined> UDPWritableStream::Ready() {
+  if (state_ == State::kErrored) return Promise<Undefined>::Rejected(*error_);
+  return ready_;
+}
+
+void UDPWritableStream::UpdateReady() {
+  if (desired_size() > 0) {
+    ready_.Resolve({});
+  } else if (ready_.is_settled()) {
+    ready_ = Promise<Undefined>();
+  }
+}
+
+void UDPWritableStream::MaybeSendBatch() {
+  if (batch_id_ || queue_.empty() || sink_ == nullptr) return;
+  v1::SendDatagrams batch;
+  while (!queue_.empty() && batch.datagrams_size() < kMaxBatch) {
+    *batch.add_datagrams() = std::move(queue_.front().datagram);
+    batch_.push_back(std::move(queue_.front().promise));
+    queue_.pop_front();
+  }
+  batch_id_ = sink_->SendBatch(std::move(batch));
+}
+
+void UDPWritableStream::OnSendResult(uint64_t request_id,
+                                     const absl::Status& status) {
+  if (!batch_id_ || *batch_id_ != request_id) return;
+  batch_id_.reset();
+  std::vector<Promise<Undefined>> batch = std::move(batch_);
+  batch_.clear();
+  if (status.ok()) {
+    for (auto& write : batch) write.Resolve({});
+    UpdateReady();
+    MaybeSendBatch();
+    MaybeFinishClose();
+    return;
+  }
+  // A failed send errors the stream (Direct Sockets: "handle closing the
+  // writable stream").
+  const ScriptError error = ScriptError::FromStatus(status);
+  for (auto& write : batch) write.Reject(error);
+  Error(error);
+  if (sink_ != nullptr) sink_->OnWritableClosed();
+}
+
+void UDPWritableStream::MaybeFinishClose() {
+  if (!close_requested_ || state_ != State::kWritable) return;
+  if (batch_id_ || !queue_.empty()) return;
+  state_ = State::kClosed;
+  close_promise_.Resolve({});
+  if (sink_ != nullptr) sink_->OnWritableClosed();
+}
+
+void UDPWritableStream::Error(ScriptError error) {
+  if (state_ == State::kErrored) return;
+  // A stream already closed by the page keeps its state, but writes still
+  // in flight learn why they failed.
+  std::deque<PendingWrite> queue = std::move(queue_);
+  for (auto& write : queue) write.promise.Reject(error);
+  std::vector<Promise<Undefined>> batch = std::move(batch_);
+  batch_.clear();
+  batch_id_.reset();
+  for (auto& write : batch) write.Reject(error);
+  if (state_ == State::kClosed) return;
+  state_ = State::kErrored;
+  error_ = error;
+  close_promise_.Reject(error);
+  ready_.Reject(error);
+}
+
+void UDPWritableStream::Detach() { sink_ = nullptr; }
+
+}  // namespace renderer
