@@ -1,5 +1,6 @@
 #include "common/event_loop.h"
 
+#include <algorithm>
 #include <cstdio>
 #include <cstdlib>
 #include <utility>
@@ -58,16 +59,32 @@ void EventLoop::Quit() {
 }
 
 bool EventLoop::RunUntil(absl::AnyInvocable<bool()> done,
-                         absl::Duration timeout) {
+                         absl::Duration timeout,
+                         absl::Duration recheck_every) {
   RunPostedTasks();
   if (done()) return true;
+  // Timers count from the loop's cached time, stale if it has not run.
+  uv_update_time(&loop_);
+  uv_timer_t recheck;
+  uv_timer_init(&loop_, &recheck);
+  if (recheck_every != absl::InfiniteDuration()) {
+    const auto every = static_cast<uint64_t>(
+        std::max<int64_t>(1, absl::ToInt64Milliseconds(recheck_every)));
+    // uv_stop makes the poll of this iteration return at once, so done()
+    // is checked again even when the timer ran before the poll.
+    uv_timer_start(
+        &recheck, [](uv_timer_t* t) { uv_stop(t->loop); }, every, every);
+  }
   uv_timer_t timer;
   uv_timer_init(&loop_, &timer);
   bool timed_out = false;
   timer.data = &timed_out;
   uv_timer_start(
       &timer,
-      [](uv_timer_t* t) { *static_cast<bool*>(t->data) = true; },
+      [](uv_timer_t* t) {
+        *static_cast<bool*>(t->data) = true;
+        uv_stop(t->loop);
+      },
       static_cast<uint64_t>(absl::ToInt64Milliseconds(timeout)) + 1, 0);
   uv_ref(reinterpret_cast<uv_handle_t*>(&wake_up_));
   while (!timed_out && !done()) {
@@ -75,7 +92,8 @@ bool EventLoop::RunUntil(absl::AnyInvocable<bool()> done,
   }
   uv_unref(reinterpret_cast<uv_handle_t*>(&wake_up_));
   uv_close(reinterpret_cast<uv_handle_t*>(&timer), nullptr);
-  uv_run(&loop_, UV_RUN_NOWAIT);  // Runs the timer's close callback.
+  uv_close(reinterpret_cast<uv_handle_t*>(&recheck), nullptr);
+  uv_run(&loop_, UV_RUN_NOWAIT);  // Runs the timers' close callbacks.
   return done();
 }
 

@@ -41,8 +41,12 @@ class EventLoop {
   void Quit();
 
   // Runs the loop until `done()` is true or `timeout` passes; returns
-  // done(). For tests and for programs that wait on one result; never nest.
-  bool RunUntil(absl::AnyInvocable<bool()> done, absl::Duration timeout);
+  // done(). done() is checked after each loop event, and also every
+  // `recheck_every` when it watches state outside this process (kernel
+  // tables) that no loop event announces. For tests and for programs that
+  // wait on one result; never nest.
+  bool RunUntil(absl::AnyInvocable<bool()> done, absl::Duration timeout,
+                absl::Duration recheck_every = absl::InfiniteDuration());
 
   // Stops accepting tasks; pending ones are dropped.
   void Shutdown();

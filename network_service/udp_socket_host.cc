@@ -162,7 +162,9 @@ void UdpSocketHost::HandleOpen(uint64_t request_id,
       connected.dns_query_type() == v1::DNS_QUERY_TYPE_IPV4   ? AF_INET
       : connected.dns_query_type() == v1::DNS_QUERY_TYPE_IPV6 ? AF_INET6
                                                                : AF_UNSPEC;
-  hints.ai_flags = AI_ADDRCONFIG;
+  // With no family asked for, skip families this host has no address of;
+  // an explicit dnsQueryType is honoured as asked.
+  hints.ai_flags = hints.ai_family == AF_UNSPEC ? AI_ADDRCONFIG : 0;
   resolve_ = new Resolve{{}, this};
   resolve_->request.data = resolve_;
   const std::string port = std::to_string(connected.remote_port());

@@ -1,5 +1,6 @@
 #include "renderer/network_service_connection.h"
 
+#include <algorithm>
 #include <utility>
 
 namespace renderer {
@@ -15,6 +16,35 @@ NetworkServiceConnection::NetworkServiceConnection(common::EventLoop* loop,
   stub_ = direct_sockets::v1::NetworkService::NewStub(channel_);
 }
 
-NetworkServiceConnection::~NetworkServiceConnection() = default;
+NetworkServiceConnection::~NetworkServiceConnection() {
+  for (const auto& weak : streams_) {
+    if (auto stream = weak.lock()) stream->Cancel();
+  }
+  absl::MutexLock lock(&mutex_);
+  auto all_done = [this]() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mutex_) {
+    return active_streams_ == 0;
+  };
+  mutex_.AwaitWithTimeout(absl::Condition(&all_done), absl::Seconds(10));
+}
+
+std::shared_ptr<SocketStreamClient> NetworkServiceConnection::OpenSocketStream(
+    SocketStreamClient::EventHandler on_event,
+    SocketStreamClient::DoneHandler on_done) {
+  {
+    absl::MutexLock lock(&mutex_);
+    ++active_streams_;
+  }
+  // Forget streams that are gone, so the list stays as long as the live set.
+  streams_.erase(std::remove_if(streams_.begin(), streams_.end(),
+                                [](const auto& weak) { return weak.expired(); }),
+                 streams_.end());
+  std::shared_ptr<SocketStreamClient> stream = SocketStreamClient::Start(
+      stub_.get(), loop_, std::move(on_event), std::move(on_done), [this] {
+        absl::MutexLock lock(&mutex_);
+        --active_streams_;
+      });
+  streams_.push_back(stream);
+  return stream;
+}
 
 }  // namespace renderer

@@ -5,9 +5,14 @@
 
 #include <memory>
 #include <string>
+#include <vector>
+
+#include "absl/base/thread_annotations.h"
+#include "absl/synchronization/mutex.h"
 
 #include "common/event_loop.h"
 #include "proto/udp_socket.grpc.pb.h"
+#include "renderer/socket_stream_client.h"
 
 namespace renderer {
 
@@ -26,7 +31,14 @@ class NetworkServiceConnection {
   NetworkServiceConnection(const NetworkServiceConnection&) = delete;
   NetworkServiceConnection& operator=(const NetworkServiceConnection&) =
       delete;
+  // Cancels the streams still open and waits (bounded) until gRPC is done
+  // with them, so none posts to the loop after this returns.
   ~NetworkServiceConnection();
+
+  // Loop thread: opens one socket stream (see SocketStreamClient::Start).
+  std::shared_ptr<SocketStreamClient> OpenSocketStream(
+      SocketStreamClient::EventHandler on_event,
+      SocketStreamClient::DoneHandler on_done);
 
   common::EventLoop* loop() const { return loop_; }
   direct_sockets::v1::NetworkService::Stub* stub() const {
@@ -39,6 +51,10 @@ class NetworkServiceConnection {
   const std::string target_;
   std::shared_ptr<grpc::Channel> channel_;
   std::unique_ptr<direct_sockets::v1::NetworkService::Stub> stub_;
+
+  absl::Mutex mutex_;
+  int active_streams_ ABSL_GUARDED_BY(mutex_) = 0;
+  std::vector<std::weak_ptr<SocketStreamClient>> streams_;  // Loop thread.
 };
 
 }  // namespace renderer

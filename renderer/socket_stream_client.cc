@@ -8,18 +8,21 @@ namespace v1 = ::direct_sockets::v1;
 
 SocketStreamClient::SocketStreamClient(common::EventLoop* loop,
                                        EventHandler on_event,
-                                       DoneHandler on_done)
+                                       DoneHandler on_done,
+                                       absl::AnyInvocable<void() &&> on_finished)
     : loop_(loop),
       on_event_(std::make_shared<EventHandler>(std::move(on_event))),
-      on_done_(std::move(on_done)) {}
+      on_done_(std::move(on_done)),
+      on_finished_(std::move(on_finished)) {}
 
 SocketStreamClient::~SocketStreamClient() = default;
 
 std::shared_ptr<SocketStreamClient> SocketStreamClient::Start(
     v1::NetworkService::Stub* stub, common::EventLoop* loop,
-    EventHandler on_event, DoneHandler on_done) {
-  std::shared_ptr<SocketStreamClient> client(
-      new SocketStreamClient(loop, std::move(on_event), std::move(on_done)));
+    EventHandler on_event, DoneHandler on_done,
+    absl::AnyInvocable<void() &&> on_finished) {
+  std::shared_ptr<SocketStreamClient> client(new SocketStreamClient(
+      loop, std::move(on_event), std::move(on_done), std::move(on_finished)));
   client->self_ = client;
   stub->async()->OpenUdpSocket(&client->context_, client.get());
   client->StartRead(&client->event_);
@@ -95,9 +98,11 @@ void SocketStreamClient::OnDone(const grpc::Status& status) {
   loop_->PostTask([done = std::move(on_done_), status]() mutable {
     std::move(done)(status);
   });
+  auto finished = std::move(on_finished_);
   // Keep the event handler alive for events still queued on the loop; drop
   // our own reference. May delete this.
   self_.reset();
+  if (finished) std::move(finished)();
 }
 
 }  // namespace renderer

@@ -28,9 +28,12 @@ class SocketStreamClient
       absl::AnyInvocable<void(direct_sockets::v1::UdpSocketEvent)>;
   using DoneHandler = absl::AnyInvocable<void(grpc::Status) &&>;
 
+  // `on_finished` runs on a gRPC thread as the very last thing the stream
+  // does (after posting `on_done`): its owner may then let the loop go.
   static std::shared_ptr<SocketStreamClient> Start(
       direct_sockets::v1::NetworkService::Stub* stub, common::EventLoop* loop,
-      EventHandler on_event, DoneHandler on_done);
+      EventHandler on_event, DoneHandler on_done,
+      absl::AnyInvocable<void() &&> on_finished);
 
   SocketStreamClient(const SocketStreamClient&) = delete;
   SocketStreamClient& operator=(const SocketStreamClient&) = delete;
@@ -51,13 +54,15 @@ class SocketStreamClient
 
  private:
   SocketStreamClient(common::EventLoop* loop, EventHandler on_event,
-                     DoneHandler on_done);
+                     DoneHandler on_done,
+                     absl::AnyInvocable<void() &&> on_finished);
   void Pump();
 
   common::EventLoop* const loop_;
   // Both handlers are only touched on the loop thread.
   std::shared_ptr<EventHandler> on_event_;
   DoneHandler on_done_;
+  absl::AnyInvocable<void() &&> on_finished_;
   grpc::ClientContext context_;
   direct_sockets::v1::UdpSocketEvent event_;  // gRPC reads into it.
 

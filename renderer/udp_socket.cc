@@ -48,8 +48,7 @@ void UDPSocket::Open(v1::OpenUdpSocket request,
     });
     return;
   }
-  stream_ = SocketStreamClient::Start(
-      connection_->stub(), connection_->loop(),
+  stream_ = connection_->OpenSocketStream(
       [weak](v1::UdpSocketEvent event) {
         if (auto self = weak.lock()) self->OnEvent(std::move(event));
       },

@@ -1,0 +1,184 @@
+#include "tests/network_service_process.h"
+
+#include <dirent.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <signal.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <cstdio>
+#include <cstdlib>
+#include <cstring>
+#include <fstream>
+#include <sstream>
+#include <vector>
+
+#include "absl/strings/match.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_split.h"
+
+namespace tests {
+
+std::string RunfilePath(const std::string& workspace_relative) {
+  // bazel test runs in the runfiles tree; bazel run or a plain binary may
+  // not, so also try next to TEST_SRCDIR.
+  if (access(workspace_relative.c_str(), X_OK) == 0) return workspace_relative;
+  if (const char* srcdir = std::getenv("TEST_SRCDIR")) {
+    std::string path = absl::StrCat(srcdir, "/direct_sockets_multicast/",
+                                    workspace_relative);
+    if (access(path.c_str(), X_OK) == 0) return path;
+  }
+  return workspace_relative;
+}
+
+NetworkServiceProcess::NetworkServiceProcess() {
+  char pattern[] = "/tmp/dsock-test.XXXXXX";
+  if (mkdtemp(pattern) != nullptr) directory_ = pattern;
+  socket_path_ = directory_ + "/run/network.sock";
+}
+
+NetworkServiceProcess::~NetworkServiceProcess() {
+  Kill();
+  if (!directory_.empty()) {
+    unlink(socket_path_.c_str());
+    rmdir((directory_ + "/run").c_str());
+    rmdir(directory_.c_str());
+  }
+}
+
+absl::Status NetworkServiceProcess::Start() {
+  if (directory_.empty()) return absl::InternalError("mkdtemp failed");
+  int out[2];
+  if (pipe2(out, O_CLOEXEC) != 0) return absl::InternalError("pipe failed");
+  const std::string binary = RunfilePath("network_service/network_service");
+  const std::string flag = "--socket_path=" + socket_path_;
+  pid_ = fork();
+  if (pid_ < 0) return absl::InternalError("fork failed");
+  if (pid_ == 0) {
+    dup2(out[1], STDOUT_FILENO);
+    execl(binary.c_str(), binary.c_str(), flag.c_str(), nullptr);
+    std::perror("execl network_service");
+    _exit(127);
+  }
+  close(out[1]);
+  // Wait for the ready line, bounded.
+  std::string seen;
+  const absl::Time deadline = absl::Now() + absl::Seconds(15);
+  while (!absl::StrContains(seen, "listening on")) {
+    const int64_t left = absl::ToInt64Milliseconds(deadline - absl::Now());
+    pollfd pfd{out[0], POLLIN, 0};
+    if (left <= 0 || poll(&pfd, 1, static_cast<int>(left)) <= 0) {
+      close(out[0]);
+      return absl::DeadlineExceededError(
+          absl::StrCat("network_service did not start; it printed: ", seen));
+    }
+    char buffer[256];
+    ssize_t n = read(out[0], buffer, sizeof(buffer));
+    if (n <= 0) {
+      close(out[0]);
+      return absl::InternalError(
+          absl::StrCat("network_service exited early; it printed: ", seen));
+    }
+    seen.append(buffer, static_cast<size_t>(n));
+  }
+  close(out[0]);
+  return absl::OkStatus();
+}
+
+void NetworkServiceProcess::Kill() {
+  if (pid_ <= 0) return;
+  kill(pid_, SIGKILL);
+  waitpid(pid_, nullptr, 0);
+  pid_ = -1;
+}
+
+absl::StatusOr<int> NetworkServiceProcess::Terminate(absl::Duration timeout) {
+  if (pid_ <= 0) return absl::FailedPreconditionError("not running");
+  // A pidfd becomes readable when the process exits: wait on that.
+  const int pidfd = static_cast<int>(syscall(SYS_pidfd_open, pid_, 0));
+  kill(pid_, SIGTERM);
+  pollfd pfd{pidfd, POLLIN, 0};
+  const int ready =
+      pidfd < 0 ? 0
+                : poll(&pfd, 1,
+                       static_cast<int>(absl::ToInt64Milliseconds(timeout)));
+  if (pidfd >= 0) close(pidfd);
+  if (ready <= 0) {
+    return absl::DeadlineExceededError(absl::StrCat(
+        "network_service did not exit within ", absl::FormatDuration(timeout),
+        " of SIGTERM"));
+  }
+  int status = 0;
+  waitpid(pid_, &status, 0);
+  pid_ = -1;
+  return status;
+}
+
+int NetworkServiceProcess::OpenFdCount() const {
+  const std::string path = absl::StrCat("/proc/", pid_, "/fd");
+  DIR* dir = opendir(path.c_str());
+  if (dir == nullptr) return -1;
+  int count = 0;
+  while (dirent* entry = readdir(dir)) {
+    if (entry->d_name[0] != '.') ++count;
+  }
+  closedir(dir);
+  return count;
+}
+
+int64_t NetworkServiceProcess::ResidentKb() const {
+  std::ifstream status(absl::StrCat("/proc/", pid_, "/status"));
+  std::string line;
+  while (std::getline(status, line)) {
+    if (absl::StartsWith(line, "VmRSS:")) {
+      return std::strtoll(line.c_str() + 6, nullptr, 10);
+    }
+  }
+  return -1;
+}
+
+NetworkServiceProcess::UdpSocketState NetworkServiceProcess::UdpSocketsOnPort(
+    uint16_t port) const {
+  UdpSocketState state;
+  char hex_port[8];
+  std::snprintf(hex_port, sizeof(hex_port), "%04X", port);
+  for (const char* table : {"udp", "udp6"}) {
+    std::ifstream file(absl::StrCat("/proc/", pid_, "/net/", table));
+    std::string line;
+    std::getline(file, line);  // Header.
+    while (std::getline(file, line)) {
+      std::vector<std::string> fields =
+          absl::StrSplit(line, ' ', absl::SkipEmpty());
+      if (fields.size() < 13) continue;
+      // fields[1] is local "ADDR:PORT"; the last field is drops.
+      const std::string& local = fields[1];
+      if (local.substr(local.find(':') + 1) != hex_port) continue;
+      // Only this process's sockets: their inode is among its fds. The
+      // namespace's table lists every process; the test's own peers share
+      // it, so match by inode.
+      const std::string inode = fields[9];
+      const std::string fd_dir = absl::StrCat("/proc/", pid_, "/fd");
+      DIR* dir = opendir(fd_dir.c_str());
+      bool ours = false;
+      while (dir != nullptr && !ours) {
+        dirent* entry = readdir(dir);
+        if (entry == nullptr) break;
+        char target[64] = {};
+        const std::string link = fd_dir + "/" + entry->d_name;
+        if (readlink(link.c_str(), target, sizeof(target) - 1) > 0 &&
+            std::string(target) == "socket:[" + inode + "]") {
+          ours = true;
+        }
+      }
+      if (dir != nullptr) closedir(dir);
+      if (!ours) continue;
+      ++state.count;
+      state.drops += std::strtoll(fields.back().c_str(), nullptr, 10);
+    }
+  }
+  return state;
+}
+
+}  // namespace tests
