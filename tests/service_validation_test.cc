@@ -1,0 +1,283 @@
+// The service's checks, seen from a renderer that does not follow the
+// rules (a compromised one): it speaks raw gRPC to the real service binary.
+// Each bad request gets a clear error on its socket; the service never
+// crashes and keeps serving others.
+#include <grpcpp/grpcpp.h>
+#include <gtest/gtest.h>
+
+#include <memory>
+#include <string>
+
+#include "proto/udp_socket.grpc.pb.h"
+#include "tests/network_service_process.h"
+#include "tests/udp_peer.h"
+
+namespace tests {
+namespace {
+
+namespace v1 = ::direct_sockets::v1;
+
+class RawRendererTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    absl::Status started = service_.Start();
+    ASSERT_TRUE(started.ok()) << started;
+    channel_ = grpc::CreateChannel("unix:" + service_.socket_path(),
+                                   grpc::InsecureChannelCredentials());
+    stub_ = v1::NetworkService::NewStub(channel_);
+  }
+
+  void TearDown() override {
+    // Whatever the test did, the service is still alive.
+    EXPECT_EQ(kill(service_.pid(), 0), 0) << "the service died";
+  }
+
+  using Stream =
+      grpc::ClientReaderWriter<v1::UdpSocketRequest, v1::UdpSocketEvent>;
+
+  struct Call {
+    std::unique_ptr<grpc::ClientContext> context;
+    std::unique_ptr<Stream> stream;
+  };
+
+  Call StartCall() {
+    Call call;
+    call.context = std::make_unique<grpc::ClientContext>();
+    call.context->set_deadline(std::chrono::system_clock::now() +
+                               std::chrono::seconds(10));
+    call.stream = stub_->OpenUdpSocket(call.context.get());
+    return call;
+  }
+
+  // Opens a socket and reads the `opened` event.
+  Call OpenBound(const std::string& address) {
+    Call call = StartCall();
+    v1::UdpSocketRequest open;
+    open.set_request_id(1);
+    open.mutable_open()->mutable_bound()->set_local_address(address);
+    EXPECT_TRUE(call.stream->Write(open));
+    v1::UdpSocketEvent event;
+    EXPECT_TRUE(call.stream->Read(&event));
+    EXPECT_TRUE(event.has_opened()) << event.DebugString();
+    return call;
+  }
+
+  // Reads events until a result for `request_id`.
+  v1::Status ResultFor(Call& call, uint64_t request_id) {
+    v1::UdpSocketEvent event;
+    while (call.stream->Read(&event)) {
+      if (event.has_result() && event.result().request_id() == request_id) {
+        return event.result().status();
+      }
+    }
+    ADD_FAILURE() << "stream ended before result " << request_id;
+    return v1::Status();
+  }
+
+  NetworkServiceProcess service_;
+  std::shared_ptr<grpc::Channel> channel_;
+  std::unique_ptr<v1::NetworkService::Stub> stub_;
+};
+
+TEST_F(RawRendererTest, SendBeforeOpenIsRefusedAndOpenStillWorks) {
+  Call call = StartCall();
+  v1::UdpSocketRequest send;
+  send.set_request_id(1);
+  send.mutable_send()->add_datagrams()->set_data("x");
+  ASSERT_TRUE(call.stream->Write(send));
+  v1::Status status = ResultFor(call, 1);
+  EXPECT_EQ(status.code(),
+            static_cast<int>(absl::StatusCode::kFailedPrecondition));
+  EXPECT_NE(status.message().find("send before the socket is open"),
+            std::string::npos);
+  v1::UdpSocketRequest open;
+  open.set_request_id(2);
+  open.mutable_open()->mutable_bound()->set_local_address("127.0.0.1");
+  ASSERT_TRUE(call.stream->Write(open));
+  v1::UdpSocketEvent event;
+  ASSERT_TRUE(call.stream->Read(&event));
+  EXPECT_TRUE(event.has_opened());
+  call.stream->WritesDone();
+  EXPECT_TRUE(call.stream->Finish().ok());
+}
+
+TEST_F(RawRendererTest, AnEmptyFirstRequestEndsTheStream) {
+  Call call = StartCall();
+  v1::UdpSocketRequest empty;
+  empty.set_request_id(1);
+  ASSERT_TRUE(call.stream->Write(empty));
+  v1::UdpSocketEvent event;
+  EXPECT_FALSE(call.stream->Read(&event));
+  grpc::Status status = call.stream->Finish();
+  EXPECT_EQ(status.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+  EXPECT_NE(status.error_message().find("first request"), std::string::npos)
+      << status.error_message();
+}
+
+TEST_F(RawRendererTest, ABadOpenEndsTheStreamWithTheRule) {
+  struct Case {
+    std::function<void(v1::OpenUdpSocket*)> fill;
+    grpc::StatusCode code;
+    std::string words;
+  } cases[] = {
+      {[](v1::OpenUdpSocket*) {}, grpc::StatusCode::INVALID_ARGUMENT,
+       "names no mode"},
+      {[](v1::OpenUdpSocket* o) {
+         o->mutable_bound()->set_local_address("not-an-ip");
+       },
+       grpc::StatusCode::INVALID_ARGUMENT, "not an IP address"},
+      {[](v1::OpenUdpSocket* o) {
+         o->mutable_bound()->set_local_address("127.0.0.1");
+         o->mutable_bound()->set_local_port(99999);
+       },
+       grpc::StatusCode::INVALID_ARGUMENT, "outside 0..65535"},
+      {[](v1::OpenUdpSocket* o) {
+         o->mutable_bound()->set_local_address("127.0.0.1");
+         o->mutable_bound()->set_local_port(53);
+       },
+       grpc::StatusCode::PERMISSION_DENIED, "below 1024"},
+      {[](v1::OpenUdpSocket* o) {
+         o->mutable_connected()->set_remote_address("127.0.0.1");
+       },
+       grpc::StatusCode::INVALID_ARGUMENT, "remotePort must not be 0"},
+  };
+  for (const Case& c : cases) {
+    SCOPED_TRACE(c.words);
+    Call call = StartCall();
+    v1::UdpSocketRequest open;
+    open.set_request_id(1);
+    c.fill(open.mutable_open());
+    ASSERT_TRUE(call.stream->Write(open));
+    v1::UdpSocketEvent event;
+    EXPECT_FALSE(call.stream->Read(&event));
+    grpc::Status status = call.stream->Finish();
+    EXPECT_EQ(status.error_code(), c.code);
+    EXPECT_NE(status.error_message().find(c.words), std::string::npos)
+        << status.error_message();
+  }
+}
+
+TEST_F(RawRendererTest, UnknownFieldsAreRefused) {
+  Call call = StartCall();
+  v1::UdpSocketRequest open;
+  open.set_request_id(1);
+  open.mutable_open()->mutable_bound()->set_local_address("127.0.0.1");
+  // Append field 77 (varint) to the open message: unknown to the service.
+  std::string wire = open.open().SerializeAsString();
+  wire += std::string("\xe8\x04\x01", 3);
+  ASSERT_TRUE(open.mutable_open()->ParseFromString(wire));
+  ASSERT_TRUE(call.stream->Write(open));
+  v1::UdpSocketEvent event;
+  EXPECT_FALSE(call.stream->Read(&event));
+  grpc::Status status = call.stream->Finish();
+  EXPECT_EQ(status.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+  EXPECT_NE(status.error_message().find("does not know"), std::string::npos)
+      << status.error_message();
+}
+
+TEST_F(RawRendererTest, BadSendsGetAnErrorAndTheSocketStaysUsable) {
+  UdpPeer peer("127.0.0.1");
+  Call call = StartCall();
+  v1::UdpSocketRequest open;
+  open.set_request_id(1);
+  open.mutable_open()->mutable_connected()->set_remote_address("127.0.0.1");
+  open.mutable_open()->mutable_connected()->set_remote_port(peer.port());
+  ASSERT_TRUE(call.stream->Write(open));
+  v1::UdpSocketEvent event;
+  ASSERT_TRUE(call.stream->Read(&event));
+  ASSERT_TRUE(event.has_opened());
+
+  // A connected socket asked to send elsewhere.
+  v1::UdpSocketRequest elsewhere;
+  elsewhere.set_request_id(2);
+  v1::Datagram* datagram = elsewhere.mutable_send()->add_datagrams();
+  datagram->set_data("x");
+  datagram->set_remote_address("10.9.9.9");
+  datagram->set_remote_port(9);
+  ASSERT_TRUE(call.stream->Write(elsewhere));
+  v1::Status status = ResultFor(call, 2);
+  EXPECT_EQ(status.code(), static_cast<int>(absl::StatusCode::kInvalidArgument));
+  EXPECT_NE(status.message().find("sends only to its remote address"),
+            std::string::npos);
+
+  // Oversized datagram.
+  v1::UdpSocketRequest big;
+  big.set_request_id(3);
+  big.mutable_send()->add_datagrams()->set_data(std::string(70000, 'x'));
+  ASSERT_TRUE(call.stream->Write(big));
+  status = ResultFor(call, 3);
+  EXPECT_NE(status.message().find("larger than the UDP limit"),
+            std::string::npos);
+
+  // A second open on the same stream.
+  v1::UdpSocketRequest reopen = open;
+  reopen.set_request_id(4);
+  ASSERT_TRUE(call.stream->Write(reopen));
+  status = ResultFor(call, 4);
+  EXPECT_EQ(status.code(),
+            static_cast<int>(absl::StatusCode::kFailedPrecondition));
+
+  // A request naming no operation.
+  v1::UdpSocketRequest empty;
+  empty.set_request_id(5);
+  ASSERT_TRUE(call.stream->Write(empty));
+  status = ResultFor(call, 5);
+  EXPECT_NE(status.message().find("names no operation"), std::string::npos);
+
+  // The socket still works: nothing was sent by the bad requests.
+  v1::UdpSocketRequest good;
+  good.set_request_id(6);
+  good.mutable_send()->add_datagrams()->set_data("fine");
+  ASSERT_TRUE(call.stream->Write(good));
+  status = ResultFor(call, 6);
+  EXPECT_EQ(status.code(), 0) << status.message();
+  auto got = peer.Receive(absl::Seconds(5));
+  ASSERT_TRUE(got.has_value());
+  EXPECT_EQ(got->data, "fine");
+  call.stream->WritesDone();
+  EXPECT_TRUE(call.stream->Finish().ok());
+}
+
+TEST_F(RawRendererTest, ReceiveCreditIsNeverExceeded) {
+  Call call = OpenBound("127.0.0.1");
+  // Learn the port from a second open? The opened event had it; re-open to
+  // read it here.
+  Call probe = StartCall();
+  v1::UdpSocketRequest open;
+  open.set_request_id(1);
+  open.mutable_open()->mutable_bound()->set_local_address("127.0.0.1");
+  ASSERT_TRUE(probe.stream->Write(open));
+  v1::UdpSocketEvent opened;
+  ASSERT_TRUE(probe.stream->Read(&opened));
+  const uint16_t port = static_cast<uint16_t>(opened.opened().local_port());
+
+  v1::UdpSocketRequest credit;
+  credit.set_request_id(2);
+  credit.mutable_receive_more()->set_num_additional_datagrams(3);
+  ASSERT_TRUE(probe.stream->Write(credit));
+  UdpPeer peer("127.0.0.1");
+  for (int i = 0; i < 10; ++i) peer.SendTo("d", "127.0.0.1", port);
+  int received = 0;
+  v1::UdpSocketEvent event;
+  while (received < 3 && probe.stream->Read(&event)) {
+    received += event.received().datagrams_size();
+  }
+  EXPECT_EQ(received, 3);
+  // One more datagram of credit gives exactly one more datagram.
+  credit.set_request_id(3);
+  credit.mutable_receive_more()->set_num_additional_datagrams(1);
+  ASSERT_TRUE(probe.stream->Write(credit));
+  ASSERT_TRUE(probe.stream->Read(&event));
+  EXPECT_EQ(event.received().datagrams_size(), 1);
+  probe.stream->WritesDone();
+  // Nothing else arrives before the stream ends.
+  while (probe.stream->Read(&event)) {
+    EXPECT_FALSE(event.has_received()) << "datagram beyond credit";
+  }
+  EXPECT_TRUE(probe.stream->Finish().ok());
+  call.stream->WritesDone();
+  EXPECT_TRUE(call.stream->Finish().ok());
+}
+
+}  // namespace
+}  // namespace tests
