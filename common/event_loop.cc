@@ -6,6 +6,11 @@
 #include <utility>
 
 namespace common {
+namespace {
+thread_local EventLoop* current_loop = nullptr;
+}  // namespace
+
+EventLoop* EventLoop::Current() { return current_loop; }
 
 EventLoop::EventLoop() {
   if (uv_loop_init(&loop_) != 0 ||
@@ -16,11 +21,17 @@ EventLoop::EventLoop() {
   wake_up_.data = this;
   // The wake-up handle alone must not keep Run() alive.
   uv_unref(reinterpret_cast<uv_handle_t*>(&wake_up_));
+  uv_idle_init(&loop_, &microtask_checkpoint_);
+  microtask_checkpoint_.data = this;
+  if (current_loop == nullptr) current_loop = this;
 }
 
 EventLoop::~EventLoop() {
   Shutdown();
+  RunMicrotasks();
+  if (current_loop == this) current_loop = nullptr;
   uv_close(reinterpret_cast<uv_handle_t*>(&wake_up_), nullptr);
+  uv_close(reinterpret_cast<uv_handle_t*>(&microtask_checkpoint_), nullptr);
   // Let close callbacks of every handle run.
   while (uv_run(&loop_, UV_RUN_NOWAIT) != 0) {
   }
@@ -34,6 +45,27 @@ void EventLoop::PostTask(Task task) {
     tasks_.push_back(std::move(task));
   }
   uv_async_send(&wake_up_);
+}
+
+void EventLoop::QueueMicrotask(Task task) {
+  microtasks_.push_back(std::move(task));
+  // An active idle handle makes the loop poll without waiting.
+  if (!uv_is_active(reinterpret_cast<uv_handle_t*>(&microtask_checkpoint_))) {
+    uv_idle_start(&microtask_checkpoint_, &EventLoop::OnIdle);
+  }
+}
+
+void EventLoop::OnIdle(uv_idle_t* handle) {
+  static_cast<EventLoop*>(handle->data)->RunMicrotasks();
+}
+
+void EventLoop::RunMicrotasks() {
+  while (!microtasks_.empty()) {
+    Task task = std::move(microtasks_.front());
+    microtasks_.pop_front();
+    std::move(task)();
+  }
+  uv_idle_stop(&microtask_checkpoint_);
 }
 
 void EventLoop::Shutdown() {
@@ -108,6 +140,7 @@ void EventLoop::RunPostedTasks() {
     batch.swap(tasks_);
   }
   for (Task& task : batch) std::move(task)();
+  RunMicrotasks();
 }
 
 }  // namespace common

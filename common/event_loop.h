@@ -30,6 +30,14 @@ class EventLoop {
 
   uv_loop_t* uv_loop() { return &loop_; }
 
+  // The loop made on this thread, or null.
+  static EventLoop* Current();
+
+  // Loop thread: runs `task` soon, after the current callback and before
+  // the loop waits again, like a JS microtask; tasks queued by such a task
+  // run in the same checkpoint. Keeps deep promise chains off the stack.
+  void QueueMicrotask(Task task);
+
   // Runs `task` on the loop thread, after tasks posted before it. Tasks
   // posted after Shutdown() are dropped (their captures are destroyed on the
   // posting thread).
@@ -53,10 +61,14 @@ class EventLoop {
 
  private:
   static void OnWakeUp(uv_async_t* handle);
+  static void OnIdle(uv_idle_t* handle);
   void RunPostedTasks();
+  void RunMicrotasks();
 
   uv_loop_t loop_;
   uv_async_t wake_up_;
+  uv_idle_t microtask_checkpoint_;  // Active while microtasks wait.
+  std::deque<Task> microtasks_;     // Loop thread only.
   bool quit_ = false;
 
   absl::Mutex mutex_;

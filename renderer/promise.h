@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "absl/functional/any_invocable.h"
+#include "common/event_loop.h"
 #include "renderer/script_error.h"
 
 namespace renderer {
@@ -17,8 +18,11 @@ struct Undefined {};
 
 // A promise as the web has them, for the renderer's C++ API: settled once,
 // fulfilled with a T or rejected with a ScriptError. Copies share one state.
-// Used on the renderer's loop thread only. Callbacks given to Then() run on
-// that thread: at settlement, or at once if already settled.
+// Used on the renderer's loop thread only. Callbacks given to Then() run as
+// microtasks of that thread's EventLoop, never inside Then() or the call
+// that settles, as in JS: so a reader that reads again from its callback
+// does not grow the stack. (On a thread with no EventLoop, as in loop-less
+// unit tests, they run at once.)
 template <typename T>
 class Promise {
  public:
@@ -55,7 +59,7 @@ class Promise {
 
   void Then(Callback callback) const {
     if (is_settled()) {
-      callback(*state_->result);
+      RunSoon(state_, std::move(callback));
       return;
     }
     state_->callbacks.push_back(std::move(callback));
@@ -70,11 +74,20 @@ class Promise {
   void Settle(Result result) const {
     if (is_settled()) return;
     state_->result = std::move(result);
-    // A callback may add callbacks or drop the last other copy: work on a
-    // local list and keep the state alive.
-    std::shared_ptr<State> keep = state_;
-    std::vector<Callback> callbacks = std::move(keep->callbacks);
-    for (Callback& callback : callbacks) callback(*keep->result);
+    std::vector<Callback> callbacks = std::move(state_->callbacks);
+    for (Callback& callback : callbacks) RunSoon(state_, std::move(callback));
+  }
+
+  static void RunSoon(std::shared_ptr<State> state, Callback callback) {
+    common::EventLoop* loop = common::EventLoop::Current();
+    if (loop == nullptr) {
+      callback(*state->result);
+      return;
+    }
+    loop->QueueMicrotask(
+        [state = std::move(state), callback = std::move(callback)]() mutable {
+          callback(*state->result);
+        });
   }
 
   std::shared_ptr<State> state_;

@@ -2,10 +2,13 @@
 
 #include <gtest/gtest.h>
 
+#include <functional>
+
 namespace renderer {
 namespace {
 
 TEST(PromiseTest, SettlesOnceAndRunsCallbacksInOrder) {
+  common::EventLoop loop;
   Promise<int> promise;
   std::vector<int> seen;
   promise.Then([&](const Promise<int>::Result& r) {
@@ -17,12 +20,15 @@ TEST(PromiseTest, SettlesOnceAndRunsCallbacksInOrder) {
   promise.Resolve(7);
   promise.Resolve(9);  // Ignored.
   promise.Reject(ScriptError::TypeError("late"));  // Ignored.
+  EXPECT_TRUE(seen.empty()) << "callbacks run as microtasks, not inline";
+  loop.RunUntil([&] { return seen.size() == 2; }, absl::Seconds(1));
   EXPECT_EQ(seen, (std::vector<int>{7, 8}));
   EXPECT_TRUE(promise.is_fulfilled());
   EXPECT_EQ(promise.value(), 7);
 }
 
-TEST(PromiseTest, ThenAfterSettlementRunsAtOnce) {
+TEST(PromiseTest, ThenAfterSettlementRunsAsAMicrotask) {
+  common::EventLoop loop;
   auto promise = Promise<Undefined>::Rejected(
       ScriptError::DomException("NetworkError", "gone"));
   bool ran = false;
@@ -30,8 +36,23 @@ TEST(PromiseTest, ThenAfterSettlementRunsAtOnce) {
     ran = true;
     EXPECT_EQ(std::get<ScriptError>(r).name(), "NetworkError");
   });
+  EXPECT_FALSE(ran);
+  loop.RunUntil([&] { return ran; }, absl::Seconds(1));
   EXPECT_TRUE(ran);
   EXPECT_EQ(promise.error().ToString(), "NetworkError: gone");
+}
+
+TEST(PromiseTest, LongChainsDoNotGrowTheStack) {
+  common::EventLoop loop;
+  int count = 0;
+  std::function<void()> next = [&] {
+    Promise<int>::Resolved(count).Then([&](const Promise<int>::Result&) {
+      if (++count < 1000000) next();
+    });
+  };
+  next();
+  EXPECT_TRUE(loop.RunUntil([&] { return count == 1000000; },
+                            absl::Seconds(30)));
 }
 
 TEST(ScriptErrorTest, MapsStatusCodesToWebErrors) {

@@ -173,6 +173,11 @@ TEST_P(UdpExchangeTest, TenThousandDatagramsArriveCompleteAndInOrder) {
   std::atomic<int> peer_errors{0};
   std::atomic<int> echoes_in_order{0};
   std::thread peer_thread([&] {
+    // However the peer ends, wake the loop so it sees the counters.
+    struct WakeLoop {
+      common::EventLoop* loop;
+      ~WakeLoop() { loop->PostTask([] {}); }
+    } wake{&loop_};
     UdpPeer peer(GetParam());
     int sent = 0;
     for (; sent < kWindow; ++sent) {
