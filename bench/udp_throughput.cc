@@ -141,6 +141,7 @@ double SplitReceive(common::EventLoop& loop,
         failed = true;
         return;
       }
+      if (std::get<ReadResult>(r).done) return;  // Closed.
       ++count;
       read_next();
     });

@@ -33,7 +33,7 @@ class UDPReadableStream {
     virtual void OnReadableClosed() = 0;
   };
 
-  static constexpr int kHighWaterMark = 32;
+  static constexpr int kHighWaterMark = 128;
 
   explicit UDPReadableStream(Source* source);
   UDPReadableStream(const UDPReadableStream&) = delete;

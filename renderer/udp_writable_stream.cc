@@ -56,7 +56,7 @@ Promise<Undefined> UDPWritableStream::Abort() {
 }
 
 int UDPWritableStream::desired_size() const {
-  return kHighWaterMark - static_cast<int>(queue_.size() + batch_.size());
+  return kHighWaterMark - static_cast<int>(queue_.size() + in_flight_writes_);
 }
 
 Promise<Undefined> UDPWritableStream::Ready() {
@@ -73,22 +73,30 @@ void UDPWritableStream::UpdateReady() {
 }
 
 void UDPWritableStream::MaybeSendBatch() {
-  if (batch_id_ || queue_.empty() || sink_ == nullptr) return;
-  v1::SendDatagrams batch;
-  while (!queue_.empty() && batch.datagrams_size() < kMaxBatch) {
-    *batch.add_datagrams() = std::move(queue_.front().datagram);
-    batch_.push_back(std::move(queue_.front().promise));
-    queue_.pop_front();
+  while (in_flight_.size() < kMaxBatchesInFlight && !queue_.empty() &&
+         sink_ != nullptr) {
+    v1::SendDatagrams datagrams;
+    Batch batch;
+    while (!queue_.empty() && datagrams.datagrams_size() < kMaxBatch) {
+      *datagrams.add_datagrams() = std::move(queue_.front().datagram);
+      batch.writes.push_back(std::move(queue_.front().promise));
+      queue_.pop_front();
+    }
+    in_flight_writes_ += batch.writes.size();
+    batch.request_id = sink_->SendBatch(std::move(datagrams));
+    in_flight_.push_back(std::move(batch));
   }
-  batch_id_ = sink_->SendBatch(std::move(batch));
 }
 
 void UDPWritableStream::OnSendResult(uint64_t request_id,
                                      const absl::Status& status) {
-  if (!batch_id_ || *batch_id_ != request_id) return;
-  batch_id_.reset();
-  std::vector<Promise<Undefined>> batch = std::move(batch_);
-  batch_.clear();
+  if (in_flight_.empty() || in_flight_.front().request_id != request_id) {
+    return;
+  }
+  std::vector<Promise<Undefined>> batch =
+      std::move(in_flight_.front().writes);
+  in_flight_.pop_front();
+  in_flight_writes_ -= batch.size();
   if (status.ok()) {
     for (auto& write : batch) write.Resolve({});
     UpdateReady();
@@ -106,7 +114,7 @@ void UDPWritableStream::OnSendResult(uint64_t request_id,
 
 void UDPWritableStream::MaybeFinishClose() {
   if (!close_requested_ || state_ != State::kWritable) return;
-  if (batch_id_ || !queue_.empty()) return;
+  if (!in_flight_.empty() || !queue_.empty()) return;
   state_ = State::kClosed;
   close_promise_.Resolve({});
   if (sink_ != nullptr) sink_->OnWritableClosed();
@@ -118,10 +126,12 @@ void UDPWritableStream::Error(ScriptError error) {
   // in flight learn why they failed.
   std::deque<PendingWrite> queue = std::move(queue_);
   for (auto& write : queue) write.promise.Reject(error);
-  std::vector<Promise<Undefined>> batch = std::move(batch_);
-  batch_.clear();
-  batch_id_.reset();
-  for (auto& write : batch) write.Reject(error);
+  std::deque<Batch> in_flight = std::move(in_flight_);
+  in_flight_.clear();
+  in_flight_writes_ = 0;
+  for (auto& batch : in_flight) {
+    for (auto& write : batch.writes) write.Reject(error);
+  }
   if (state_ == State::kClosed) return;
   state_ = State::kErrored;
   error_ = error;

@@ -18,7 +18,9 @@ namespace renderer {
 // underlying sink of a WritableStream. Each write's promise settles when the
 // network service has handed the datagram to the kernel. Writes made while a
 // batch is on its way are sent together as the next batch, so a busy writer
-// pays one IPC message per batch, an idle one no added latency.
+// pays one IPC message per batch, an idle one no added latency. Results
+// come back in request order (the service handles a stream's requests in
+// order), so writes settle in the order they were made.
 // Owned by its UDPSocket (shared with the page's open info); loop thread.
 class UDPWritableStream {
  public:
@@ -33,6 +35,9 @@ class UDPWritableStream {
 
   static constexpr int kHighWaterMark = 64;
   static constexpr int kMaxBatch = 64;
+  // Batches on their way at once: two keep the service busy while a result
+  // travels back, without letting one socket queue much in the service.
+  static constexpr size_t kMaxBatchesInFlight = 2;
 
   UDPWritableStream(Sink* sink, bool connected);
   UDPWritableStream(const UDPWritableStream&) = delete;
@@ -78,8 +83,12 @@ class UDPWritableStream {
   State state_ = State::kWritable;
   std::optional<ScriptError> error_;
   std::deque<PendingWrite> queue_;
-  std::optional<uint64_t> batch_id_;
-  std::vector<Promise<Undefined>> batch_;
+  struct Batch {
+    uint64_t request_id;
+    std::vector<Promise<Undefined>> writes;
+  };
+  std::deque<Batch> in_flight_;  // Sent, in request order.
+  size_t in_flight_writes_ = 0;
   Promise<Undefined> close_promise_;
   bool close_requested_ = false;
   Promise<Undefined> ready_;
