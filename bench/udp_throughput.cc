@@ -40,7 +40,8 @@ using renderer::UDPMessage;
 int BoundSocket(uint16_t* port) {
   const int fd = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
   sockaddr_storage storage;
-  socklen_t length = common::IpAddress::Parse("127.0.0.1")->ToSockaddr(0, &storage);
+  socklen_t length =
+      common::IpAddress::Parse("127.0.0.1")->ToSockaddr(0, &storage);
   bind(fd, reinterpret_cast<sockaddr*>(&storage), length);
   int buffer = 4 << 20;
   setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &buffer, sizeof(buffer));
@@ -56,7 +57,8 @@ std::thread Flood(uint16_t port, size_t size, std::atomic<bool>* stop) {
     uint16_t own;
     const int fd = BoundSocket(&own);
     sockaddr_storage to;
-    socklen_t length = common::IpAddress::Parse("127.0.0.1")->ToSockaddr(port, &to);
+    socklen_t length =
+        common::IpAddress::Parse("127.0.0.1")->ToSockaddr(port, &to);
     std::string payload(size, 'b');
     while (!stop->load(std::memory_order_relaxed)) {
       sendto(fd, payload.data(), payload.size(), 0,
@@ -76,8 +78,10 @@ double RawReceive(size_t size, absl::Duration window) {
   const absl::Time start = absl::Now();
   while (absl::Now() - start < window) {
     pollfd pfd{fd, POLLIN, 0};
-    if (poll(&pfd, 1, 100) <= 0) continue;
-    if (recv(fd, buffer, sizeof(buffer), 0) > 0) ++count;
+    if (poll(&pfd, 1, 100) <= 0)
+      continue;
+    if (recv(fd, buffer, sizeof(buffer), 0) > 0)
+      ++count;
   }
   const double rate = count / absl::ToDoubleSeconds(absl::Now() - start);
   stop = true;
@@ -111,7 +115,8 @@ double RawSend(size_t size, absl::Duration window) {
 }
 
 std::shared_ptr<renderer::UDPSocket> Open(
-    common::EventLoop& loop, renderer::NetworkServiceConnection& connection,
+    common::EventLoop& loop,
+    renderer::NetworkServiceConnection& connection,
     const renderer::UDPSocketOptions& options) {
   auto socket = renderer::UDPSocket::Create(&connection, options);
   auto opened = socket.value()->opened();
@@ -125,7 +130,8 @@ std::shared_ptr<renderer::UDPSocket> Open(
 
 double SplitReceive(common::EventLoop& loop,
                     renderer::NetworkServiceConnection& connection,
-                    size_t size, absl::Duration window) {
+                    size_t size,
+                    absl::Duration window) {
   renderer::UDPSocketOptions options;
   options.localAddress = "127.0.0.1";
   options.receiveBufferSize = 4 << 20;
@@ -141,7 +147,8 @@ double SplitReceive(common::EventLoop& loop,
         failed = true;
         return;
       }
-      if (std::get<ReadResult>(r).done) return;  // Closed.
+      if (std::get<ReadResult>(r).done)
+        return;  // Closed.
       ++count;
       read_next();
     });
@@ -158,7 +165,8 @@ double SplitReceive(common::EventLoop& loop,
 }
 
 double SplitSend(common::EventLoop& loop,
-                 renderer::NetworkServiceConnection& connection, size_t size,
+                 renderer::NetworkServiceConnection& connection,
+                 size_t size,
                  absl::Duration window) {
   uint16_t sink_port;
   const int sink = BoundSocket(&sink_port);
@@ -219,8 +227,8 @@ int main(int argc, char** argv) {
   for (size_t size : {size_t{64}, size_t{1200}}) {
     const double raw = RawReceive(size, window);
     const double split = SplitReceive(loop, *connection, size, window);
-    std::printf("%-10s %6zu %14.0f %14.0f %8.2f\n", "receive", size, raw,
-                split, split / raw);
+    std::printf("%-10s %6zu %14.0f %14.0f %8.2f\n", "receive", size, raw, split,
+                split / raw);
   }
   for (size_t size : {size_t{64}, size_t{1200}}) {
     const double raw = RawSend(size, window);

@@ -10,7 +10,9 @@ namespace {
 thread_local EventLoop* current_loop = nullptr;
 }  // namespace
 
-EventLoop* EventLoop::Current() { return current_loop; }
+EventLoop* EventLoop::Current() {
+  return current_loop;
+}
 
 EventLoop::EventLoop() {
   if (uv_loop_init(&loop_) != 0 ||
@@ -23,13 +25,15 @@ EventLoop::EventLoop() {
   uv_unref(reinterpret_cast<uv_handle_t*>(&wake_up_));
   uv_idle_init(&loop_, &microtask_checkpoint_);
   microtask_checkpoint_.data = this;
-  if (current_loop == nullptr) current_loop = this;
+  if (current_loop == nullptr)
+    current_loop = this;
 }
 
 EventLoop::~EventLoop() {
   Shutdown();
   RunMicrotasks();
-  if (current_loop == this) current_loop = nullptr;
+  if (current_loop == this)
+    current_loop = nullptr;
   uv_close(reinterpret_cast<uv_handle_t*>(&wake_up_), nullptr);
   uv_close(reinterpret_cast<uv_handle_t*>(&microtask_checkpoint_), nullptr);
   // Let close callbacks of every handle run.
@@ -41,7 +45,8 @@ EventLoop::~EventLoop() {
 void EventLoop::PostTask(Task task) {
   {
     absl::MutexLock lock(&mutex_);
-    if (shut_down_) return;
+    if (shut_down_)
+      return;
     tasks_.push_back(std::move(task));
   }
   uv_async_send(&wake_up_);
@@ -94,7 +99,8 @@ bool EventLoop::RunUntil(absl::AnyInvocable<bool()> done,
                          absl::Duration timeout,
                          absl::Duration recheck_every) {
   RunPostedTasks();
-  if (done()) return true;
+  if (done())
+    return true;
   // Timers count from the loop's cached time, stale if it has not run.
   uv_update_time(&loop_);
   uv_timer_t recheck;
@@ -139,7 +145,8 @@ void EventLoop::RunPostedTasks() {
     absl::MutexLock lock(&mutex_);
     batch.swap(tasks_);
   }
-  for (Task& task : batch) std::move(task)();
+  for (Task& task : batch)
+    std::move(task)();
   RunMicrotasks();
 }
 

@@ -53,7 +53,8 @@ class EventLoop {
   // `recheck_every` when it watches state outside this process (kernel
   // tables) that no loop event announces. For tests and for programs that
   // wait on one result; never nest.
-  bool RunUntil(absl::AnyInvocable<bool()> done, absl::Duration timeout,
+  bool RunUntil(absl::AnyInvocable<bool()> done,
+                absl::Duration timeout,
                 absl::Duration recheck_every = absl::InfiniteDuration());
 
   // Stops accepting tasks; pending ones are dropped.

@@ -17,10 +17,11 @@ TEST(EventLoopTest, RunsTasksPostedFromOtherThreadsInOrder) {
       loop.PostTask([&seen, i] { seen.push_back(i); });
     }
   });
-  EXPECT_TRUE(loop.RunUntil([&] { return seen.size() == 100; },
-                            absl::Seconds(5)));
+  EXPECT_TRUE(
+      loop.RunUntil([&] { return seen.size() == 100; }, absl::Seconds(5)));
   poster.join();
-  for (int i = 0; i < 100; ++i) EXPECT_EQ(seen[i], i);
+  for (int i = 0; i < 100; ++i)
+    EXPECT_EQ(seen[i], i);
 }
 
 TEST(EventLoopTest, RunUntilGivesUpAtItsBound) {

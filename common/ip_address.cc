@@ -43,37 +43,46 @@ IpAddress IpAddress::FromSockaddr(const sockaddr* addr) {
 bool IpAddress::IsUnspecified() const {
   const int size = is_ipv4() ? 4 : 16;
   for (int i = 0; i < size; ++i) {
-    if (bytes_[i] != 0) return false;
+    if (bytes_[i] != 0)
+      return false;
   }
   return family_ != AF_UNSPEC;
 }
 
 bool IpAddress::IsMulticast() const {
-  if (is_ipv4()) return (bytes_[0] & 0xf0) == 0xe0;
-  if (is_ipv6()) return bytes_[0] == 0xff;
+  if (is_ipv4())
+    return (bytes_[0] & 0xf0) == 0xe0;
+  if (is_ipv6())
+    return bytes_[0] == 0xff;
   return false;
 }
 
 bool IpAddress::IsLoopback() const {
-  if (is_ipv4()) return bytes_[0] == 127;
-  if (!is_ipv6()) return false;
+  if (is_ipv4())
+    return bytes_[0] == 127;
+  if (!is_ipv6())
+    return false;
   for (int i = 0; i < 15; ++i) {
-    if (bytes_[i] != 0) return false;
+    if (bytes_[i] != 0)
+      return false;
   }
   return bytes_[15] == 1;
 }
 
 bool IpAddress::IsIpv4Mapped() const {
-  if (!is_ipv6()) return false;
+  if (!is_ipv6())
+    return false;
   for (int i = 0; i < 10; ++i) {
-    if (bytes_[i] != 0) return false;
+    if (bytes_[i] != 0)
+      return false;
   }
   return bytes_[10] == 0xff && bytes_[11] == 0xff;
 }
 
 std::string IpAddress::ToString() const {
   char text[INET6_ADDRSTRLEN] = {};
-  if (family_ == AF_UNSPEC) return "";
+  if (family_ == AF_UNSPEC)
+    return "";
   inet_ntop(family_, bytes_, text, sizeof(text));
   return text;
 }

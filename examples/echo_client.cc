@@ -23,10 +23,14 @@
 #include "renderer/network_service_connection.h"
 #include "renderer/udp_socket.h"
 
-ABSL_FLAG(std::string, service_socket, "",
+ABSL_FLAG(std::string,
+          service_socket,
+          "",
           "The network service's Unix socket (default: "
           "$DSOCK_NETWORK_SERVICE_SOCKET).");
-ABSL_FLAG(std::string, remote_address, "127.0.0.1",
+ABSL_FLAG(std::string,
+          remote_address,
+          "127.0.0.1",
           "Echo peer address (IP or host name).");
 ABSL_FLAG(int, remote_port, 0, "Echo peer port.");
 ABSL_FLAG(int, count, 5, "How many messages to send.");
@@ -42,9 +46,10 @@ int main(int argc, char** argv) {
   absl::ParseCommandLine(argc, argv);
   std::string socket_path = absl::GetFlag(FLAGS_service_socket);
   if (socket_path.empty()) {
-    const char* env = std::getenv(
-        renderer::NetworkServiceConnection::kSocketPathEnv);
-    if (env != nullptr) socket_path = env;
+    const char* env =
+        std::getenv(renderer::NetworkServiceConnection::kSocketPathEnv);
+    if (env != nullptr)
+      socket_path = env;
   }
   const int count = absl::GetFlag(FLAGS_count);
   if (socket_path.empty() || absl::GetFlag(FLAGS_remote_port) <= 0 ||
@@ -74,15 +79,14 @@ int main(int argc, char** argv) {
   auto opened = socket.value()->opened();
   loop.RunUntil([&] { return opened.is_settled(); }, timeout);
   if (!opened.is_fulfilled()) {
-    std::fprintf(stderr, "echo_client: opened: %s\n",
-                 opened.is_settled() ? opened.error().ToString().c_str()
-                                     : "timed out");
+    std::fprintf(
+        stderr, "echo_client: opened: %s\n",
+        opened.is_settled() ? opened.error().ToString().c_str() : "timed out");
     return 1;
   }
   const renderer::UDPSocketOpenInfo& info = opened.value();
-  std::printf("echo_client: socket %s:%d -> %s:%d\n",
-              info.localAddress.c_str(), info.localPort,
-              info.remoteAddress->c_str(), *info.remotePort);
+  std::printf("echo_client: socket %s:%d -> %s:%d\n", info.localAddress.c_str(),
+              info.localPort, info.remoteAddress->c_str(), *info.remotePort);
 
   int echoed = 0;
   std::optional<renderer::ScriptError> failure;
@@ -104,10 +108,11 @@ int main(int argc, char** argv) {
         return;
       }
       const UDPMessage& message = *std::get<ReadResult>(result).value;
-      std::printf("echo_client: came back: %s\n",
-                  std::string(message.data.begin(), message.data.end())
-                      .c_str());
-      if (++echoed < count) read_next();
+      std::printf(
+          "echo_client: came back: %s\n",
+          std::string(message.data.begin(), message.data.end()).c_str());
+      if (++echoed < count)
+        read_next();
     });
   };
   read_next();

@@ -27,7 +27,9 @@
 #include "common/event_loop.h"
 #include "network_service/network_service_impl.h"
 
-ABSL_FLAG(std::string, socket_path, "",
+ABSL_FLAG(std::string,
+          socket_path,
+          "",
           "Unix socket to listen on. Its directory is created owner-only "
           "(0700) if missing and must not be open to others; the socket is "
           "0600.");
@@ -51,26 +53,26 @@ absl::Status PreparePrivateDirectory(const std::string& dir) {
         dir, " belongs to uid ", info.st_uid, ", not to this user"));
   }
   if ((info.st_mode & 077) != 0) {
-    return absl::FailedPreconditionError(absl::StrCat(
-        dir, " is open to other users (mode ",
-        absl::StrCat(absl::Hex(info.st_mode & 0777)),
-        "); run chmod 700 on it or pick another directory"));
+    return absl::FailedPreconditionError(
+        absl::StrCat(dir, " is open to other users (mode ",
+                     absl::StrCat(absl::Hex(info.st_mode & 0777)),
+                     "); run chmod 700 on it or pick another directory"));
   }
   return absl::OkStatus();
 }
 
 absl::Status PrepareSocketPath(const std::string& path) {
   if (path.empty() || path[0] != '/') {
-    return absl::InvalidArgumentError(
-        "--socket_path must be an absolute path");
+    return absl::InvalidArgumentError("--socket_path must be an absolute path");
   }
   if (path.size() >= sizeof(sockaddr_un{}.sun_path)) {
-    return absl::InvalidArgumentError(absl::StrCat(
-        "--socket_path is ", path.size(),
-        " bytes long; Unix socket paths must be under 108"));
+    return absl::InvalidArgumentError(
+        absl::StrCat("--socket_path is ", path.size(),
+                     " bytes long; Unix socket paths must be under 108"));
   }
   absl::Status dir = PreparePrivateDirectory(path.substr(0, path.rfind('/')));
-  if (!dir.ok()) return dir;
+  if (!dir.ok())
+    return dir;
   struct stat info;
   if (lstat(path.c_str(), &info) == 0) {
     if (!S_ISSOCK(info.st_mode)) {
@@ -122,7 +124,8 @@ int main(int argc, char** argv) {
 
   std::thread shutdown_thread;
   auto begin_shutdown = [&] {
-    if (shutdown_thread.joinable()) return;
+    if (shutdown_thread.joinable())
+      return;
     service.CloseAll(
         absl::UnavailableError("the network service is shutting down"));
     // Shutdown() blocks until calls end, and calls end on this loop: run it
@@ -153,7 +156,8 @@ int main(int argc, char** argv) {
 
   uv_close(reinterpret_cast<uv_handle_t*>(&signals.term), nullptr);
   uv_close(reinterpret_cast<uv_handle_t*>(&signals.interrupt), nullptr);
-  if (shutdown_thread.joinable()) shutdown_thread.join();
+  if (shutdown_thread.joinable())
+    shutdown_thread.join();
   server->Wait();
   loop.Shutdown();
   unlink(socket_path.c_str());

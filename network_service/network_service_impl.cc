@@ -7,8 +7,7 @@ namespace network_service {
 
 namespace v1 = ::direct_sockets::v1;
 
-NetworkServiceImpl::NetworkServiceImpl(common::EventLoop* loop)
-    : loop_(loop) {}
+NetworkServiceImpl::NetworkServiceImpl(common::EventLoop* loop) : loop_(loop) {}
 
 NetworkServiceImpl::~NetworkServiceImpl() = default;
 
@@ -30,12 +29,14 @@ NetworkServiceImpl::OpenUdpSocket(grpc::CallbackServerContext* context) {
       },
       [this, id] {
         loop_->PostTask([this, id] {
-          if (UdpSocketHost* host = FindSocket(id)) host->OnRendererGone();
+          if (UdpSocketHost* host = FindSocket(id))
+            host->OnRendererGone();
         });
       },
       [this, id] {
         loop_->PostTask([this, id] {
-          if (UdpSocketHost* host = FindSocket(id)) host->OnOutboxDrained();
+          if (UdpSocketHost* host = FindSocket(id))
+            host->OnOutboxDrained();
         });
       });
   return stream.get();
@@ -50,8 +51,7 @@ void NetworkServiceImpl::AddSocket(uint64_t id,
     return;
   }
   auto host = std::make_unique<UdpSocketHost>(
-      loop_->uv_loop(), std::move(stream),
-      [this, id] { sockets_.erase(id); });
+      loop_->uv_loop(), std::move(stream), [this, id] { sockets_.erase(id); });
   sockets_.emplace(id, std::move(host));
 }
 
@@ -64,9 +64,11 @@ void NetworkServiceImpl::CloseAll(absl::Status status) {
   closing_all_ = true;
   close_all_status_ = status;
   std::vector<uint64_t> ids;
-  for (const auto& [id, host] : sockets_) ids.push_back(id);
+  for (const auto& [id, host] : sockets_)
+    ids.push_back(id);
   for (uint64_t id : ids) {
-    if (UdpSocketHost* host = FindSocket(id)) host->Close(status);
+    if (UdpSocketHost* host = FindSocket(id))
+      host->Close(status);
   }
 }
 

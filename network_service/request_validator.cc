@@ -19,11 +19,13 @@ using ::common::IpAddress;
 // A host name as the resolver would take it: letters, digits, '-', '.', and
 // '_' (seen in real names); no spaces, no NULs, no URL syntax.
 bool IsPlausibleHostName(const std::string& name) {
-  if (name.empty() || name.size() > common::kMaxHostNameLength) return false;
+  if (name.empty() || name.size() > common::kMaxHostNameLength)
+    return false;
   for (char c : name) {
     const bool ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
                     (c >= '0' && c <= '9') || c == '-' || c == '.' || c == '_';
-    if (!ok) return false;
+    if (!ok)
+      return false;
   }
   return name.front() != '.' && name.front() != '-';
 }
@@ -61,12 +63,14 @@ absl::Status CheckNoUnknownFields(const google::protobuf::Message& message) {
       for (int i = 0; i < size; ++i) {
         absl::Status status = CheckNoUnknownFields(
             reflection->GetRepeatedMessage(message, field, i));
-        if (!status.ok()) return status;
+        if (!status.ok())
+          return status;
       }
     } else {
       absl::Status status =
           CheckNoUnknownFields(reflection->GetMessage(message, field));
-      if (!status.ok()) return status;
+      if (!status.ok())
+        return status;
     }
   }
   return absl::OkStatus();
@@ -89,7 +93,8 @@ absl::Status ValidateOpen(const v1::OpenUdpSocket& open) {
       }
       absl::Status port =
           CheckPort(connected.remote_port(), "remotePort", /*zero_ok=*/false);
-      if (!port.ok()) return port;
+      if (!port.ok())
+        return port;
       if (!v1::DnsQueryType_IsValid(connected.dns_query_type())) {
         return absl::InvalidArgumentError(absl::StrCat(
             "dnsQueryType ", connected.dns_query_type(), " is unknown"));
@@ -106,7 +111,8 @@ absl::Status ValidateOpen(const v1::OpenUdpSocket& open) {
       }
       absl::Status port =
           CheckPort(bound.local_port(), "localPort", /*zero_ok=*/true);
-      if (!port.ok()) return port;
+      if (!port.ok())
+        return port;
       if (bound.local_port() != 0 &&
           bound.local_port() < common::kFirstUnprivilegedPort) {
         return absl::PermissionDeniedError(absl::StrCat(
@@ -115,9 +121,9 @@ absl::Status ValidateOpen(const v1::OpenUdpSocket& open) {
       }
       if (bound.has_ipv6_only() &&
           !(local->is_ipv6() && local->IsUnspecified())) {
-        return absl::InvalidArgumentError(absl::StrCat(
-            "ipv6Only applies only to localAddress \"::\", not \"",
-            bound.local_address(), "\""));
+        return absl::InvalidArgumentError(
+            absl::StrCat("ipv6Only applies only to localAddress \"::\", not \"",
+                         bound.local_address(), "\""));
       }
       break;
     }
@@ -130,13 +136,14 @@ absl::Status ValidateOpen(const v1::OpenUdpSocket& open) {
 }
 
 absl::StatusOr<std::optional<Destination>> ValidateDatagram(
-    const v1::Datagram& datagram, bool connected, int socket_family,
+    const v1::Datagram& datagram,
+    bool connected,
+    int socket_family,
     bool ipv6_only) {
   if (datagram.data().size() > common::kMaxDatagramSize) {
-    return absl::InvalidArgumentError(
-        absl::StrCat("datagram of ", datagram.data().size(),
-                     " bytes is larger than the UDP limit of ",
-                     common::kMaxDatagramSize));
+    return absl::InvalidArgumentError(absl::StrCat(
+        "datagram of ", datagram.data().size(),
+        " bytes is larger than the UDP limit of ", common::kMaxDatagramSize));
   }
   if (connected) {
     if (!datagram.remote_address().empty() || datagram.remote_port() != 0) {
@@ -157,16 +164,16 @@ absl::StatusOr<std::optional<Destination>> ValidateDatagram(
   }
   absl::Status port =
       CheckPort(datagram.remote_port(), "remotePort", /*zero_ok=*/false);
-  if (!port.ok()) return port;
+  if (!port.ok())
+    return port;
   if (address->IsUnspecified()) {
     return absl::InvalidArgumentError(absl::StrCat(
         "remoteAddress ", address->ToString(), " is the unspecified address"));
   }
   Destination destination;
   if (socket_family == AF_INET && address->is_ipv6()) {
-    return absl::InvalidArgumentError(
-        absl::StrCat("an IPv4 socket cannot send to IPv6 address ",
-                     address->ToString()));
+    return absl::InvalidArgumentError(absl::StrCat(
+        "an IPv4 socket cannot send to IPv6 address ", address->ToString()));
   }
   if (socket_family == AF_INET6 && address->is_ipv4()) {
     if (ipv6_only) {

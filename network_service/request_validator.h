@@ -40,8 +40,10 @@ struct Destination {
 // its destination. An IPv4 destination on a dual-stack IPv6 socket becomes
 // its IPv4-mapped IPv6 address, as the kernel needs.
 absl::StatusOr<std::optional<Destination>> ValidateDatagram(
-    const direct_sockets::v1::Datagram& datagram, bool connected,
-    int socket_family, bool ipv6_only);
+    const direct_sockets::v1::Datagram& datagram,
+    bool connected,
+    int socket_family,
+    bool ipv6_only);
 
 }  // namespace network_service
 

@@ -21,7 +21,8 @@ v1::OpenUdpSocket Bound(const std::string& address, uint32_t port) {
   return open;
 }
 
-void ExpectError(const absl::Status& status, absl::StatusCode code,
+void ExpectError(const absl::Status& status,
+                 absl::StatusCode code,
                  absl::string_view words) {
   EXPECT_EQ(status.code(), code) << status;
   EXPECT_NE(status.message().find(words), absl::string_view::npos)
@@ -144,8 +145,7 @@ TEST(CheckNoUnknownFieldsTest, FindsUnknownFieldsAtAnyDepth) {
   wire.push_back(1);
   ASSERT_TRUE(datagram.ParseFromString(wire));
   *request.mutable_send()->add_datagrams() = datagram;
-  ExpectError(CheckNoUnknownFields(request),
-              absl::StatusCode::kInvalidArgument,
+  ExpectError(CheckNoUnknownFields(request), absl::StatusCode::kInvalidArgument,
               "direct_sockets.v1.Datagram carries fields");
 }
 

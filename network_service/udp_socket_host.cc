@@ -67,14 +67,18 @@ struct UdpSocketHost::SendBatch {
 UdpSocketHost::UdpSocketHost(uv_loop_t* loop,
                              std::shared_ptr<UdpSocketStream> stream,
                              absl::AnyInvocable<void()> on_closed)
-    : loop_(loop), stream_(std::move(stream)), on_closed_(std::move(on_closed)) {}
+    : loop_(loop),
+      stream_(std::move(stream)),
+      on_closed_(std::move(on_closed)) {}
 
 UdpSocketHost::~UdpSocketHost() {
-  if (resolve_ != nullptr) resolve_->host = nullptr;
+  if (resolve_ != nullptr)
+    resolve_->host = nullptr;
 }
 
 void UdpSocketHost::HandleRequest(v1::UdpSocketRequest request) {
-  if (state_ == State::kClosing || state_ == State::kClosed) return;
+  if (state_ == State::kClosing || state_ == State::kClosed)
+    return;
   absl::Status unknown = CheckNoUnknownFields(request);
   if (!unknown.ok()) {
     if (state_ == State::kAwaitingOpen) {
@@ -126,33 +130,20 @@ void UdpSocketHost::HandleOpen(uint64_t request_id,
     Close(valid);
     return;
   }
-  if (open.has_bound()) {
-    std::optional<IpAddress> local = IpAddress::Parse(open.bound().local_address());
+  // The address to bind (bound mode) or connect to (connected mode), when
+  // it is a literal; a host name is resolved first.
+  const std::string& literal = open.has_bound()
+                                   ? open.bound().local_address()
+                                   : open.connected().remote_address();
+  const uint32_t port = open.has_bound() ? open.bound().local_port()
+                                         : open.connected().remote_port();
+  if (std::optional<IpAddress> ip = IpAddress::Parse(literal)) {
     sockaddr_storage address;
-    local->ToSockaddr(static_cast<uint16_t>(open.bound().local_port()),
-                      &address);
-    absl::Status opened = OpenSocket(reinterpret_cast<sockaddr*>(&address));
-    if (!opened.ok()) {
-      Close(opened);
-      return;
-    }
-    ReplyOpened();
+    ip->ToSockaddr(static_cast<uint16_t>(port), &address);
+    OpenAndReply(reinterpret_cast<sockaddr*>(&address));
     return;
   }
   const v1::ConnectedMode& connected = open.connected();
-  if (std::optional<IpAddress> remote =
-          IpAddress::Parse(connected.remote_address())) {
-    sockaddr_storage address;
-    remote->ToSockaddr(static_cast<uint16_t>(connected.remote_port()),
-                       &address);
-    absl::Status opened = OpenSocket(reinterpret_cast<sockaddr*>(&address));
-    if (!opened.ok()) {
-      Close(opened);
-      return;
-    }
-    ReplyOpened();
-    return;
-  }
   // A host name: resolve it here, in the process that may use the network.
   addrinfo hints;
   std::memset(&hints, 0, sizeof(hints));
@@ -161,27 +152,28 @@ void UdpSocketHost::HandleOpen(uint64_t request_id,
   hints.ai_family =
       connected.dns_query_type() == v1::DNS_QUERY_TYPE_IPV4   ? AF_INET
       : connected.dns_query_type() == v1::DNS_QUERY_TYPE_IPV6 ? AF_INET6
-                                                               : AF_UNSPEC;
+                                                              : AF_UNSPEC;
   // With no family asked for, skip families this host has no address of;
   // an explicit dnsQueryType is honoured as asked.
   hints.ai_flags = hints.ai_family == AF_UNSPEC ? AI_ADDRCONFIG : 0;
   resolve_ = new Resolve{{}, this};
   resolve_->request.data = resolve_;
-  const std::string port = std::to_string(connected.remote_port());
-  int error = uv_getaddrinfo(loop_, &resolve_->request, &UdpSocketHost::OnResolved,
-                             connected.remote_address().c_str(), port.c_str(),
-                             &hints);
+  const std::string service = std::to_string(connected.remote_port());
+  int error = uv_getaddrinfo(
+      loop_, &resolve_->request, &UdpSocketHost::OnResolved,
+      connected.remote_address().c_str(), service.c_str(), &hints);
   if (error != 0) {
     delete resolve_;
     resolve_ = nullptr;
-    Close(OsError(absl::StrCat("resolving ", connected.remote_address()),
-                  error));
+    Close(
+        OsError(absl::StrCat("resolving ", connected.remote_address()), error));
     return;
   }
   state_ = State::kResolving;
 }
 
-void UdpSocketHost::OnResolved(uv_getaddrinfo_t* req, int status,
+void UdpSocketHost::OnResolved(uv_getaddrinfo_t* req,
+                               int status,
                                addrinfo* res) {
   std::unique_ptr<Resolve> resolve(static_cast<Resolve*>(req->data));
   UdpSocketHost* host = resolve->host;
@@ -198,25 +190,30 @@ void UdpSocketHost::OnResolved(uv_getaddrinfo_t* req, int status,
   const std::string& name = host->open_.connected().remote_address();
   if (status != 0 || res == nullptr) {
     uv_freeaddrinfo(res);
-    host->Close(absl::NotFoundError(absl::StrCat(
-        "could not resolve host name ", name, ": ",
-        status != 0 ? UvErrorText(status) : "no address")));
+    host->Close(absl::NotFoundError(
+        absl::StrCat("could not resolve host name ", name, ": ",
+                     status != 0 ? UvErrorText(status) : "no address")));
     return;
   }
-  absl::Status opened = host->OpenSocket(res->ai_addr);
+  host->OpenAndReply(res->ai_addr);
   uv_freeaddrinfo(res);
+}
+
+void UdpSocketHost::OpenAndReply(const sockaddr* address) {
+  absl::Status opened = OpenSocket(address);
   if (!opened.ok()) {
-    host->Close(opened);
+    Close(opened);
     return;
   }
-  host->ReplyOpened();
+  ReplyOpened();
 }
 
 absl::Status UdpSocketHost::OpenSocket(const sockaddr* address) {
   family_ = address->sa_family;
   connected_ = open_.has_connected();
   int error = uv_udp_init_ex(loop_, &udp_, family_);
-  if (error != 0) return OsError("creating a UDP socket", error);
+  if (error != 0)
+    return OsError("creating a UDP socket", error);
   udp_initialized_ = true;
   ++open_handles_;
   udp_.data = this;
@@ -297,11 +294,10 @@ void UdpSocketHost::HandleSend(uint64_t request_id, v1::SendDatagrams send) {
     return;
   }
   if (send.datagrams_size() > kMaxDatagramsPerRequest) {
-    ReplyResult(request_id,
-                absl::InvalidArgumentError(absl::StrCat(
-                    "a send carries ", send.datagrams_size(),
-                    " datagrams; the most in one request is ",
-                    kMaxDatagramsPerRequest)));
+    ReplyResult(request_id, absl::InvalidArgumentError(absl::StrCat(
+                                "a send carries ", send.datagrams_size(),
+                                " datagrams; the most in one request is ",
+                                kMaxDatagramsPerRequest)));
     return;
   }
   // Check every datagram before sending any: a bad request sends nothing.
@@ -331,12 +327,13 @@ void UdpSocketHost::HandleSend(uint64_t request_id, v1::SendDatagrams send) {
             : nullptr;
     // try_send keeps order: it refuses (EAGAIN) while libuv has a queue.
     int sent = uv_udp_try_send(&udp_, &buf, 1, to);
-    if (sent >= 0) continue;
+    if (sent >= 0)
+      continue;
     if (sent != UV_EAGAIN) {
-      batch->first_error = OsError(
-          absl::StrCat("sending datagram ", i + 1, " of ",
-                       batch->datagrams.datagrams_size()),
-          sent);
+      batch->first_error =
+          OsError(absl::StrCat("sending datagram ", i + 1, " of ",
+                               batch->datagrams.datagrams_size()),
+                  sent);
       break;
     }
     if (pending_sends_ >= kMaxPendingSends) {
@@ -370,7 +367,8 @@ void UdpSocketHost::OnSent(uv_udp_send_t* req, int status) {
   if (status != 0 && status != UV_ECANCELED && batch->first_error.ok()) {
     batch->first_error = OsError("sending a datagram", status);
   }
-  if (batch->in_flight == 0) host->FinishBatch(batch);
+  if (batch->in_flight == 0)
+    host->FinishBatch(batch);
 }
 
 void UdpSocketHost::FinishBatch(SendBatch* batch) {
@@ -383,19 +381,23 @@ void UdpSocketHost::FinishBatch(SendBatch* batch) {
 }
 
 void UdpSocketHost::HandleReceiveMore(uint32_t count) {
-  if (state_ != State::kOpen) return;  // Credit before open is meaningless.
-  receive_credit_ = static_cast<uint32_t>(std::min<uint64_t>(
-      uint64_t{receive_credit_} + count, kMaxReceiveCredit));
+  if (state_ != State::kOpen)
+    return;  // Credit before open is meaningless.
+  receive_credit_ = static_cast<uint32_t>(
+      std::min<uint64_t>(uint64_t{receive_credit_} + count, kMaxReceiveCredit));
   UpdateReceiving();
 }
 
 void UdpSocketHost::UpdateReceiving() {
-  if (state_ != State::kOpen) return;
+  if (state_ != State::kOpen)
+    return;
   const bool want = receive_credit_ > 0 &&
                     stream_->OutboxBytes() < UdpSocketStream::kPauseBytes;
-  if (want == receiving_) return;
+  if (want == receiving_)
+    return;
   if (want) {
-    if (receive_buffer_.empty()) receive_buffer_.resize(64 * 1024);
+    if (receive_buffer_.empty())
+      receive_buffer_.resize(64 * 1024);
     int error = uv_udp_recv_start(&udp_, &UdpSocketHost::OnAlloc,
                                   &UdpSocketHost::OnReceived);
     if (error != 0) {
@@ -408,7 +410,9 @@ void UdpSocketHost::UpdateReceiving() {
   receiving_ = want;
 }
 
-void UdpSocketHost::OnOutboxDrained() { UpdateReceiving(); }
+void UdpSocketHost::OnOutboxDrained() {
+  UpdateReceiving();
+}
 
 void UdpSocketHost::OnAlloc(uv_handle_t* handle, size_t, uv_buf_t* buf) {
   auto* host = static_cast<UdpSocketHost*>(handle->data);
@@ -416,16 +420,20 @@ void UdpSocketHost::OnAlloc(uv_handle_t* handle, size_t, uv_buf_t* buf) {
                      static_cast<unsigned>(host->receive_buffer_.size()));
 }
 
-void UdpSocketHost::OnReceived(uv_udp_t* handle, ssize_t nread,
-                               const uv_buf_t* buf, const sockaddr* addr,
+void UdpSocketHost::OnReceived(uv_udp_t* handle,
+                               ssize_t nread,
+                               const uv_buf_t* buf,
+                               const sockaddr* addr,
                                unsigned flags) {
   auto* host = static_cast<UdpSocketHost*>(handle->data);
-  if (host->state_ != State::kOpen) return;
+  if (host->state_ != State::kOpen)
+    return;
   if (nread < 0) {
     host->Fail(OsError("receiving", static_cast<int>(nread)));
     return;
   }
-  if (addr == nullptr) return;  // Nothing more to read for now.
+  if (addr == nullptr)
+    return;  // Nothing more to read for now.
   v1::Datagram* datagram =
       host->pending_received_.mutable_received()->add_datagrams();
   datagram->set_data(buf->base, static_cast<size_t>(nread));
@@ -442,7 +450,8 @@ void UdpSocketHost::OnReceived(uv_udp_t* handle, ssize_t nread,
     // Gather what this loop iteration reads, then send it as one event.
     uv_check_start(&host->flush_check_, &UdpSocketHost::OnFlushCheck);
   }
-  if (host->receive_credit_ == 0) host->UpdateReceiving();
+  if (host->receive_credit_ == 0)
+    host->UpdateReceiving();
 }
 
 void UdpSocketHost::OnFlushCheck(uv_check_t* handle) {
@@ -451,7 +460,8 @@ void UdpSocketHost::OnFlushCheck(uv_check_t* handle) {
 
 void UdpSocketHost::FlushReceived() {
   uv_check_stop(&flush_check_);
-  if (pending_received_count_ == 0) return;
+  if (pending_received_count_ == 0)
+    return;
   stream_->Write(std::move(pending_received_));
   pending_received_.Clear();
   pending_received_count_ = 0;
@@ -478,10 +488,13 @@ void UdpSocketHost::Fail(absl::Status status) {
   Close(std::move(status));
 }
 
-void UdpSocketHost::OnRendererGone() { Close(absl::OkStatus()); }
+void UdpSocketHost::OnRendererGone() {
+  Close(absl::OkStatus());
+}
 
 void UdpSocketHost::Close(absl::Status status) {
-  if (state_ == State::kClosing || state_ == State::kClosed) return;
+  if (state_ == State::kClosing || state_ == State::kClosed)
+    return;
   const bool was_resolving = state_ == State::kResolving;
   state_ = State::kClosing;
   close_status_ = std::move(status);
@@ -493,7 +506,8 @@ void UdpSocketHost::Close(absl::Status status) {
     resolve_ = nullptr;
   }
   if (udp_initialized_) {
-    if (receiving_) uv_udp_recv_stop(&udp_);
+    if (receiving_)
+      uv_udp_recv_stop(&udp_);
     receiving_ = false;
     // Queued sends call back with UV_ECANCELED before the close callback.
     uv_close(reinterpret_cast<uv_handle_t*>(&udp_),
@@ -511,7 +525,8 @@ void UdpSocketHost::OnHandleClosed(uv_handle_t* handle) {
 }
 
 void UdpSocketHost::MaybeFinishClose() {
-  if (state_ != State::kClosing || open_handles_ > 0) return;
+  if (state_ != State::kClosing || open_handles_ > 0)
+    return;
   state_ = State::kClosed;
   stream_->FinishWhenWritten(ToGrpcStatus(close_status_));
   // The owner deletes this object (and the callback with it); nothing may

@@ -37,7 +37,8 @@ class UdpSocketHost {
   // Received datagrams gathered into one event before it is written.
   static constexpr int kMaxDatagramsPerEvent = 64;
 
-  UdpSocketHost(uv_loop_t* loop, std::shared_ptr<UdpSocketStream> stream,
+  UdpSocketHost(uv_loop_t* loop,
+                std::shared_ptr<UdpSocketStream> stream,
                 absl::AnyInvocable<void()> on_closed);
   UdpSocketHost(const UdpSocketHost&) = delete;
   UdpSocketHost& operator=(const UdpSocketHost&) = delete;
@@ -65,16 +66,20 @@ class UdpSocketHost {
   static void OnResolved(uv_getaddrinfo_t* req, int status, addrinfo* res);
   // Creates, configures and binds or connects the socket.
   absl::Status OpenSocket(const sockaddr* address);
+  // OpenSocket, then answers `opened` or closes with the error.
+  void OpenAndReply(const sockaddr* address);
   void ReplyOpened();
-  void HandleSend(uint64_t request_id,
-                  direct_sockets::v1::SendDatagrams send);
+  void HandleSend(uint64_t request_id, direct_sockets::v1::SendDatagrams send);
   static void OnSent(uv_udp_send_t* req, int status);
   void FinishBatch(SendBatch* batch);
   void HandleReceiveMore(uint32_t count);
   void UpdateReceiving();
   static void OnAlloc(uv_handle_t* handle, size_t suggested, uv_buf_t* buf);
-  static void OnReceived(uv_udp_t* handle, ssize_t nread, const uv_buf_t* buf,
-                         const sockaddr* addr, unsigned flags);
+  static void OnReceived(uv_udp_t* handle,
+                         ssize_t nread,
+                         const uv_buf_t* buf,
+                         const sockaddr* addr,
+                         unsigned flags);
   static void OnFlushCheck(uv_check_t* handle);
   void FlushReceived();
   void ReplyResult(uint64_t request_id, const absl::Status& status);

@@ -9,7 +9,8 @@ namespace v1 = ::direct_sockets::v1;
 UdpSocketStream::UdpSocketStream() = default;
 UdpSocketStream::~UdpSocketStream() = default;
 
-void UdpSocketStream::Start(std::string peer, RequestHandler on_request,
+void UdpSocketStream::Start(std::string peer,
+                            RequestHandler on_request,
                             EndHandler on_end,
                             absl::AnyInvocable<void()> on_drained) {
   peer_ = std::move(peer);
@@ -26,7 +27,8 @@ void UdpSocketStream::Start(std::string peer, RequestHandler on_request,
 void UdpSocketStream::ReadNext() {
   {
     absl::MutexLock lock(&mutex_);
-    if (ended_ || finish_started_ || finish_status_) return;
+    if (ended_ || finish_started_ || finish_status_)
+      return;
   }
   StartRead(&request_);
 }
@@ -34,9 +36,11 @@ void UdpSocketStream::ReadNext() {
 void UdpSocketStream::Write(v1::UdpSocketEvent event) {
   {
     absl::MutexLock lock(&mutex_);
-    if (finish_status_ || broken_) return;
+    if (finish_status_ || broken_)
+      return;
     outbox_bytes_ += event.ByteSizeLong();
-    if (outbox_bytes_ > kPauseBytes) paused_above_limit_ = true;
+    if (outbox_bytes_ > kPauseBytes)
+      paused_above_limit_ = true;
     outbox_.push_back(std::move(event));
   }
   Pump();
@@ -45,7 +49,8 @@ void UdpSocketStream::Write(v1::UdpSocketEvent event) {
 void UdpSocketStream::FinishWhenWritten(grpc::Status status) {
   {
     absl::MutexLock lock(&mutex_);
-    if (finish_status_) return;
+    if (finish_status_)
+      return;
     finish_status_ = std::move(status);
   }
   Pump();
@@ -56,14 +61,17 @@ size_t UdpSocketStream::OutboxBytes() const {
   return outbox_bytes_;
 }
 
-std::string UdpSocketStream::peer() const { return peer_; }
+std::string UdpSocketStream::peer() const {
+  return peer_;
+}
 
 void UdpSocketStream::Pump() {
   enum { kNothing, kWrite, kFinish } action = kNothing;
   grpc::Status status;
   {
     absl::MutexLock lock(&mutex_);
-    if (write_in_flight_ || finish_started_) return;
+    if (write_in_flight_ || finish_started_)
+      return;
     if (!outbox_.empty() && !broken_) {
       writing_ = std::move(outbox_.front());
       outbox_.pop_front();
@@ -97,7 +105,8 @@ void UdpSocketStream::OnReadDone(bool ok) {
     run_end = !ended_;
     ended_ = true;
   }
-  if (run_end) on_end_();
+  if (run_end)
+    on_end_();
 }
 
 void UdpSocketStream::OnWriteDone(bool ok) {
@@ -115,7 +124,8 @@ void UdpSocketStream::OnWriteDone(bool ok) {
     }
     if (paused_above_limit_ && outbox_bytes_ < kResumeBytes) {
       paused_above_limit_ = false;
-      if (on_drained_) on_drained_();
+      if (on_drained_)
+        on_drained_();
     }
   }
   Pump();
@@ -133,7 +143,8 @@ void UdpSocketStream::OnDone() {
     ended_ = true;
     on_drained_ = nullptr;
   }
-  if (run_end) on_end_();
+  if (run_end)
+    on_end_();
   on_request_ = nullptr;
   on_end_ = nullptr;
   self_.reset();  // May delete this; nothing may follow.

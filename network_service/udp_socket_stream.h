@@ -50,7 +50,9 @@ class UdpSocketStream
   // Starts reading. Handlers run on gRPC threads and must only post work.
   // `on_drained` runs when the outbox falls below kResumeBytes after having
   // been above kPauseBytes.
-  void Start(std::string peer, RequestHandler on_request, EndHandler on_end,
+  void Start(std::string peer,
+             RequestHandler on_request,
+             EndHandler on_end,
              absl::AnyInvocable<void()> on_drained);
 
   // Any thread: asks for the next request (after one was handled).

@@ -18,7 +18,8 @@ NetworkServiceConnection::NetworkServiceConnection(common::EventLoop* loop,
 
 NetworkServiceConnection::~NetworkServiceConnection() {
   for (const auto& weak : streams_) {
-    if (auto stream = weak.lock()) stream->Cancel();
+    if (auto stream = weak.lock())
+      stream->Cancel();
   }
   absl::MutexLock lock(&mutex_);
   auto all_done = [this]() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mutex_) {
@@ -35,9 +36,10 @@ std::shared_ptr<SocketStreamClient> NetworkServiceConnection::OpenSocketStream(
     ++active_streams_;
   }
   // Forget streams that are gone, so the list stays as long as the live set.
-  streams_.erase(std::remove_if(streams_.begin(), streams_.end(),
-                                [](const auto& weak) { return weak.expired(); }),
-                 streams_.end());
+  streams_.erase(
+      std::remove_if(streams_.begin(), streams_.end(),
+                     [](const auto& weak) { return weak.expired(); }),
+      streams_.end());
   std::shared_ptr<SocketStreamClient> stream = SocketStreamClient::Start(
       stub_.get(), loop_, std::move(on_event), std::move(on_done), [this] {
         absl::MutexLock lock(&mutex_);

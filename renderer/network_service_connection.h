@@ -29,8 +29,7 @@ class NetworkServiceConnection {
 
   NetworkServiceConnection(common::EventLoop* loop, std::string socket_path);
   NetworkServiceConnection(const NetworkServiceConnection&) = delete;
-  NetworkServiceConnection& operator=(const NetworkServiceConnection&) =
-      delete;
+  NetworkServiceConnection& operator=(const NetworkServiceConnection&) = delete;
   // Cancels the streams still open and waits (bounded) until gRPC is done
   // with them, so none posts to the loop after this returns.
   ~NetworkServiceConnection();
@@ -41,9 +40,7 @@ class NetworkServiceConnection {
       SocketStreamClient::DoneHandler on_done);
 
   common::EventLoop* loop() const { return loop_; }
-  direct_sockets::v1::NetworkService::Stub* stub() const {
-    return stub_.get();
-  }
+  direct_sockets::v1::NetworkService::Stub* stub() const { return stub_.get(); }
   const std::string& target() const { return target_; }
 
  private:

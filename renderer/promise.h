@@ -72,10 +72,12 @@ class Promise {
   };
 
   void Settle(Result result) const {
-    if (is_settled()) return;
+    if (is_settled())
+      return;
     state_->result = std::move(result);
     std::vector<Callback> callbacks = std::move(state_->callbacks);
-    for (Callback& callback : callbacks) RunSoon(state_, std::move(callback));
+    for (Callback& callback : callbacks)
+      RunSoon(state_, std::move(callback));
   }
 
   static void RunSoon(std::shared_ptr<State> state, Callback callback) {

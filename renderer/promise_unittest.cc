@@ -11,14 +11,13 @@ TEST(PromiseTest, SettlesOnceAndRunsCallbacksInOrder) {
   common::EventLoop loop;
   Promise<int> promise;
   std::vector<int> seen;
-  promise.Then([&](const Promise<int>::Result& r) {
-    seen.push_back(std::get<int>(r));
-  });
+  promise.Then(
+      [&](const Promise<int>::Result& r) { seen.push_back(std::get<int>(r)); });
   promise.Then([&](const Promise<int>::Result& r) {
     seen.push_back(std::get<int>(r) + 1);
   });
   promise.Resolve(7);
-  promise.Resolve(9);  // Ignored.
+  promise.Resolve(9);                              // Ignored.
   promise.Reject(ScriptError::TypeError("late"));  // Ignored.
   EXPECT_TRUE(seen.empty()) << "callbacks run as microtasks, not inline";
   loop.RunUntil([&] { return seen.size() == 2; }, absl::Seconds(1));
@@ -47,20 +46,20 @@ TEST(PromiseTest, LongChainsDoNotGrowTheStack) {
   int count = 0;
   std::function<void()> next = [&] {
     Promise<int>::Resolved(count).Then([&](const Promise<int>::Result&) {
-      if (++count < 1000000) next();
+      if (++count < 1000000)
+        next();
     });
   };
   next();
-  EXPECT_TRUE(loop.RunUntil([&] { return count == 1000000; },
-                            absl::Seconds(30)));
+  EXPECT_TRUE(
+      loop.RunUntil([&] { return count == 1000000; }, absl::Seconds(30)));
 }
 
 TEST(ScriptErrorTest, MapsStatusCodesToWebErrors) {
   EXPECT_EQ(ScriptError::FromStatus(absl::InvalidArgumentError("x")).name(),
             "TypeError");
-  EXPECT_EQ(
-      ScriptError::FromStatus(absl::FailedPreconditionError("x")).name(),
-      "InvalidStateError");
+  EXPECT_EQ(ScriptError::FromStatus(absl::FailedPreconditionError("x")).name(),
+            "InvalidStateError");
   EXPECT_EQ(ScriptError::FromStatus(absl::PermissionDeniedError("x")).name(),
             "NotAllowedError");
   EXPECT_EQ(ScriptError::FromStatus(absl::AbortedError("x")).name(),

@@ -6,10 +6,11 @@ namespace renderer {
 
 namespace v1 = ::direct_sockets::v1;
 
-SocketStreamClient::SocketStreamClient(common::EventLoop* loop,
-                                       EventHandler on_event,
-                                       DoneHandler on_done,
-                                       absl::AnyInvocable<void() &&> on_finished)
+SocketStreamClient::SocketStreamClient(
+    common::EventLoop* loop,
+    EventHandler on_event,
+    DoneHandler on_done,
+    absl::AnyInvocable<void() &&> on_finished)
     : loop_(loop),
       on_event_(std::make_shared<EventHandler>(std::move(on_event))),
       on_done_(std::move(on_done)),
@@ -18,8 +19,10 @@ SocketStreamClient::SocketStreamClient(common::EventLoop* loop,
 SocketStreamClient::~SocketStreamClient() = default;
 
 std::shared_ptr<SocketStreamClient> SocketStreamClient::Start(
-    v1::NetworkService::Stub* stub, common::EventLoop* loop,
-    EventHandler on_event, DoneHandler on_done,
+    v1::NetworkService::Stub* stub,
+    common::EventLoop* loop,
+    EventHandler on_event,
+    DoneHandler on_done,
     absl::AnyInvocable<void() &&> on_finished) {
   std::shared_ptr<SocketStreamClient> client(new SocketStreamClient(
       loop, std::move(on_event), std::move(on_done), std::move(on_finished)));
@@ -33,7 +36,8 @@ std::shared_ptr<SocketStreamClient> SocketStreamClient::Start(
 void SocketStreamClient::Write(v1::UdpSocketRequest request) {
   {
     absl::MutexLock lock(&mutex_);
-    if (writes_done_wanted_ || broken_) return;
+    if (writes_done_wanted_ || broken_)
+      return;
     outbox_.push_back(std::move(request));
   }
   Pump();
@@ -47,13 +51,16 @@ void SocketStreamClient::WritesDone() {
   Pump();
 }
 
-void SocketStreamClient::Cancel() { context_.TryCancel(); }
+void SocketStreamClient::Cancel() {
+  context_.TryCancel();
+}
 
 void SocketStreamClient::Pump() {
   enum { kNothing, kWrite, kWritesDone } action = kNothing;
   {
     absl::MutexLock lock(&mutex_);
-    if (write_in_flight_ || writes_done_started_ || broken_) return;
+    if (write_in_flight_ || writes_done_started_ || broken_)
+      return;
     if (!outbox_.empty()) {
       writing_ = std::move(outbox_.front());
       outbox_.pop_front();
@@ -72,7 +79,8 @@ void SocketStreamClient::Pump() {
 }
 
 void SocketStreamClient::OnReadDone(bool ok) {
-  if (!ok) return;  // The stream ended; OnDone follows with its status.
+  if (!ok)
+    return;  // The stream ended; OnDone follows with its status.
   loop_->PostTask([handler = on_event_, event = std::move(event_)]() mutable {
     (*handler)(std::move(event));
   });
@@ -102,7 +110,8 @@ void SocketStreamClient::OnDone(const grpc::Status& status) {
   // Keep the event handler alive for events still queued on the loop; drop
   // our own reference. May delete this.
   self_.reset();
-  if (finished) std::move(finished)();
+  if (finished)
+    std::move(finished)();
 }
 
 }  // namespace renderer

@@ -31,8 +31,10 @@ class SocketStreamClient
   // `on_finished` runs on a gRPC thread as the very last thing the stream
   // does (after posting `on_done`): its owner may then let the loop go.
   static std::shared_ptr<SocketStreamClient> Start(
-      direct_sockets::v1::NetworkService::Stub* stub, common::EventLoop* loop,
-      EventHandler on_event, DoneHandler on_done,
+      direct_sockets::v1::NetworkService::Stub* stub,
+      common::EventLoop* loop,
+      EventHandler on_event,
+      DoneHandler on_done,
       absl::AnyInvocable<void() &&> on_finished);
 
   SocketStreamClient(const SocketStreamClient&) = delete;
@@ -53,7 +55,8 @@ class SocketStreamClient
   void OnDone(const grpc::Status& status) override;
 
  private:
-  SocketStreamClient(common::EventLoop* loop, EventHandler on_event,
+  SocketStreamClient(common::EventLoop* loop,
+                     EventHandler on_event,
                      DoneHandler on_done,
                      absl::AnyInvocable<void() &&> on_finished);
   void Pump();

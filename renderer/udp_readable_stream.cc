@@ -8,7 +8,9 @@ UDPReadableStream::UDPReadableStream(Source* source) : source_(source) {}
 
 UDPReadableStream::~UDPReadableStream() = default;
 
-void UDPReadableStream::Start() { Pull(); }
+void UDPReadableStream::Start() {
+  Pull();
+}
 
 Promise<ReadResult> UDPReadableStream::Read() {
   if (state_ == State::kErrored) {
@@ -30,19 +32,25 @@ Promise<ReadResult> UDPReadableStream::Read() {
 }
 
 Promise<Undefined> UDPReadableStream::Cancel() {
-  if (state_ == State::kErrored) return Promise<Undefined>::Rejected(*error_);
-  if (state_ == State::kClosed) return Promise<Undefined>::Resolved({});
+  if (state_ == State::kErrored)
+    return Promise<Undefined>::Rejected(*error_);
+  if (state_ == State::kClosed)
+    return Promise<Undefined>::Resolved({});
   state_ = State::kClosed;
   queue_.clear();
   std::deque<Promise<ReadResult>> reads = std::move(pending_reads_);
-  for (auto& read : reads) read.Resolve(ReadResult{std::nullopt, true});
-  if (source_ != nullptr) source_->OnReadableClosed();
+  for (auto& read : reads)
+    read.Resolve(ReadResult{std::nullopt, true});
+  if (source_ != nullptr)
+    source_->OnReadableClosed();
   return Promise<Undefined>::Resolved({});
 }
 
 void UDPReadableStream::Enqueue(UDPMessage message) {
-  if (outstanding_credit_ > 0) --outstanding_credit_;
-  if (state_ != State::kReadable) return;
+  if (outstanding_credit_ > 0)
+    --outstanding_credit_;
+  if (state_ != State::kReadable)
+    return;
   if (!pending_reads_.empty()) {
     Promise<ReadResult> read = std::move(pending_reads_.front());
     pending_reads_.pop_front();
@@ -54,18 +62,23 @@ void UDPReadableStream::Enqueue(UDPMessage message) {
 }
 
 void UDPReadableStream::Error(ScriptError error) {
-  if (state_ != State::kReadable) return;
+  if (state_ != State::kReadable)
+    return;
   state_ = State::kErrored;
   error_ = error;
   queue_.clear();
   std::deque<Promise<ReadResult>> reads = std::move(pending_reads_);
-  for (auto& read : reads) read.Reject(error);
+  for (auto& read : reads)
+    read.Reject(error);
 }
 
-void UDPReadableStream::Detach() { source_ = nullptr; }
+void UDPReadableStream::Detach() {
+  source_ = nullptr;
+}
 
 void UDPReadableStream::Pull() {
-  if (state_ != State::kReadable || source_ == nullptr) return;
+  if (state_ != State::kReadable || source_ == nullptr)
+    return;
   // Desired size: the high-water mark less what is queued or on its way.
   const int64_t desired = int64_t{kHighWaterMark} -
                           static_cast<int64_t>(queue_.size()) -

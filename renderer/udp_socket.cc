@@ -10,9 +10,11 @@ namespace renderer {
 namespace v1 = ::direct_sockets::v1;
 
 ScriptErrorOr<std::shared_ptr<UDPSocket>> UDPSocket::Create(
-    NetworkServiceConnection* connection, const UDPSocketOptions& options) {
+    NetworkServiceConnection* connection,
+    const UDPSocketOptions& options) {
   ScriptErrorOr<v1::OpenUdpSocket> request = BuildOpenRequest(options);
-  if (!request.ok()) return request.error();
+  if (!request.ok())
+    return request.error();
   const bool connected = request->has_connected();
   std::shared_ptr<UDPSocket> socket(new UDPSocket(connection, connected));
   // Checked "in parallel" by the spec: it rejects `opened`, not throws.
@@ -33,9 +35,12 @@ UDPSocket::UDPSocket(NetworkServiceConnection* connection, bool connected)
     : connection_(connection), connected_(connected) {}
 
 UDPSocket::~UDPSocket() {
-  if (readable_) readable_->Detach();
-  if (writable_) writable_->Detach();
-  if (stream_ && !ended_) stream_->Cancel();
+  if (readable_)
+    readable_->Detach();
+  if (writable_)
+    writable_->Detach();
+  if (stream_ && !ended_)
+    stream_->Cancel();
 }
 
 void UDPSocket::Open(v1::OpenUdpSocket request,
@@ -44,16 +49,19 @@ void UDPSocket::Open(v1::OpenUdpSocket request,
   if (refusal) {
     // Settle on a later task, as the spec queues it.
     connection_->loop()->PostTask([weak, error = *refusal] {
-      if (auto self = weak.lock()) self->Fail(error);
+      if (auto self = weak.lock())
+        self->Fail(error);
     });
     return;
   }
   stream_ = connection_->OpenSocketStream(
       [weak](v1::UdpSocketEvent event) {
-        if (auto self = weak.lock()) self->OnEvent(std::move(event));
+        if (auto self = weak.lock())
+          self->OnEvent(std::move(event));
       },
       [weak](grpc::Status status) {
-        if (auto self = weak.lock()) self->OnStreamDone(status);
+        if (auto self = weak.lock())
+          self->OnStreamDone(status);
       });
   v1::UdpSocketRequest open;
   open.set_request_id(NextRequestId());
@@ -64,12 +72,13 @@ void UDPSocket::Open(v1::OpenUdpSocket request,
 Promise<Undefined> UDPSocket::close() {
   if (!opened_.is_fulfilled()) {
     return Promise<Undefined>::Rejected(ScriptError::DomException(
-        "InvalidStateError",
-        opened_.is_rejected() ? "the socket failed to open"
-                              : "the socket is not open yet; wait for "
-                                "`opened` before closing"));
+        "InvalidStateError", opened_.is_rejected()
+                                 ? "the socket failed to open"
+                                 : "the socket is not open yet; wait for "
+                                   "`opened` before closing"));
   }
-  if (closed_.is_settled()) return closed_;
+  if (closed_.is_settled())
+    return closed_;
   readable_->Cancel();
   writable_->Abort();
   return closed_;
@@ -90,7 +99,8 @@ void UDPSocket::OnEvent(v1::UdpSocketEvent event) {
       }
       break;
     case v1::UdpSocketEvent::kReceived:
-      if (!readable_) break;
+      if (!readable_)
+        break;
       for (v1::Datagram& datagram :
            *event.mutable_received()->mutable_datagrams()) {
         UDPMessage message;
@@ -105,9 +115,8 @@ void UDPSocket::OnEvent(v1::UdpSocketEvent event) {
       break;
     case v1::UdpSocketEvent::kSocketError: {
       const v1::Status& status = event.socket_error();
-      Fail(ScriptError::FromStatus(
-          absl::Status(static_cast<absl::StatusCode>(status.code()),
-                       status.message())));
+      Fail(ScriptError::FromStatus(absl::Status(
+          static_cast<absl::StatusCode>(status.code()), status.message())));
       break;
     }
     case v1::UdpSocketEvent::EVENT_NOT_SET:
@@ -116,7 +125,8 @@ void UDPSocket::OnEvent(v1::UdpSocketEvent event) {
 }
 
 void UDPSocket::OnOpened(const v1::Opened& opened) {
-  if (opened_.is_settled()) return;
+  if (opened_.is_settled())
+    return;
   readable_ = std::make_shared<UDPReadableStream>(
       static_cast<UDPReadableStream::Source*>(this));
   writable_ = std::make_shared<UDPWritableStream>(
@@ -141,8 +151,8 @@ void UDPSocket::OnStreamDone(const grpc::Status& status) {
     return;
   }
   if (status.ok()) {
-    Fail(ScriptError::DomException(
-        "NetworkError", "the network service closed the socket"));
+    Fail(ScriptError::DomException("NetworkError",
+                                   "the network service closed the socket"));
     return;
   }
   const auto code = static_cast<absl::StatusCode>(status.error_code());
@@ -150,10 +160,10 @@ void UDPSocket::OnStreamDone(const grpc::Status& status) {
   if (status.error_code() == grpc::StatusCode::UNAVAILABLE ||
       status.error_code() == grpc::StatusCode::CANCELLED) {
     // The service is not running, died, or dropped us.
-    message = absl::StrCat(
-        opened_.is_settled() ? "lost the network service at "
-                             : "cannot reach the network service at ",
-        connection_->target(), ": ", message);
+    message = absl::StrCat(opened_.is_settled()
+                               ? "lost the network service at "
+                               : "cannot reach the network service at ",
+                           connection_->target(), ": ", message);
     Fail(ScriptError::DomException("NetworkError", message));
     return;
   }
@@ -162,8 +172,10 @@ void UDPSocket::OnStreamDone(const grpc::Status& status) {
 
 void UDPSocket::Fail(const ScriptError& error) {
   opened_.Reject(error);  // No-op once fulfilled.
-  if (readable_) readable_->Error(error);
-  if (writable_) writable_->Error(error);
+  if (readable_)
+    readable_->Error(error);
+  if (writable_)
+    writable_->Error(error);
   closed_.Reject(error);
   if (stream_ && !ended_) {
     stream_->Cancel();
@@ -171,10 +183,12 @@ void UDPSocket::Fail(const ScriptError& error) {
 }
 
 void UDPSocket::MaybeCloseSocket() {
-  if (closing_ || !readable_ || !writable_) return;
+  if (closing_ || !readable_ || !writable_)
+    return;
   const bool readable_done = readable_->is_closed() || readable_->is_errored();
   const bool writable_done = writable_->is_closed() || writable_->is_errored();
-  if (!readable_done || !writable_done) return;
+  if (!readable_done || !writable_done)
+    return;
   if (readable_->is_errored() || writable_->is_errored()) {
     const ScriptError error = writable_->is_errored()
                                   ? *writable_->stored_error()
@@ -183,18 +197,22 @@ void UDPSocket::MaybeCloseSocket() {
     return;
   }
   closing_ = true;
-  if (stream_ && !ended_) stream_->WritesDone();
+  if (stream_ && !ended_)
+    stream_->WritesDone();
 }
 
 void UDPSocket::ReceiveMore(uint32_t count) {
-  if (!stream_ || ended_) return;
+  if (!stream_ || ended_)
+    return;
   v1::UdpSocketRequest request;
   request.set_request_id(NextRequestId());
   request.mutable_receive_more()->set_num_additional_datagrams(count);
   stream_->Write(std::move(request));
 }
 
-void UDPSocket::OnReadableClosed() { MaybeCloseSocket(); }
+void UDPSocket::OnReadableClosed() {
+  MaybeCloseSocket();
+}
 
 uint64_t UDPSocket::SendBatch(v1::SendDatagrams batch) {
   const uint64_t id = NextRequestId();
@@ -207,6 +225,8 @@ uint64_t UDPSocket::SendBatch(v1::SendDatagrams batch) {
   return id;
 }
 
-void UDPSocket::OnWritableClosed() { MaybeCloseSocket(); }
+void UDPSocket::OnWritableClosed() {
+  MaybeCloseSocket();
+}
 
 }  // namespace renderer

@@ -43,7 +43,8 @@ class UDPSocket : public std::enable_shared_from_this<UDPSocket>,
   // `new UDPSocket(options)`: returns the TypeError the constructor would
   // throw, or a socket that has started to open.
   static ScriptErrorOr<std::shared_ptr<UDPSocket>> Create(
-      NetworkServiceConnection* connection, const UDPSocketOptions& options);
+      NetworkServiceConnection* connection,
+      const UDPSocketOptions& options);
 
   UDPSocket(const UDPSocket&) = delete;
   UDPSocket& operator=(const UDPSocket&) = delete;

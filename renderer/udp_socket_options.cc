@@ -12,7 +12,8 @@ using ::common::IpAddress;
 
 // [EnforceRange]: a value outside the type's range is a TypeError.
 std::optional<ScriptError> EnforceRange(const std::optional<int64_t>& value,
-                                        const char* member, int64_t max) {
+                                        const char* member,
+                                        int64_t max) {
   if (value && (*value < 0 || *value > max)) {
     return ScriptError::TypeError(absl::StrCat(
         member, ": value ", *value, " is outside the range 0..", max));
@@ -30,7 +31,8 @@ ScriptErrorOr<v1::OpenUdpSocket> BuildOpenRequest(
         EnforceRange(options.sendBufferSize, "sendBufferSize", 4294967295),
         EnforceRange(options.receiveBufferSize, "receiveBufferSize",
                      4294967295)}) {
-    if (check) return *check;
+    if (check)
+      return *check;
   }
   std::optional<v1::DnsQueryType> dns_query_type;
   if (options.dnsQueryType) {
@@ -78,7 +80,8 @@ ScriptErrorOr<v1::OpenUdpSocket> BuildOpenRequest(
     v1::ConnectedMode* mode = open.mutable_connected();
     mode->set_remote_address(*options.remoteAddress);
     mode->set_remote_port(static_cast<uint32_t>(*options.remotePort));
-    if (dns_query_type) mode->set_dns_query_type(*dns_query_type);
+    if (dns_query_type)
+      mode->set_dns_query_type(*dns_query_type);
   } else if (options.localAddress) {
     std::optional<IpAddress> local = IpAddress::Parse(*options.localAddress);
     if (!local) {
@@ -91,15 +94,15 @@ ScriptErrorOr<v1::OpenUdpSocket> BuildOpenRequest(
           "dnsQueryType applies only to connected sockets");
     }
     if (options.ipv6Only && !(local->is_ipv6() && local->IsUnspecified())) {
-      return ScriptError::TypeError(absl::StrCat(
-          "ipv6Only applies only to localAddress \"::\", not \"",
-          *options.localAddress, "\""));
+      return ScriptError::TypeError(
+          absl::StrCat("ipv6Only applies only to localAddress \"::\", not \"",
+                       *options.localAddress, "\""));
     }
     v1::BoundMode* mode = open.mutable_bound();
     mode->set_local_address(*options.localAddress);
-    mode->set_local_port(
-        static_cast<uint32_t>(options.localPort.value_or(0)));
-    if (options.ipv6Only) mode->set_ipv6_only(*options.ipv6Only);
+    mode->set_local_port(static_cast<uint32_t>(options.localPort.value_or(0)));
+    if (options.ipv6Only)
+      mode->set_ipv6_only(*options.ipv6Only);
   } else {
     return ScriptError::TypeError(
         "UDPSocket needs remoteAddress and remotePort (connected mode) or "
@@ -124,10 +127,9 @@ ScriptErrorOr<v1::OpenUdpSocket> BuildOpenRequest(
 ScriptErrorOr<v1::Datagram> BuildDatagram(const UDPMessage& message,
                                           bool connected) {
   if (message.data.size() > common::kMaxDatagramSize) {
-    return ScriptError::TypeError(
-        absl::StrCat("data is ", message.data.size(),
-                     " bytes; a UDP datagram carries at most ",
-                     common::kMaxDatagramSize));
+    return ScriptError::TypeError(absl::StrCat(
+        "data is ", message.data.size(),
+        " bytes; a UDP datagram carries at most ", common::kMaxDatagramSize));
   }
   v1::Datagram datagram;
   datagram.set_data(message.data.data(), message.data.size());

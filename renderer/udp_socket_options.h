@@ -16,12 +16,12 @@ namespace renderer {
 // [EnforceRange] can be checked here, as a binding would.
 struct UDPSocketOptions {
   std::optional<std::string> remoteAddress;
-  std::optional<int64_t> remotePort;        // [EnforceRange] unsigned short
+  std::optional<int64_t> remotePort;  // [EnforceRange] unsigned short
   std::optional<std::string> localAddress;
-  std::optional<int64_t> localPort;         // [EnforceRange] unsigned short
-  std::optional<int64_t> sendBufferSize;    // [EnforceRange] unsigned long
-  std::optional<int64_t> receiveBufferSize; // [EnforceRange] unsigned long
-  std::optional<std::string> dnsQueryType;  // SocketDnsQueryType: ipv4|ipv6
+  std::optional<int64_t> localPort;          // [EnforceRange] unsigned short
+  std::optional<int64_t> sendBufferSize;     // [EnforceRange] unsigned long
+  std::optional<int64_t> receiveBufferSize;  // [EnforceRange] unsigned long
+  std::optional<std::string> dnsQueryType;   // SocketDnsQueryType: ipv4|ipv6
   std::optional<bool> ipv6Only;
 };
 
@@ -30,7 +30,7 @@ struct UDPSocketOptions {
 struct UDPMessage {
   std::vector<uint8_t> data;
   std::optional<std::string> remoteAddress;
-  std::optional<int64_t> remotePort;        // [EnforceRange] unsigned short
+  std::optional<int64_t> remotePort;  // [EnforceRange] unsigned short
   std::optional<std::string> dnsQueryType;
 };
 
@@ -46,7 +46,8 @@ ScriptErrorOr<direct_sockets::v1::OpenUdpSocket> BuildOpenRequest(
 // TypeError for an address in connected mode, a missing or non-literal
 // address or port in bound mode, or an oversized payload.
 ScriptErrorOr<direct_sockets::v1::Datagram> BuildDatagram(
-    const UDPMessage& message, bool connected);
+    const UDPMessage& message,
+    bool connected);
 
 }  // namespace renderer
 

@@ -6,7 +6,8 @@ namespace renderer {
 namespace {
 
 // Expects BuildOpenRequest to throw a TypeError whose message has `words`.
-void ExpectTypeError(const UDPSocketOptions& options, const std::string& words) {
+void ExpectTypeError(const UDPSocketOptions& options,
+                     const std::string& words) {
   auto result = BuildOpenRequest(options);
   ASSERT_FALSE(result.ok()) << "expected a TypeError mentioning " << words;
   EXPECT_EQ(result.error().name(), "TypeError");

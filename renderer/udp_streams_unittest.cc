@@ -89,7 +89,8 @@ TEST(UDPWritableStreamTest, BatchesWritesMadeWhileABatchIsOnItsWay) {
   auto second = writable.Write(Message(1));
   ASSERT_EQ(sink.batches.size(), 2u);  // Sent at once, two may be in flight.
   std::vector<Promise<Undefined>> later;
-  for (int i = 0; i < 10; ++i) later.push_back(writable.Write(Message(2)));
+  for (int i = 0; i < 10; ++i)
+    later.push_back(writable.Write(Message(2)));
   EXPECT_EQ(sink.batches.size(), 2u);  // Waiting for a result.
   writable.OnSendResult(1, absl::OkStatus());
   EXPECT_TRUE(first.is_fulfilled());
@@ -99,7 +100,8 @@ TEST(UDPWritableStreamTest, BatchesWritesMadeWhileABatchIsOnItsWay) {
   writable.OnSendResult(2, absl::OkStatus());
   writable.OnSendResult(3, absl::OkStatus());
   EXPECT_TRUE(second.is_fulfilled());
-  for (auto& write : later) EXPECT_TRUE(write.is_fulfilled());
+  for (auto& write : later)
+    EXPECT_TRUE(write.is_fulfilled());
 }
 
 TEST(UDPWritableStreamTest, AFailedSendErrorsTheStream) {

@@ -14,13 +14,15 @@ UDPWritableStream::UDPWritableStream(Sink* sink, bool connected)
 UDPWritableStream::~UDPWritableStream() = default;
 
 Promise<Undefined> UDPWritableStream::Write(UDPMessage message) {
-  if (state_ == State::kErrored) return Promise<Undefined>::Rejected(*error_);
+  if (state_ == State::kErrored)
+    return Promise<Undefined>::Rejected(*error_);
   if (state_ != State::kWritable || close_requested_) {
     return Promise<Undefined>::Rejected(
         ScriptError::TypeError("the writable stream is closed"));
   }
   ScriptErrorOr<v1::Datagram> datagram = BuildDatagram(message, connected_);
-  if (!datagram.ok()) return Promise<Undefined>::Rejected(datagram.error());
+  if (!datagram.ok())
+    return Promise<Undefined>::Rejected(datagram.error());
   Promise<Undefined> promise;
   queue_.push_back({std::move(datagram).value(), promise});
   UpdateReady();
@@ -29,7 +31,8 @@ Promise<Undefined> UDPWritableStream::Write(UDPMessage message) {
 }
 
 Promise<Undefined> UDPWritableStream::Close() {
-  if (state_ == State::kErrored) return Promise<Undefined>::Rejected(*error_);
+  if (state_ == State::kErrored)
+    return Promise<Undefined>::Rejected(*error_);
   if (state_ != State::kWritable || close_requested_) {
     return Promise<Undefined>::Rejected(
         ScriptError::TypeError("the writable stream is already closed"));
@@ -47,11 +50,13 @@ Promise<Undefined> UDPWritableStream::Abort() {
   const ScriptError aborted = ScriptError::DomException(
       "AbortError", "the write was aborted before it was sent");
   std::deque<PendingWrite> queue = std::move(queue_);
-  for (auto& write : queue) write.promise.Reject(aborted);
+  for (auto& write : queue)
+    write.promise.Reject(aborted);
   // A batch already sent settles with its result (or AbortError if the
   // socket closes first).
   close_promise_.Reject(aborted);
-  if (sink_ != nullptr) sink_->OnWritableClosed();
+  if (sink_ != nullptr)
+    sink_->OnWritableClosed();
   return Promise<Undefined>::Resolved({});
 }
 
@@ -60,7 +65,8 @@ int UDPWritableStream::desired_size() const {
 }
 
 Promise<Undefined> UDPWritableStream::Ready() {
-  if (state_ == State::kErrored) return Promise<Undefined>::Rejected(*error_);
+  if (state_ == State::kErrored)
+    return Promise<Undefined>::Rejected(*error_);
   return ready_;
 }
 
@@ -93,12 +99,12 @@ void UDPWritableStream::OnSendResult(uint64_t request_id,
   if (in_flight_.empty() || in_flight_.front().request_id != request_id) {
     return;
   }
-  std::vector<Promise<Undefined>> batch =
-      std::move(in_flight_.front().writes);
+  std::vector<Promise<Undefined>> batch = std::move(in_flight_.front().writes);
   in_flight_.pop_front();
   in_flight_writes_ -= batch.size();
   if (status.ok()) {
-    for (auto& write : batch) write.Resolve({});
+    for (auto& write : batch)
+      write.Resolve({});
     UpdateReady();
     MaybeSendBatch();
     MaybeFinishClose();
@@ -107,38 +113,49 @@ void UDPWritableStream::OnSendResult(uint64_t request_id,
   // A failed send errors the stream (Direct Sockets: "handle closing the
   // writable stream").
   const ScriptError error = ScriptError::FromStatus(status);
-  for (auto& write : batch) write.Reject(error);
+  for (auto& write : batch)
+    write.Reject(error);
   Error(error);
-  if (sink_ != nullptr) sink_->OnWritableClosed();
+  if (sink_ != nullptr)
+    sink_->OnWritableClosed();
 }
 
 void UDPWritableStream::MaybeFinishClose() {
-  if (!close_requested_ || state_ != State::kWritable) return;
-  if (!in_flight_.empty() || !queue_.empty()) return;
+  if (!close_requested_ || state_ != State::kWritable)
+    return;
+  if (!in_flight_.empty() || !queue_.empty())
+    return;
   state_ = State::kClosed;
   close_promise_.Resolve({});
-  if (sink_ != nullptr) sink_->OnWritableClosed();
+  if (sink_ != nullptr)
+    sink_->OnWritableClosed();
 }
 
 void UDPWritableStream::Error(ScriptError error) {
-  if (state_ == State::kErrored) return;
+  if (state_ == State::kErrored)
+    return;
   // A stream already closed by the page keeps its state, but writes still
   // in flight learn why they failed.
   std::deque<PendingWrite> queue = std::move(queue_);
-  for (auto& write : queue) write.promise.Reject(error);
+  for (auto& write : queue)
+    write.promise.Reject(error);
   std::deque<Batch> in_flight = std::move(in_flight_);
   in_flight_.clear();
   in_flight_writes_ = 0;
   for (auto& batch : in_flight) {
-    for (auto& write : batch.writes) write.Reject(error);
+    for (auto& write : batch.writes)
+      write.Reject(error);
   }
-  if (state_ == State::kClosed) return;
+  if (state_ == State::kClosed)
+    return;
   state_ = State::kErrored;
   error_ = error;
   close_promise_.Reject(error);
   ready_.Reject(error);
 }
 
-void UDPWritableStream::Detach() { sink_ = nullptr; }
+void UDPWritableStream::Detach() {
+  sink_ = nullptr;
+}
 
 }  // namespace renderer

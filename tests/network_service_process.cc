@@ -25,18 +25,21 @@ namespace tests {
 std::string RunfilePath(const std::string& workspace_relative) {
   // bazel test runs in the runfiles tree; bazel run or a plain binary may
   // not, so also try next to TEST_SRCDIR.
-  if (access(workspace_relative.c_str(), X_OK) == 0) return workspace_relative;
+  if (access(workspace_relative.c_str(), X_OK) == 0)
+    return workspace_relative;
   if (const char* srcdir = std::getenv("TEST_SRCDIR")) {
-    std::string path = absl::StrCat(srcdir, "/direct_sockets_multicast/",
-                                    workspace_relative);
-    if (access(path.c_str(), X_OK) == 0) return path;
+    std::string path =
+        absl::StrCat(srcdir, "/direct_sockets_multicast/", workspace_relative);
+    if (access(path.c_str(), X_OK) == 0)
+      return path;
   }
   return workspace_relative;
 }
 
 NetworkServiceProcess::NetworkServiceProcess() {
   char pattern[] = "/tmp/dsock-test.XXXXXX";
-  if (mkdtemp(pattern) != nullptr) directory_ = pattern;
+  if (mkdtemp(pattern) != nullptr)
+    directory_ = pattern;
   socket_path_ = directory_ + "/run/network.sock";
 }
 
@@ -50,13 +53,16 @@ NetworkServiceProcess::~NetworkServiceProcess() {
 }
 
 absl::Status NetworkServiceProcess::Start() {
-  if (directory_.empty()) return absl::InternalError("mkdtemp failed");
+  if (directory_.empty())
+    return absl::InternalError("mkdtemp failed");
   int out[2];
-  if (pipe2(out, O_CLOEXEC) != 0) return absl::InternalError("pipe failed");
+  if (pipe2(out, O_CLOEXEC) != 0)
+    return absl::InternalError("pipe failed");
   const std::string binary = RunfilePath("network_service/network_service");
   const std::string flag = "--socket_path=" + socket_path_;
   pid_ = fork();
-  if (pid_ < 0) return absl::InternalError("fork failed");
+  if (pid_ < 0)
+    return absl::InternalError("fork failed");
   if (pid_ == 0) {
     // A test that crashes must not leave its service behind.
     prctl(PR_SET_PDEATHSIG, SIGKILL);
@@ -91,27 +97,30 @@ absl::Status NetworkServiceProcess::Start() {
 }
 
 void NetworkServiceProcess::Kill() {
-  if (pid_ <= 0) return;
+  if (pid_ <= 0)
+    return;
   kill(pid_, SIGKILL);
   waitpid(pid_, nullptr, 0);
   pid_ = -1;
 }
 
 absl::StatusOr<int> NetworkServiceProcess::Terminate(absl::Duration timeout) {
-  if (pid_ <= 0) return absl::FailedPreconditionError("not running");
+  if (pid_ <= 0)
+    return absl::FailedPreconditionError("not running");
   // A pidfd becomes readable when the process exits: wait on that.
   const int pidfd = static_cast<int>(syscall(SYS_pidfd_open, pid_, 0));
   kill(pid_, SIGTERM);
   pollfd pfd{pidfd, POLLIN, 0};
   const int ready =
-      pidfd < 0 ? 0
-                : poll(&pfd, 1,
-                       static_cast<int>(absl::ToInt64Milliseconds(timeout)));
-  if (pidfd >= 0) close(pidfd);
+      pidfd < 0
+          ? 0
+          : poll(&pfd, 1, static_cast<int>(absl::ToInt64Milliseconds(timeout)));
+  if (pidfd >= 0)
+    close(pidfd);
   if (ready <= 0) {
-    return absl::DeadlineExceededError(absl::StrCat(
-        "network_service did not exit within ", absl::FormatDuration(timeout),
-        " of SIGTERM"));
+    return absl::DeadlineExceededError(
+        absl::StrCat("network_service did not exit within ",
+                     absl::FormatDuration(timeout), " of SIGTERM"));
   }
   int status = 0;
   waitpid(pid_, &status, 0);
@@ -122,10 +131,12 @@ absl::StatusOr<int> NetworkServiceProcess::Terminate(absl::Duration timeout) {
 int NetworkServiceProcess::OpenFdCount() const {
   const std::string path = absl::StrCat("/proc/", pid_, "/fd");
   DIR* dir = opendir(path.c_str());
-  if (dir == nullptr) return -1;
+  if (dir == nullptr)
+    return -1;
   int count = 0;
   while (dirent* entry = readdir(dir)) {
-    if (entry->d_name[0] != '.') ++count;
+    if (entry->d_name[0] != '.')
+      ++count;
   }
   closedir(dir);
   return count;
@@ -154,10 +165,12 @@ NetworkServiceProcess::UdpSocketState NetworkServiceProcess::UdpSocketsOnPort(
     while (std::getline(file, line)) {
       std::vector<std::string> fields =
           absl::StrSplit(line, ' ', absl::SkipEmpty());
-      if (fields.size() < 13) continue;
+      if (fields.size() < 13)
+        continue;
       // fields[1] is local "ADDR:PORT"; the last field is drops.
       const std::string& local = fields[1];
-      if (local.substr(local.find(':') + 1) != hex_port) continue;
+      if (local.substr(local.find(':') + 1) != hex_port)
+        continue;
       // Only this process's sockets: their inode is among its fds. The
       // namespace's table lists every process; the test's own peers share
       // it, so match by inode.
@@ -167,7 +180,8 @@ NetworkServiceProcess::UdpSocketState NetworkServiceProcess::UdpSocketsOnPort(
       bool ours = false;
       while (dir != nullptr && !ours) {
         dirent* entry = readdir(dir);
-        if (entry == nullptr) break;
+        if (entry == nullptr)
+          break;
         char target[64] = {};
         const std::string link = fd_dir + "/" + entry->d_name;
         if (readlink(link.c_str(), target, sizeof(target) - 1) > 0 &&
@@ -175,8 +189,10 @@ NetworkServiceProcess::UdpSocketState NetworkServiceProcess::UdpSocketsOnPort(
           ours = true;
         }
       }
-      if (dir != nullptr) closedir(dir);
-      if (!ours) continue;
+      if (dir != nullptr)
+        closedir(dir);
+      if (!ours)
+        continue;
       ++state.count;
       state.drops += std::strtoll(fields.back().c_str(), nullptr, 10);
     }

@@ -196,7 +196,8 @@ TEST_F(RawRendererTest, BadSendsGetAnErrorAndTheSocketStaysUsable) {
   datagram->set_remote_port(9);
   ASSERT_TRUE(call.stream->Write(elsewhere));
   v1::Status status = ResultFor(call, 2);
-  EXPECT_EQ(status.code(), static_cast<int>(absl::StatusCode::kInvalidArgument));
+  EXPECT_EQ(status.code(),
+            static_cast<int>(absl::StatusCode::kInvalidArgument));
   EXPECT_NE(status.message().find("sends only to its remote address"),
             std::string::npos);
 
@@ -256,7 +257,8 @@ TEST_F(RawRendererTest, ReceiveCreditIsNeverExceeded) {
   credit.mutable_receive_more()->set_num_additional_datagrams(3);
   ASSERT_TRUE(probe.stream->Write(credit));
   UdpPeer peer("127.0.0.1");
-  for (int i = 0; i < 10; ++i) peer.SendTo("d", "127.0.0.1", port);
+  for (int i = 0; i < 10; ++i)
+    peer.SendTo("d", "127.0.0.1", port);
   int received = 0;
   v1::UdpSocketEvent event;
   while (received < 3 && probe.stream->Read(&event)) {

@@ -23,20 +23,24 @@ int main(int argc, char** argv) {
   options.localAddress = "127.0.0.1";
   for (int i = 0; i < std::atoi(argv[2]); ++i) {
     auto socket = renderer::UDPSocket::Create(&connection, options);
-    if (!socket.ok()) return 1;
+    if (!socket.ok())
+      return 1;
     sockets.push_back(socket.value());
   }
   const bool opened = loop.RunUntil(
       [&] {
         for (auto& socket : sockets) {
-          if (!socket->opened().is_settled()) return false;
+          if (!socket->opened().is_settled())
+            return false;
         }
         return true;
       },
       absl::Seconds(10));
-  if (!opened) return 1;
+  if (!opened)
+    return 1;
   for (auto& socket : sockets) {
-    if (!socket->opened().is_fulfilled()) return 1;
+    if (!socket->opened().is_fulfilled())
+      return 1;
     std::printf("port %d\n", socket->opened().value().localPort);
   }
   std::fflush(stdout);

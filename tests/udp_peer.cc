@@ -10,9 +10,11 @@ namespace tests {
 UdpPeer::UdpPeer(const std::string& address, int receive_buffer)
     : address_(address) {
   std::optional<common::IpAddress> ip = common::IpAddress::Parse(address);
-  if (!ip) return;
+  if (!ip)
+    return;
   fd_ = socket(ip->family(), SOCK_DGRAM | SOCK_CLOEXEC, 0);
-  if (fd_ < 0) return;
+  if (fd_ < 0)
+    return;
   if (receive_buffer > 0) {
     setsockopt(fd_, SOL_SOCKET, SO_RCVBUF, &receive_buffer,
                sizeof(receive_buffer));
@@ -30,21 +32,24 @@ UdpPeer::UdpPeer(const std::string& address, int receive_buffer)
 }
 
 UdpPeer::~UdpPeer() {
-  if (fd_ >= 0) close(fd_);
+  if (fd_ >= 0)
+    close(fd_);
 }
 
-bool UdpPeer::SendTo(const std::string& data, const std::string& address,
+bool UdpPeer::SendTo(const std::string& data,
+                     const std::string& address,
                      uint16_t port) {
   std::optional<common::IpAddress> ip = common::IpAddress::Parse(address);
-  if (!ip) return false;
+  if (!ip)
+    return false;
   sockaddr_storage to;
   ip->ToSockaddr(port, &to);
   return SendTo(data, to);
 }
 
 bool UdpPeer::SendTo(const std::string& data, const sockaddr_storage& to) {
-  const socklen_t length = to.ss_family == AF_INET ? sizeof(sockaddr_in)
-                                                   : sizeof(sockaddr_in6);
+  const socklen_t length =
+      to.ss_family == AF_INET ? sizeof(sockaddr_in) : sizeof(sockaddr_in6);
   return sendto(fd_, data.data(), data.size(), 0,
                 reinterpret_cast<const sockaddr*>(&to),
                 length) == static_cast<ssize_t>(data.size());
@@ -61,7 +66,8 @@ std::optional<UdpPeer::Datagram> UdpPeer::Receive(absl::Duration timeout) {
   socklen_t length = sizeof(datagram.from);
   ssize_t n = recvfrom(fd_, buffer, sizeof(buffer), 0,
                        reinterpret_cast<sockaddr*>(&datagram.from), &length);
-  if (n < 0) return std::nullopt;
+  if (n < 0)
+    return std::nullopt;
   datagram.data.assign(buffer, static_cast<size_t>(n));
   const auto* from = reinterpret_cast<const sockaddr*>(&datagram.from);
   datagram.from_address = common::IpAddress::FromSockaddr(from).ToString();

@@ -33,7 +33,8 @@ class UdpPeer {
   uint16_t port() const { return port_; }
   const std::string& address() const { return address_; }
 
-  bool SendTo(const std::string& data, const std::string& address,
+  bool SendTo(const std::string& data,
+              const std::string& address,
               uint16_t port);
   bool SendTo(const std::string& data, const sockaddr_storage& to);
   // Waits up to `timeout` for one datagram.

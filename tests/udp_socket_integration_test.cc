@@ -70,7 +70,8 @@ class ServiceTest : public ::testing::Test {
                                   UDPSocketOpenInfo* info) {
     auto socket = UDPSocket::Create(connection_.get(), options);
     EXPECT_TRUE(socket.ok()) << socket.error().ToString();
-    if (!socket.ok()) return nullptr;
+    if (!socket.ok())
+      return nullptr;
     EXPECT_TRUE(Settle(socket.value()->opened()));
     if (!socket.value()->opened().is_fulfilled()) {
       ADD_FAILURE() << "opened rejected: "
@@ -176,7 +177,9 @@ TEST_P(UdpExchangeTest, TenThousandDatagramsArriveCompleteAndInOrder) {
     // However the peer ends, wake the loop so it sees the counters.
     struct WakeLoop {
       common::EventLoop* loop;
-      ~WakeLoop() { loop->PostTask([] {}); }
+      ~WakeLoop() {
+        loop->PostTask([] {});
+      }
     } wake{&loop_};
     UdpPeer peer(GetParam());
     int sent = 0;
@@ -201,12 +204,15 @@ TEST_P(UdpExchangeTest, TenThousandDatagramsArriveCompleteAndInOrder) {
   int out_of_order = 0;
   std::function<void()> read_next = [&] {
     info.readable->Read().Then([&](const Promise<ReadResult>::Result& r) {
-      if (!std::holds_alternative<ReadResult>(r)) return;
+      if (!std::holds_alternative<ReadResult>(r))
+        return;
       const UDPMessage& message = *std::get<ReadResult>(r).value;
-      if (AsText(message) != absl::StrCat("n", received)) ++out_of_order;
+      if (AsText(message) != absl::StrCat("n", received))
+        ++out_of_order;
       ++received;
       info.writable->Write(message);
-      if (received < kCount) read_next();
+      if (received < kCount)
+        read_next();
     });
   };
   read_next();
@@ -221,7 +227,8 @@ TEST_P(UdpExchangeTest, TenThousandDatagramsArriveCompleteAndInOrder) {
   EXPECT_EQ(echoes_in_order, kCount);
 }
 
-INSTANTIATE_TEST_SUITE_P(Loopback, UdpExchangeTest,
+INSTANTIATE_TEST_SUITE_P(Loopback,
+                         UdpExchangeTest,
                          ::testing::Values("127.0.0.1", "::1"),
                          [](const auto& info) {
                            return std::string(info.param) == "::1" ? "IPv6"
@@ -243,7 +250,8 @@ TEST_F(ServiceTest, ASlowReaderMakesTheKernelDropNotTheServiceQueue) {
   constexpr int kFlood = 20000;
   for (int i = 0; i < kFlood; ++i) {
     peer.SendTo(payload, "127.0.0.1", info.localPort);
-    if (i % 1000 == 0) loop_.RunUntil([] { return false; }, absl::ZeroDuration());
+    if (i % 1000 == 0)
+      loop_.RunUntil([] { return false; }, absl::ZeroDuration());
   }
   // The kernel's drop counter is the event: wait (bounded) until it shows.
   ASSERT_TRUE(loop_.RunUntil(
@@ -251,11 +259,11 @@ TEST_F(ServiceTest, ASlowReaderMakesTheKernelDropNotTheServiceQueue) {
       kBound, absl::Milliseconds(10)));
   const int64_t drops = service_.UdpSocketsOnPort(info.localPort).drops;
   const int64_t rss_after = service_.ResidentKb();
-  std::printf("slow reader: %lld of %d dropped by the kernel; service RSS "
-              "%lld -> %lld KiB; renderer queue %zu\n",
-              static_cast<long long>(drops), kFlood,
-              static_cast<long long>(rss_before),
-              static_cast<long long>(rss_after), info.readable->queued());
+  std::printf(
+      "slow reader: %lld of %d dropped by the kernel; service RSS "
+      "%lld -> %lld KiB; renderer queue %zu\n",
+      static_cast<long long>(drops), kFlood, static_cast<long long>(rss_before),
+      static_cast<long long>(rss_after), info.readable->queued());
   EXPECT_GT(drops, kFlood / 2);
   // The renderer holds no more than its high-water mark...
   EXPECT_LE(info.readable->queued(),
@@ -382,9 +390,9 @@ TEST_F(ServiceTest, OpenErrorsFromTheSystemAndTheRules) {
   ASSERT_TRUE(Settle(nameless.value()->opened()));
   ASSERT_TRUE(nameless.value()->opened().is_rejected());
   EXPECT_EQ(nameless.value()->opened().error().name(), "NetworkError");
-  EXPECT_NE(nameless.value()->opened().error().message().find(
-                "could not resolve"),
-            std::string::npos);
+  EXPECT_NE(
+      nameless.value()->opened().error().message().find("could not resolve"),
+      std::string::npos);
 }
 
 // What the system resolver answers for `name` in `family`, or "".
@@ -476,15 +484,18 @@ TEST_F(ServiceTest, ARenderersDeathClosesAllItsSockets) {
   const absl::Time deadline = absl::Now() + kBound;
   while (ports.size() < 3 && absl::Now() < deadline) {
     pollfd pfd{out[0], POLLIN, 0};
-    if (poll(&pfd, 1, 1000) <= 0) continue;
+    if (poll(&pfd, 1, 1000) <= 0)
+      continue;
     char buffer[256];
     ssize_t n = read(out[0], buffer, sizeof(buffer));
-    if (n <= 0) break;
+    if (n <= 0)
+      break;
     printed.append(buffer, static_cast<size_t>(n));
     ports.clear();
     for (absl::string_view line : absl::StrSplit(printed, '\n')) {
       if (line.size() > 5 && line.substr(0, 5) == "port ") {
-        ports.push_back(static_cast<uint16_t>(std::stoi(std::string(line.substr(5)))));
+        ports.push_back(
+            static_cast<uint16_t>(std::stoi(std::string(line.substr(5)))));
       }
     }
   }
@@ -500,7 +511,8 @@ TEST_F(ServiceTest, ARenderersDeathClosesAllItsSockets) {
   const bool all_closed = loop_.RunUntil(
       [&] {
         for (uint16_t port : ports) {
-          if (service_.UdpSocketsOnPort(port).count != 0) return false;
+          if (service_.UdpSocketsOnPort(port).count != 0)
+            return false;
         }
         return true;
       },

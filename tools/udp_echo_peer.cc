@@ -51,10 +51,12 @@ int main(int argc, char** argv) {
   for (;;) {
     sockaddr_storage from;
     socklen_t from_length = sizeof(from);
-    const ssize_t n = recvfrom(fd, buffer, sizeof(buffer), 0,
-                               reinterpret_cast<sockaddr*>(&from), &from_length);
+    const ssize_t n =
+        recvfrom(fd, buffer, sizeof(buffer), 0,
+                 reinterpret_cast<sockaddr*>(&from), &from_length);
     if (n < 0) {
-      if (errno == EINTR) continue;
+      if (errno == EINTR)
+        continue;
       return 1;
     }
     sendto(fd, buffer, static_cast<size_t>(n), 0,
