@@ -29,6 +29,12 @@ void UdpSocketStream::ReadNext() {
     absl::MutexLock lock(&mutex_);
     if (ended_ || finish_started_ || finish_status_)
       return;
+    if (outbox_bytes_ > kPauseBytes) {
+      // The renderer is not reading what we send: stop reading what it
+      // sends until it does (OnWriteDone resumes).
+      read_deferred_ = true;
+      return;
+    }
   }
   StartRead(&request_);
 }
@@ -110,7 +116,7 @@ void UdpSocketStream::OnReadDone(bool ok) {
 }
 
 void UdpSocketStream::OnWriteDone(bool ok) {
-  absl::AnyInvocable<void()> drained;
+  bool resume_read = false;
   {
     absl::MutexLock lock(&mutex_);
     write_in_flight_ = false;
@@ -127,12 +133,32 @@ void UdpSocketStream::OnWriteDone(bool ok) {
       if (on_drained_)
         on_drained_();
     }
+    // A broken stream must still read, to learn that it ended.
+    if (read_deferred_ && (broken_ || outbox_bytes_ < kResumeBytes) &&
+        !ended_ && !finish_status_) {
+      read_deferred_ = false;
+      resume_read = true;
+    }
   }
+  if (resume_read)
+    StartRead(&request_);
   Pump();
 }
 
 void UdpSocketStream::OnCancel() {
-  // The read in flight fails too and reports the end; nothing else to do.
+  // A read in flight fails too and reports the end; with none in flight
+  // (deferred), report it here.
+  bool run_end = false;
+  {
+    absl::MutexLock lock(&mutex_);
+    if (read_deferred_ && !ended_) {
+      read_deferred_ = false;
+      ended_ = true;
+      run_end = true;
+    }
+  }
+  if (run_end)
+    on_end_();
 }
 
 void UdpSocketStream::OnDone() {

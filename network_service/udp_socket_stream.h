@@ -23,8 +23,9 @@ namespace network_service {
 //
 // Flow control, both ways:
 //  - A request is read only after the loop has handled the one before
-//    (ReadNext), so a flooding renderer fills its own gRPC window, not the
-//    service's memory.
+//    (ReadNext), and only while the outbox is below kPauseBytes, so a
+//    flooding renderer, or one that never reads its answers, fills its own
+//    gRPC window, not the service's memory.
 //  - Events wait in an outbox while gRPC writes; its size is bounded by the
 //    renderer's receive credit and by the host pausing when OutboxBytes()
 //    is high. The `on_drained` callback tells the host to resume.
@@ -86,6 +87,8 @@ class UdpSocketStream
       ABSL_GUARDED_BY(mutex_);
   size_t outbox_bytes_ ABSL_GUARDED_BY(mutex_) = 0;
   bool paused_above_limit_ ABSL_GUARDED_BY(mutex_) = false;
+  // ReadNext() found the outbox full; the next read waits for it to drain.
+  bool read_deferred_ ABSL_GUARDED_BY(mutex_) = false;
   direct_sockets::v1::UdpSocketEvent writing_ ABSL_GUARDED_BY(mutex_);
   bool write_in_flight_ ABSL_GUARDED_BY(mutex_) = false;
   bool broken_ ABSL_GUARDED_BY(mutex_) = false;  // A write failed.

@@ -5,9 +5,12 @@
 #include <grpcpp/grpcpp.h>
 #include <gtest/gtest.h>
 
+#include <atomic>
 #include <memory>
 #include <string>
+#include <thread>
 
+#include "absl/synchronization/mutex.h"
 #include "proto/udp_socket.grpc.pb.h"
 #include "tests/network_service_process.h"
 #include "tests/udp_peer.h"
@@ -279,6 +282,54 @@ TEST_F(RawRendererTest, ReceiveCreditIsNeverExceeded) {
   EXPECT_TRUE(probe.stream->Finish().ok());
   call.stream->WritesDone();
   EXPECT_TRUE(call.stream->Finish().ok());
+}
+
+TEST_F(RawRendererTest, ARendererThatNeverReadsAnswersCannotGrowTheService) {
+  UdpPeer peer("127.0.0.1");
+  Call call = StartCall();
+  call.context->set_deadline(std::chrono::system_clock::time_point::max());
+  v1::UdpSocketRequest open;
+  open.set_request_id(1);
+  open.mutable_open()->mutable_connected()->set_remote_address("127.0.0.1");
+  open.mutable_open()->mutable_connected()->set_remote_port(peer.port());
+  ASSERT_TRUE(call.stream->Write(open));
+  v1::UdpSocketEvent event;
+  ASSERT_TRUE(call.stream->Read(&event));
+  const int64_t rss_before = service_.ResidentKb();
+
+  // Each of these earns an error result of ~150 bytes; the renderer never
+  // reads one. Without a bound the service would queue them all.
+  v1::UdpSocketRequest bad;
+  v1::Datagram* datagram = bad.mutable_send()->add_datagrams();
+  datagram->set_data("x");
+  datagram->set_remote_address("10.9.9.9");
+  datagram->set_remote_port(9);
+  std::atomic<int64_t> written{0};
+  std::thread writer([&] {
+    for (int64_t i = 0; i < 2000000; ++i) {
+      bad.set_request_id(static_cast<uint64_t>(i + 2));
+      if (!call.stream->Write(bad))
+        return;
+      ++written;
+    }
+  });
+  // Writes stall once the service stops reading; give them a bounded time.
+  absl::Mutex mutex;
+  absl::MutexLock lock(&mutex);
+  mutex.AwaitWithTimeout(
+      absl::Condition(
+          +[](std::atomic<int64_t>* w) { return w->load() >= 2000000; },
+          &written),
+      absl::Seconds(3));
+  const int64_t rss_after = service_.ResidentKb();
+  std::printf("renderer wrote %lld requests; service RSS %lld -> %lld KiB\n",
+              static_cast<long long>(written.load()),
+              static_cast<long long>(rss_before),
+              static_cast<long long>(rss_after));
+  EXPECT_LT(written.load(), 2000000);
+  EXPECT_LT(rss_after - rss_before, 24 * 1024);
+  call.context->TryCancel();
+  writer.join();
 }
 
 }  // namespace
