@@ -21,12 +21,14 @@ std::string WhyNotALiteral(absl::string_view member, absl::string_view text) {
 }  // namespace
 
 std::string MulticastMembership::ToString() const {
-  if (!source) return group.ToString();
+  if (!source)
+    return group.ToString();
   return absl::StrCat(group.ToString(), " from ", source->ToString());
 }
 
 absl::StatusOr<MulticastMembership> ParseMulticastMembership(
-    absl::string_view group_text, const std::optional<std::string>& source_text) {
+    absl::string_view group_text,
+    const std::optional<std::string>& source_text) {
   if (group_text.empty()) {
     return absl::InvalidArgumentError("groupAddress is empty");
   }
@@ -41,7 +43,8 @@ absl::StatusOr<MulticastMembership> ParseMulticastMembership(
         " is not a multicast address (IPv4 224.0.0.0/4, IPv6 ff00::/8)"));
   }
   MulticastMembership membership{*group, std::nullopt};
-  if (!source_text) return membership;
+  if (!source_text)
+    return membership;
 
   if (source_text->empty()) {
     return absl::InvalidArgumentError(
@@ -54,20 +57,23 @@ absl::StatusOr<MulticastMembership> ParseMulticastMembership(
   }
   const std::string shown = source->ToString();
   if (source->IsMulticast()) {
-    return absl::InvalidArgumentError(absl::StrCat(
-        "sourceAddress ", shown, " is a multicast address; a source is the "
-        "unicast address of a sender"));
+    return absl::InvalidArgumentError(
+        absl::StrCat("sourceAddress ", shown,
+                     " is a multicast address; a source is the "
+                     "unicast address of a sender"));
   }
   if (source->IsUnspecified() || source->IsLoopback()) {
-    return absl::InvalidArgumentError(absl::StrCat(
-        "sourceAddress ", shown, " is ",
-        source->IsUnspecified() ? "the unspecified address" : "a loopback "
-        "address", "; a source is the unicast address of a sender"));
+    return absl::InvalidArgumentError(
+        absl::StrCat("sourceAddress ", shown, " is ",
+                     source->IsUnspecified() ? "the unspecified address"
+                                             : "a loopback "
+                                               "address",
+                     "; a source is the unicast address of a sender"));
   }
   if (source->IsIpv4Mapped()) {
-    return absl::InvalidArgumentError(absl::StrCat(
-        "sourceAddress ", shown,
-        " is IPv4-mapped; give the IPv4 form with an IPv4 group"));
+    return absl::InvalidArgumentError(
+        absl::StrCat("sourceAddress ", shown,
+                     " is IPv4-mapped; give the IPv4 form with an IPv4 group"));
   }
   if (source->family() != group->family()) {
     return absl::InvalidArgumentError(absl::StrCat(

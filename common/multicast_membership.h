@@ -45,7 +45,8 @@ struct MulticastSocketFamily {
 // ASM joins inside the SSM ranges (232/8, ff3x::/32) are allowed, as Linux
 // allows them (see docs/multicast.md).
 absl::StatusOr<MulticastMembership> ParseMulticastMembership(
-    absl::string_view group, const std::optional<std::string>& source);
+    absl::string_view group,
+    const std::optional<std::string>& source);
 
 // FAILED_PRECONDITION (InvalidStateError) when `membership`'s group cannot be
 // joined on such a socket: an IPv6 group on an IPv4 socket, or an IPv4

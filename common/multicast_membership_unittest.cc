@@ -5,7 +5,8 @@
 namespace common {
 namespace {
 
-void ExpectRefused(absl::string_view group, std::optional<std::string> source,
+void ExpectRefused(absl::string_view group,
+                   std::optional<std::string> source,
                    absl::string_view words) {
   auto result = ParseMulticastMembership(group, source);
   ASSERT_FALSE(result.ok()) << group;

@@ -132,6 +132,16 @@ absl::Status ValidateOpen(const v1::OpenUdpSocket& open) {
           "open names no mode: it needs a remote address (connected) or a "
           "local address (bound)");
   }
+  if (open.has_multicast_time_to_live() &&
+      open.multicast_time_to_live() > 255) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("multicastTimeToLive ", open.multicast_time_to_live(),
+                     " is outside 0..255"));
+  }
+  if (open.multicast_allow_address_sharing() && open.has_connected()) {
+    return absl::InvalidArgumentError(
+        "multicastAllowAddressSharing applies only to bound sockets");
+  }
   return absl::OkStatus();
 }
 

@@ -79,6 +79,23 @@ TEST(ValidateOpenTest, RefusesBadLocalAddressAndIpv6Only) {
               "ipv6Only applies only");
 }
 
+TEST(ValidateOpenTest, MulticastOptions) {
+  v1::OpenUdpSocket bound = Bound("0.0.0.0", 5000);
+  bound.set_multicast_time_to_live(255);
+  bound.set_multicast_loopback(false);
+  bound.set_multicast_allow_address_sharing(true);
+  EXPECT_TRUE(ValidateOpen(bound).ok());
+  bound.set_multicast_time_to_live(256);
+  ExpectError(ValidateOpen(bound), absl::StatusCode::kInvalidArgument,
+              "multicastTimeToLive 256 is outside 0..255");
+  v1::OpenUdpSocket connected = Connected("239.1.1.1", 5000);
+  connected.set_multicast_time_to_live(4);
+  EXPECT_TRUE(ValidateOpen(connected).ok());
+  connected.set_multicast_allow_address_sharing(true);
+  ExpectError(ValidateOpen(connected), absl::StatusCode::kInvalidArgument,
+              "applies only to bound sockets");
+}
+
 TEST(ValidateOpenTest, RefusesUnknownDnsQueryType) {
   v1::OpenUdpSocket open = Connected("example.test", 53);
   open.mutable_connected()->set_dns_query_type(

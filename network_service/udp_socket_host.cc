@@ -106,6 +106,12 @@ void UdpSocketHost::HandleRequest(v1::UdpSocketRequest request) {
     case v1::UdpSocketRequest::kReceiveMore:
       HandleReceiveMore(request.receive_more().num_additional_datagrams());
       break;
+    case v1::UdpSocketRequest::kJoinGroup:
+      HandleJoin(request.request_id(), request.join_group());
+      break;
+    case v1::UdpSocketRequest::kLeaveGroup:
+      HandleLeave(request.request_id(), request.leave_group());
+      break;
     case v1::UdpSocketRequest::REQUEST_NOT_SET:
       if (state_ == State::kAwaitingOpen) {
         Close(absl::InvalidArgumentError(
@@ -239,6 +245,9 @@ absl::Status UdpSocketHost::OpenSocket(const sockaddr* address) {
                      uv_translate_sys_error(errno));
     }
   }
+  absl::Status multicast = ApplyMulticastOptions(fd);
+  if (!multicast.ok())
+    return multicast;
   if (connected_) {
     error = uv_udp_connect(&udp_, address);
     if (error != 0) {
@@ -378,6 +387,197 @@ void UdpSocketHost::FinishBatch(SendBatch* batch) {
   batches_.erase(
       std::find_if(batches_.begin(), batches_.end(),
                    [batch](const auto& b) { return b.get() == batch; }));
+}
+
+absl::Status UdpSocketHost::ApplyMulticastOptions(int fd) {
+  auto set = [fd](int level, int name, int value, const char* what) {
+    if (setsockopt(fd, level, name, &value, sizeof(value)) != 0) {
+      return OsError(absl::StrCat("setting ", what),
+                     uv_translate_sys_error(errno));
+    }
+    return absl::OkStatus();
+  };
+  // Before bind, as Chromium orders them: sharing first.
+  if (open_.multicast_allow_address_sharing()) {
+    absl::Status reuse =
+        set(SOL_SOCKET, SO_REUSEADDR, 1, "multicastAllowAddressSharing");
+    if (reuse.ok()) {
+      reuse = set(SOL_SOCKET, SO_REUSEPORT, 1, "multicastAllowAddressSharing");
+    }
+    if (!reuse.ok())
+      return reuse;
+  }
+  // The spec's defaults are Linux's (TTL 1, loopback on); set them anyway so
+  // the socket does not depend on system settings.
+  const int ttl = static_cast<int>(
+      open_.has_multicast_time_to_live() ? open_.multicast_time_to_live() : 1);
+  const int loop = open_.has_multicast_loopback()
+                       ? static_cast<int>(open_.multicast_loopback())
+                       : 1;
+  // An IPv6 socket may carry IPv4 too (dual-stack): set both levels there.
+  absl::Status status =
+      set(IPPROTO_IP, IP_MULTICAST_TTL, ttl, "multicastTimeToLive");
+  if (status.ok()) {
+    status = set(IPPROTO_IP, IP_MULTICAST_LOOP, loop, "multicastLoopback");
+  }
+  if (status.ok() && family_ == AF_INET6) {
+    status = set(IPPROTO_IPV6, IPV6_MULTICAST_HOPS, ttl, "multicastTimeToLive");
+    if (status.ok()) {
+      status =
+          set(IPPROTO_IPV6, IPV6_MULTICAST_LOOP, loop, "multicastLoopback");
+    }
+  }
+  return status;
+}
+
+absl::StatusOr<common::MulticastMembership>
+UdpSocketHost::CheckMembershipRequest(const v1::MulticastGroup& group) {
+  if (state_ != State::kOpen) {
+    return absl::FailedPreconditionError(
+        "joinGroup/leaveGroup before the socket is open");
+  }
+  if (connected_) {
+    return absl::FailedPreconditionError(
+        "a connected socket has no MulticastController");
+  }
+  std::optional<std::string> source;
+  if (group.has_source_address())
+    source = group.source_address();
+  absl::StatusOr<common::MulticastMembership> membership =
+      common::ParseMulticastMembership(group.group_address(), source);
+  if (!membership.ok())
+    return membership.status();
+  const bool dual_stack =
+      family_ == AF_INET6 && !ipv6_only_ &&
+      IpAddress::Parse(open_.bound().local_address())->IsUnspecified();
+  absl::Status fits = common::CheckGroupFitsSocket(
+      *membership, {family_ == AF_INET6, dual_stack});
+  if (!fits.ok())
+    return fits;
+  return membership;
+}
+
+absl::Status UdpSocketHost::SetMembership(
+    const common::MulticastMembership& membership,
+    bool join) {
+  uv_os_fd_t fd;
+  uv_fileno(reinterpret_cast<uv_handle_t*>(&udp_), &fd);
+  const int level = membership.group.is_ipv4() ? IPPROTO_IP : IPPROTO_IPV6;
+  int result;
+  if (membership.source) {
+    group_source_req request;
+    std::memset(&request, 0, sizeof(request));
+    request.gsr_interface = 0;  // The OS picks, as the explainer says.
+    membership.group.ToSockaddr(0, &request.gsr_group);
+    membership.source->ToSockaddr(0, &request.gsr_source);
+    result = setsockopt(
+        fd, level, join ? MCAST_JOIN_SOURCE_GROUP : MCAST_LEAVE_SOURCE_GROUP,
+        &request, sizeof(request));
+  } else {
+    group_req request;
+    std::memset(&request, 0, sizeof(request));
+    request.gr_interface = 0;
+    membership.group.ToSockaddr(0, &request.gr_group);
+    result = setsockopt(fd, level, join ? MCAST_JOIN_GROUP : MCAST_LEAVE_GROUP,
+                        &request, sizeof(request));
+  }
+  if (result == 0)
+    return absl::OkStatus();
+  const int error = errno;
+  std::string what =
+      absl::StrCat(join ? "joining " : "leaving ", membership.ToString());
+  if (error == ENOBUFS) {
+    return absl::ResourceExhaustedError(
+        absl::StrCat(what,
+                     ": the system refused another membership (its limit is "
+                     "net.ipv4.igmp_max_memberships / net.core.optmem_max)"));
+  }
+  if (error == ENODEV) {
+    return absl::UnavailableError(
+        absl::StrCat(what,
+                     ": no network interface can carry this group (is there a "
+                     "multicast route?)"));
+  }
+  return OsError(what, uv_translate_sys_error(error));
+}
+
+void UdpSocketHost::HandleJoin(uint64_t request_id,
+                               const v1::MulticastGroup& group) {
+  absl::StatusOr<common::MulticastMembership> membership =
+      CheckMembershipRequest(group);
+  if (!membership.ok()) {
+    RejectBrokenRenderer(membership.status());
+    return;
+  }
+  size_t sources_of_group = 0;
+  for (const common::MulticastMembership& held : memberships_) {
+    if (held == *membership) {
+      RejectBrokenRenderer(absl::FailedPreconditionError(
+          absl::StrCat(membership->ToString(), ": already joined")));
+      return;
+    }
+    if (held.group == membership->group) {
+      if (held.is_source_specific() != membership->is_source_specific()) {
+        RejectBrokenRenderer(absl::FailedPreconditionError(absl::StrCat(
+            membership->group.ToString(),
+            ": any-source and source-specific memberships of one group "
+            "cannot be mixed")));
+        return;
+      }
+      ++sources_of_group;
+    }
+  }
+  if (memberships_.size() >= kMaxMembershipsPerSocket) {
+    ReplyResult(request_id,
+                absl::ResourceExhaustedError(absl::StrCat(
+                    membership->ToString(), ": this socket already holds ",
+                    kMaxMembershipsPerSocket,
+                    " memberships, the most one socket may hold; leave one "
+                    "first or use another socket")));
+    return;
+  }
+  if (membership->is_source_specific() &&
+      sources_of_group >= kMaxSourcesPerGroup) {
+    ReplyResult(
+        request_id,
+        absl::ResourceExhaustedError(absl::StrCat(
+            membership->ToString(), ": group ", membership->group.ToString(),
+            " already has ", kMaxSourcesPerGroup,
+            " sources, the most one group's source set may have")));
+    return;
+  }
+  absl::Status joined = SetMembership(*membership, /*join=*/true);
+  if (joined.ok())
+    memberships_.push_back(*membership);
+  ReplyResult(request_id, joined);
+}
+
+void UdpSocketHost::HandleLeave(uint64_t request_id,
+                                const v1::MulticastGroup& group) {
+  absl::StatusOr<common::MulticastMembership> membership =
+      CheckMembershipRequest(group);
+  if (!membership.ok()) {
+    RejectBrokenRenderer(membership.status());
+    return;
+  }
+  auto held = std::find(memberships_.begin(), memberships_.end(), *membership);
+  if (held == memberships_.end()) {
+    RejectBrokenRenderer(absl::FailedPreconditionError(
+        absl::StrCat(membership->ToString(), ": not joined on this socket")));
+    return;
+  }
+  absl::Status left = SetMembership(*membership, /*join=*/false);
+  if (left.ok())
+    memberships_.erase(held);
+  ReplyResult(request_id, left);
+}
+
+void UdpSocketHost::RejectBrokenRenderer(absl::Status why) {
+  std::fprintf(stderr,
+               "network_service: bad request from renderer %s; closing its "
+               "socket: %s\n",
+               stream_->peer().c_str(), why.ToString().c_str());
+  Close(std::move(why));
 }
 
 void UdpSocketHost::HandleReceiveMore(uint32_t count) {

@@ -10,6 +10,7 @@
 
 #include "absl/functional/any_invocable.h"
 #include "absl/status/status.h"
+#include "common/multicast_membership.h"
 #include "network_service/udp_socket_stream.h"
 #include "proto/udp_socket.pb.h"
 
@@ -36,6 +37,13 @@ class UdpSocketHost {
   static constexpr int kMaxDatagramsPerRequest = 1024;
   // Received datagrams gathered into one event before it is written.
   static constexpr int kMaxDatagramsPerEvent = 64;
+  // Memberships one socket may hold: the kernel's IPv4 default
+  // (net.ipv4.igmp_max_memberships), applied to both families so a socket
+  // behaves the same whatever its groups.
+  static constexpr size_t kMaxMembershipsPerSocket = 20;
+  // Sources in one group's source set: the kernel's default
+  // (net.ipv4.igmp_max_msf).
+  static constexpr size_t kMaxSourcesPerGroup = 10;
 
   UdpSocketHost(uv_loop_t* loop,
                 std::shared_ptr<UdpSocketStream> stream,
@@ -73,6 +81,23 @@ class UdpSocketHost {
   static void OnSent(uv_udp_send_t* req, int status);
   void FinishBatch(SendBatch* batch);
   void HandleReceiveMore(uint32_t count);
+  // Sets the multicast options of the open request on the new socket.
+  absl::Status ApplyMulticastOptions(int fd);
+  void HandleJoin(uint64_t request_id,
+                  const direct_sockets::v1::MulticastGroup& group);
+  void HandleLeave(uint64_t request_id,
+                   const direct_sockets::v1::MulticastGroup& group);
+  // Checks a join/leave as the renderer must have; the error, if any, means
+  // the renderer is broken.
+  absl::StatusOr<common::MulticastMembership> CheckMembershipRequest(
+      const direct_sockets::v1::MulticastGroup& group);
+  // Joins or leaves in the kernel (MCAST_{JOIN,LEAVE}_{SOURCE_,}GROUP on
+  // interface 0, at the group's IP level).
+  absl::Status SetMembership(const common::MulticastMembership& membership,
+                             bool join);
+  // The renderer sent what an honest one never sends: log it and end the
+  // socket's stream with `why`.
+  void RejectBrokenRenderer(absl::Status why);
   void UpdateReceiving();
   static void OnAlloc(uv_handle_t* handle, size_t suggested, uv_buf_t* buf);
   static void OnReceived(uv_udp_t* handle,
@@ -111,6 +136,9 @@ class UdpSocketHost {
   std::vector<char> receive_buffer_;
   direct_sockets::v1::UdpSocketEvent pending_received_;
   int pending_received_count_ = 0;
+
+  // Memberships the kernel confirmed, in join order.
+  std::vector<common::MulticastMembership> memberships_;
 
   size_t pending_sends_ = 0;  // Datagrams queued in libuv.
   // Batches wait in request order so results keep the renderer's order.

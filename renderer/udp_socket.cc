@@ -3,6 +3,7 @@
 #include <utility>
 
 #include "absl/strings/str_cat.h"
+#include "common/ip_address.h"
 #include "common/socket_limits.h"
 
 namespace renderer {
@@ -16,7 +17,10 @@ ScriptErrorOr<std::shared_ptr<UDPSocket>> UDPSocket::Create(
   if (!request.ok())
     return request.error();
   const bool connected = request->has_connected();
-  std::shared_ptr<UDPSocket> socket(new UDPSocket(connection, connected));
+  const bool ipv6_only = !connected && request->bound().has_ipv6_only() &&
+                         request->bound().ipv6_only();
+  std::shared_ptr<UDPSocket> socket(
+      new UDPSocket(connection, connected, ipv6_only));
   // Checked "in parallel" by the spec: it rejects `opened`, not throws.
   std::optional<ScriptError> refusal;
   if (!connected && request->bound().local_port() != 0 &&
@@ -31,14 +35,18 @@ ScriptErrorOr<std::shared_ptr<UDPSocket>> UDPSocket::Create(
   return socket;
 }
 
-UDPSocket::UDPSocket(NetworkServiceConnection* connection, bool connected)
-    : connection_(connection), connected_(connected) {}
+UDPSocket::UDPSocket(NetworkServiceConnection* connection,
+                     bool connected,
+                     bool ipv6_only)
+    : connection_(connection), connected_(connected), ipv6_only_(ipv6_only) {}
 
 UDPSocket::~UDPSocket() {
   if (readable_)
     readable_->Detach();
   if (writable_)
     writable_->Detach();
+  if (multicast_controller_)
+    multicast_controller_->OnSocketClosed();
   if (stream_ && !ended_)
     stream_->Cancel();
 }
@@ -89,15 +97,17 @@ void UDPSocket::OnEvent(v1::UdpSocketEvent event) {
     case v1::UdpSocketEvent::kOpened:
       OnOpened(event.opened());
       break;
-    case v1::UdpSocketEvent::kResult:
-      if (writable_) {
-        const v1::Status& status = event.result().status();
-        writable_->OnSendResult(
-            event.result().request_id(),
-            absl::Status(static_cast<absl::StatusCode>(status.code()),
-                         status.message()));
-      }
+    case v1::UdpSocketEvent::kResult: {
+      const v1::Status& wire = event.result().status();
+      const absl::Status status(static_cast<absl::StatusCode>(wire.code()),
+                                wire.message());
+      const uint64_t id = event.result().request_id();
+      if (multicast_controller_ && multicast_controller_->OnResult(id, status))
+        break;
+      if (writable_)
+        writable_->OnSendResult(id, status);
       break;
+    }
     case v1::UdpSocketEvent::kReceived:
       if (!readable_)
         break;
@@ -139,6 +149,15 @@ void UDPSocket::OnOpened(const v1::Opened& opened) {
   if (connected_) {
     info.remoteAddress = opened.remote_address();
     info.remotePort = static_cast<uint16_t>(opened.remote_port());
+  } else {
+    std::optional<common::IpAddress> local =
+        common::IpAddress::Parse(opened.local_address());
+    common::MulticastSocketFamily family;
+    family.ipv6 = local && local->is_ipv6();
+    family.dual_stack = family.ipv6 && local->IsUnspecified() && !ipv6_only_;
+    multicast_controller_ = std::make_shared<MulticastController>(
+        static_cast<MulticastController::Delegate*>(this), family);
+    info.multicastController = multicast_controller_;
   }
   readable_->Start();
   opened_.Resolve(std::move(info));
@@ -172,6 +191,8 @@ void UDPSocket::OnStreamDone(const grpc::Status& status) {
 
 void UDPSocket::Fail(const ScriptError& error) {
   opened_.Reject(error);  // No-op once fulfilled.
+  if (multicast_controller_)
+    multicast_controller_->OnSocketClosed();
   if (readable_)
     readable_->Error(error);
   if (writable_)
@@ -197,6 +218,10 @@ void UDPSocket::MaybeCloseSocket() {
     return;
   }
   closing_ = true;
+  // Joins and leaves still on their way are abandoned, as when Blink drops
+  // the pipe.
+  if (multicast_controller_)
+    multicast_controller_->OnSocketClosed();
   if (stream_ && !ended_)
     stream_->WritesDone();
 }
@@ -220,6 +245,21 @@ uint64_t UDPSocket::SendBatch(v1::SendDatagrams batch) {
     v1::UdpSocketRequest request;
     request.set_request_id(id);
     *request.mutable_send() = std::move(batch);
+    stream_->Write(std::move(request));
+  }
+  return id;
+}
+
+uint64_t UDPSocket::SendMembershipRequest(bool join, v1::MulticastGroup group) {
+  const uint64_t id = NextRequestId();
+  if (stream_ && !ended_) {
+    v1::UdpSocketRequest request;
+    request.set_request_id(id);
+    if (join) {
+      *request.mutable_join_group() = std::move(group);
+    } else {
+      *request.mutable_leave_group() = std::move(group);
+    }
     stream_->Write(std::move(request));
   }
   return id;

@@ -9,6 +9,7 @@
 #include <string>
 
 #include "proto/udp_socket.pb.h"
+#include "renderer/multicast_controller.h"
 #include "renderer/network_service_connection.h"
 #include "renderer/promise.h"
 #include "renderer/script_error.h"
@@ -27,6 +28,8 @@ struct UDPSocketOpenInfo {
   std::optional<uint16_t> remotePort;        // Connected mode only.
   std::string localAddress;
   uint16_t localPort = 0;
+  // Bound mode only; null for a connected socket.
+  std::shared_ptr<MulticastController> multicastController;
 };
 
 // Direct Sockets' UDPSocket, the layer Blink's direct_sockets module is in
@@ -38,7 +41,8 @@ struct UDPSocketOpenInfo {
 // socket (as a collected socket does).
 class UDPSocket : public std::enable_shared_from_this<UDPSocket>,
                   private UDPReadableStream::Source,
-                  private UDPWritableStream::Sink {
+                  private UDPWritableStream::Sink,
+                  private MulticastController::Delegate {
  public:
   // `new UDPSocket(options)`: returns the TypeError the constructor would
   // throw, or a socket that has started to open.
@@ -61,7 +65,9 @@ class UDPSocket : public std::enable_shared_from_this<UDPSocket>,
   Promise<Undefined> close();
 
  private:
-  UDPSocket(NetworkServiceConnection* connection, bool connected);
+  UDPSocket(NetworkServiceConnection* connection,
+            bool connected,
+            bool ipv6_only);
 
   void Open(direct_sockets::v1::OpenUdpSocket request,
             std::optional<ScriptError> refusal);
@@ -79,14 +85,20 @@ class UDPSocket : public std::enable_shared_from_this<UDPSocket>,
   // UDPWritableStream::Sink:
   uint64_t SendBatch(direct_sockets::v1::SendDatagrams batch) override;
   void OnWritableClosed() override;
+  // MulticastController::Delegate:
+  uint64_t SendMembershipRequest(
+      bool join,
+      direct_sockets::v1::MulticastGroup group) override;
 
   NetworkServiceConnection* const connection_;
   const bool connected_;
+  const bool ipv6_only_;
   std::shared_ptr<SocketStreamClient> stream_;
   Promise<UDPSocketOpenInfo> opened_;
   Promise<Undefined> closed_;
   std::shared_ptr<UDPReadableStream> readable_;
   std::shared_ptr<UDPWritableStream> writable_;
+  std::shared_ptr<MulticastController> multicast_controller_;
   bool closing_ = false;  // Both streams closed; half-close sent.
   bool ended_ = false;    // The stream is over.
   uint64_t next_request_id_ = 1;

@@ -30,7 +30,9 @@ ScriptErrorOr<v1::OpenUdpSocket> BuildOpenRequest(
         EnforceRange(options.localPort, "localPort", 65535),
         EnforceRange(options.sendBufferSize, "sendBufferSize", 4294967295),
         EnforceRange(options.receiveBufferSize, "receiveBufferSize",
-                     4294967295)}) {
+                     4294967295),
+        EnforceRange(options.multicastTimeToLive, "multicastTimeToLive",
+                     255)}) {
     if (check)
       return *check;
   }
@@ -77,6 +79,10 @@ ScriptErrorOr<v1::OpenUdpSocket> BuildOpenRequest(
       return ScriptError::TypeError(
           "ipv6Only applies only to a bound socket on localAddress \"::\"");
     }
+    if (options.multicastAllowAddressSharing) {
+      return ScriptError::TypeError(
+          "multicastAllowAddressSharing applies only to bound sockets");
+    }
     v1::ConnectedMode* mode = open.mutable_connected();
     mode->set_remote_address(*options.remoteAddress);
     mode->set_remote_port(static_cast<uint32_t>(*options.remotePort));
@@ -103,11 +109,19 @@ ScriptErrorOr<v1::OpenUdpSocket> BuildOpenRequest(
     mode->set_local_port(static_cast<uint32_t>(options.localPort.value_or(0)));
     if (options.ipv6Only)
       mode->set_ipv6_only(*options.ipv6Only);
+    open.set_multicast_allow_address_sharing(
+        options.multicastAllowAddressSharing.value_or(false));
   } else {
     return ScriptError::TypeError(
         "UDPSocket needs remoteAddress and remotePort (connected mode) or "
         "localAddress (bound mode)");
   }
+  if (options.multicastTimeToLive) {
+    open.set_multicast_time_to_live(
+        static_cast<uint32_t>(*options.multicastTimeToLive));
+  }
+  if (options.multicastLoopback)
+    open.set_multicast_loopback(*options.multicastLoopback);
   if (options.sendBufferSize) {
     if (*options.sendBufferSize == 0) {
       return ScriptError::TypeError("sendBufferSize must not be 0");

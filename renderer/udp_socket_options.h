@@ -23,6 +23,9 @@ struct UDPSocketOptions {
   std::optional<int64_t> receiveBufferSize;  // [EnforceRange] unsigned long
   std::optional<std::string> dnsQueryType;   // SocketDnsQueryType: ipv4|ipv6
   std::optional<bool> ipv6Only;
+  std::optional<int64_t> multicastTimeToLive;  // [EnforceRange] octet
+  std::optional<bool> multicastLoopback;
+  std::optional<bool> multicastAllowAddressSharing;
 };
 
 // The IDL dictionary UDPMessage: what the readable yields (data always; the

@@ -124,6 +124,43 @@ TEST(BuildOpenRequestTest, EnforceRange) {
   ExpectTypeError(huge, "receiveBufferSize: value 4294967296");
 }
 
+TEST(BuildOpenRequestTest, MulticastOptions) {
+  UDPSocketOptions sender;
+  sender.remoteAddress = "239.0.0.1";
+  sender.remotePort = 12345;
+  sender.multicastTimeToLive = 5;
+  sender.multicastLoopback = false;
+  auto open = BuildOpenRequest(sender);
+  ASSERT_TRUE(open.ok()) << open.error().ToString();
+  EXPECT_EQ(open->multicast_time_to_live(), 5u);
+  EXPECT_FALSE(open->multicast_loopback());
+
+  UDPSocketOptions defaults;
+  defaults.localAddress = "0.0.0.0";
+  auto plain = BuildOpenRequest(defaults);
+  ASSERT_TRUE(plain.ok());
+  EXPECT_FALSE(plain->has_multicast_time_to_live());  // The service sets 1.
+  EXPECT_FALSE(plain->has_multicast_loopback());      // The service sets on.
+  EXPECT_FALSE(plain->multicast_allow_address_sharing());
+
+  UDPSocketOptions receiver;
+  receiver.localAddress = "0.0.0.0";
+  receiver.localPort = 12345;
+  receiver.multicastAllowAddressSharing = true;
+  auto shared = BuildOpenRequest(receiver);
+  ASSERT_TRUE(shared.ok());
+  EXPECT_TRUE(shared->multicast_allow_address_sharing());
+
+  sender.multicastTimeToLive = 256;
+  ExpectTypeError(sender, "multicastTimeToLive: value 256 is outside");
+  sender.multicastTimeToLive = -1;
+  ExpectTypeError(sender, "multicastTimeToLive: value -1");
+  sender.multicastTimeToLive = 0;  // In range: stays on this host.
+  EXPECT_TRUE(BuildOpenRequest(sender).ok());
+  sender.multicastAllowAddressSharing = true;
+  ExpectTypeError(sender, "applies only to bound sockets");
+}
+
 TEST(BuildDatagramTest, ConnectedRefusesAnAddress) {
   UDPMessage message;
   message.data = {1, 2, 3};
