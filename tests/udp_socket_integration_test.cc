@@ -24,6 +24,8 @@
 #include "renderer/network_service_connection.h"
 #include "renderer/udp_socket.h"
 #include "tests/network_service_process.h"
+#include "tests/service_fixture.h"
+#include "tests/socket_holder_process.h"
 #include "tests/udp_peer.h"
 
 namespace tests {
@@ -38,55 +40,6 @@ using ::renderer::UDPSocketOpenInfo;
 using ::renderer::UDPSocketOptions;
 using ::renderer::Undefined;
 namespace v1 = ::direct_sockets::v1;
-
-constexpr absl::Duration kBound = absl::Seconds(10);
-
-UDPMessage Text(const std::string& text) {
-  UDPMessage message;
-  message.data.assign(text.begin(), text.end());
-  return message;
-}
-
-std::string AsText(const UDPMessage& message) {
-  return std::string(message.data.begin(), message.data.end());
-}
-
-class ServiceTest : public ::testing::Test {
- protected:
-  void SetUp() override {
-    absl::Status started = service_.Start();
-    ASSERT_TRUE(started.ok()) << started;
-    connection_ = std::make_unique<NetworkServiceConnection>(
-        &loop_, service_.socket_path());
-  }
-
-  template <typename T>
-  bool Settle(const Promise<T>& promise, absl::Duration bound = kBound) {
-    return loop_.RunUntil([&] { return promise.is_settled(); }, bound);
-  }
-
-  // Opens a socket and waits for `opened`; fails the test otherwise.
-  std::shared_ptr<UDPSocket> Open(const UDPSocketOptions& options,
-                                  UDPSocketOpenInfo* info) {
-    auto socket = UDPSocket::Create(connection_.get(), options);
-    EXPECT_TRUE(socket.ok()) << socket.error().ToString();
-    if (!socket.ok())
-      return nullptr;
-    EXPECT_TRUE(Settle(socket.value()->opened()));
-    if (!socket.value()->opened().is_fulfilled()) {
-      ADD_FAILURE() << "opened rejected: "
-                    << socket.value()->opened().error().ToString();
-      return nullptr;
-    }
-    *info = socket.value()->opened().value();
-    return socket.value();
-  }
-
-  // Members in this order: the connection goes before the loop it posts to.
-  common::EventLoop loop_;
-  NetworkServiceProcess service_;
-  std::unique_ptr<NetworkServiceConnection> connection_;
-};
 
 // IPv4 and IPv6 loopback.
 class UdpExchangeTest : public ServiceTest,
@@ -467,45 +420,15 @@ TEST_F(ServiceTest, SigtermClosesSocketsAndExitsCleanly) {
 }
 
 TEST_F(ServiceTest, ARenderersDeathClosesAllItsSockets) {
-  int out[2];
-  ASSERT_EQ(pipe(out), 0);
-  const std::string holder = RunfilePath("tests/socket_holder");
-  pid_t child = fork();
-  ASSERT_GE(child, 0);
-  if (child == 0) {
-    dup2(out[1], STDOUT_FILENO);
-    execl(holder.c_str(), holder.c_str(), service_.socket_path().c_str(), "3",
-          nullptr);
-    _exit(127);
-  }
-  close(out[1]);
+  SocketHolderProcess renderer_process;
   std::string printed;
-  std::vector<uint16_t> ports;
-  const absl::Time deadline = absl::Now() + kBound;
-  while (ports.size() < 3 && absl::Now() < deadline) {
-    pollfd pfd{out[0], POLLIN, 0};
-    if (poll(&pfd, 1, 1000) <= 0)
-      continue;
-    char buffer[256];
-    ssize_t n = read(out[0], buffer, sizeof(buffer));
-    if (n <= 0)
-      break;
-    printed.append(buffer, static_cast<size_t>(n));
-    ports.clear();
-    for (absl::string_view line : absl::StrSplit(printed, '\n')) {
-      if (line.size() > 5 && line.substr(0, 5) == "port ") {
-        ports.push_back(
-            static_cast<uint16_t>(std::stoi(std::string(line.substr(5)))));
-      }
-    }
-  }
-  close(out[0]);
+  const std::vector<uint16_t> ports =
+      renderer_process.Start(service_.socket_path(), 3, std::nullopt, &printed);
   ASSERT_EQ(ports.size(), 3u) << printed;
   for (uint16_t port : ports) {
     EXPECT_EQ(service_.UdpSocketsOnPort(port).count, 1);
   }
-  kill(child, SIGKILL);
-  waitpid(child, nullptr, 0);
+  renderer_process.Kill();
   // The service notices the broken connection and closes each socket; no
   // event reaches this process, so check within a bound.
   const bool all_closed = loop_.RunUntil(

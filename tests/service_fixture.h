@@ -1,0 +1,72 @@
+#ifndef TESTS_SERVICE_FIXTURE_H_
+#define TESTS_SERVICE_FIXTURE_H_
+
+#include <gtest/gtest.h>
+
+#include <memory>
+#include <string>
+
+#include "common/event_loop.h"
+#include "renderer/network_service_connection.h"
+#include "renderer/udp_socket.h"
+#include "tests/network_service_process.h"
+
+namespace tests {
+
+inline constexpr absl::Duration kBound = absl::Seconds(10);
+
+inline renderer::UDPMessage Text(const std::string& text) {
+  renderer::UDPMessage message;
+  message.data.assign(text.begin(), text.end());
+  return message;
+}
+
+inline std::string AsText(const renderer::UDPMessage& message) {
+  return std::string(message.data.begin(), message.data.end());
+}
+
+// A test with the real network service running as a child process, and
+// this process as its renderer: a loop and a connection to the service.
+class ServiceTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    absl::Status started = service_.Start();
+    ASSERT_TRUE(started.ok()) << started;
+    connection_ = std::make_unique<renderer::NetworkServiceConnection>(
+        &loop_, service_.socket_path());
+  }
+
+  // Runs the loop until `promise` settles; false after `bound`.
+  template <typename T>
+  bool Settle(const renderer::Promise<T>& promise,
+              absl::Duration bound = kBound) {
+    return loop_.RunUntil([&] { return promise.is_settled(); }, bound);
+  }
+
+  // Opens a socket and waits for `opened`; fails the test otherwise.
+  std::shared_ptr<renderer::UDPSocket> Open(
+      const renderer::UDPSocketOptions& options,
+      renderer::UDPSocketOpenInfo* info) {
+    auto socket = renderer::UDPSocket::Create(connection_.get(), options);
+    EXPECT_TRUE(socket.ok()) << socket.error().ToString();
+    if (!socket.ok())
+      return nullptr;
+    EXPECT_TRUE(Settle(socket.value()->opened()));
+    if (!socket.value()->opened().is_fulfilled()) {
+      ADD_FAILURE() << "opened rejected: "
+                    << socket.value()->opened().error().ToString();
+      return nullptr;
+    }
+    *info = socket.value()->opened().value();
+    return socket.value();
+  }
+
+  // Members in this order: the connection goes before the loop it posts to.
+  common::EventLoop loop_;
+  NetworkServiceProcess service_;
+  std::unique_ptr<renderer::NetworkServiceConnection> connection_;
+};
+
+}  // namespace tests
+
+#endif  // TESTS_SERVICE_FIXTURE_H_
