@@ -27,7 +27,7 @@ ABSL_FLAG(std::string,
           service_socket,
           "",
           "The network service's Unix socket (default: "
-          "$DSOCK_NETWORK_SERVICE_SOCKET).");
+          "$DSOCK_NETWORK_SERVICE_SOCKET, else /run/dsock/network.sock).");
 ABSL_FLAG(std::string,
           remote_address,
           "127.0.0.1",
@@ -45,19 +45,13 @@ int main(int argc, char** argv) {
       "Sends messages to a UDP echo peer through the network service.");
   absl::ParseCommandLine(argc, argv);
   std::string socket_path = absl::GetFlag(FLAGS_service_socket);
-  if (socket_path.empty()) {
-    const char* env =
-        std::getenv(renderer::NetworkServiceConnection::kSocketPathEnv);
-    if (env != nullptr)
-      socket_path = env;
-  }
+  if (socket_path.empty())
+    socket_path = renderer::NetworkServiceConnection::DefaultSocketPath();
   const int count = absl::GetFlag(FLAGS_count);
-  if (socket_path.empty() || absl::GetFlag(FLAGS_remote_port) <= 0 ||
-      count <= 0) {
+  if (absl::GetFlag(FLAGS_remote_port) <= 0 || count <= 0) {
     std::fprintf(stderr,
-                 "echo_client: need --service_socket (or $%s), "
-                 "--remote_port and a positive --count; see --help\n",
-                 renderer::NetworkServiceConnection::kSocketPathEnv);
+                 "echo_client: need --remote_port and a positive --count; "
+                 "see --help\n");
     return 2;
   }
   std::printf("echo_client: renderer pid %d, network service at unix:%s\n",

@@ -1,9 +1,17 @@
 #include "renderer/network_service_connection.h"
 
 #include <algorithm>
+#include <cstdlib>
 #include <utility>
 
 namespace renderer {
+
+std::string NetworkServiceConnection::DefaultSocketPath() {
+  const char* from_environment = std::getenv(kSocketPathEnv);
+  if (from_environment != nullptr && from_environment[0] != '\0')
+    return from_environment;
+  return kDefaultSocketPath;
+}
 
 NetworkServiceConnection::NetworkServiceConnection(common::EventLoop* loop,
                                                    std::string socket_path)

@@ -23,9 +23,11 @@ namespace renderer {
 // NetworkError on the first socket's `opened`.
 class NetworkServiceConnection {
  public:
-  // The environment variable naming the service's Unix socket, for programs
-  // that take no flag.
+  // How every renderer program finds the service when not told by a flag:
+  // $DSOCK_NETWORK_SERVICE_SOCKET if set, else kDefaultSocketPath.
   static constexpr char kSocketPathEnv[] = "DSOCK_NETWORK_SERVICE_SOCKET";
+  static constexpr char kDefaultSocketPath[] = "/run/dsock/network.sock";
+  static std::string DefaultSocketPath();
 
   NetworkServiceConnection(common::EventLoop* loop, std::string socket_path);
   NetworkServiceConnection(const NetworkServiceConnection&) = delete;

@@ -1,0 +1,316 @@
+// dsock: the command-line face of the renderer library, for people and for
+// tests. Every socket it opens goes through the network service, as a page's
+// would; it never touches the network itself.
+//
+//   dsock send --group G --port P [--ttl N] [--no-loopback] [--count N]
+//              [--interval-ms T] --message TEXT
+//   dsock recv --group G [--source S] --port P [--share] [--count N]
+//              [--timeout-ms T]
+//   dsock SUBCOMMAND --help
+//
+// It finds the network service as every renderer does: --service-socket,
+// else $DSOCK_NETWORK_SERVICE_SOCKET, else /run/dsock/network.sock.
+// Exit status: 0 done, 1 failed or timed out, 2 usage error.
+#include <cstdio>
+#include <functional>
+#include <map>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "absl/flags/flag.h"
+#include "absl/strings/str_cat.h"
+#include "absl/time/clock.h"
+#include "common/event_loop.h"
+#include "common/ip_address.h"
+#include "renderer/multicast_controller.h"
+#include "renderer/network_service_connection.h"
+#include "renderer/udp_socket.h"
+#include "tools/dsock/command_line.h"
+
+ABSL_FLAG(std::string, group, "", "Multicast group address (IPv4 or IPv6).");
+ABSL_FLAG(std::string,
+          source,
+          "",
+          "Source address: join source-specific (SSM) instead of any-source.");
+ABSL_FLAG(int, port, 0, "UDP port of the group.");
+ABSL_FLAG(int, ttl, 1, "multicastTimeToLive: hops a datagram may take.");
+ABSL_FLAG(bool,
+          loopback,
+          true,
+          "multicastLoopback; --no-loopback keeps datagrams off this host.");
+ABSL_FLAG(bool,
+          no_loopback,
+          false,
+          "Turn multicastLoopback off (same as --loopback=false).");
+ABSL_FLAG(int, count, 1, "How many datagrams to send, or to wait for.");
+ABSL_FLAG(int, interval_ms, 0, "Pause between datagrams sent.");
+ABSL_FLAG(std::string, message, "", "Text of each datagram.");
+ABSL_FLAG(bool,
+          share,
+          false,
+          "multicastAllowAddressSharing: let other sockets bind the port.");
+ABSL_FLAG(int, timeout_ms, 5000, "Give up after this long.");
+ABSL_FLAG(std::string,
+          service_socket,
+          "",
+          "The network service's Unix socket (default: "
+          "$DSOCK_NETWORK_SERVICE_SOCKET, else /run/dsock/network.sock).");
+
+namespace {
+
+using renderer::Promise;
+using renderer::ReadResult;
+using renderer::ScriptError;
+using renderer::UDPMessage;
+using renderer::UDPSocket;
+using renderer::UDPSocketOptions;
+using renderer::Undefined;
+
+constexpr int kOk = 0;
+constexpr int kFailed = 1;
+constexpr int kUsage = 2;
+
+int UsageError(const std::string& command, const std::string& why) {
+  std::fprintf(stderr, "dsock %s: %s (see dsock %s --help)\n", command.c_str(),
+               why.c_str(), command.c_str());
+  return kUsage;
+}
+
+int Fail(const std::string& command, const std::string& why) {
+  std::fprintf(stderr, "dsock %s: %s\n", command.c_str(), why.c_str());
+  return kFailed;
+}
+
+// The checks both subcommands share; returns an error text or "".
+std::string CheckGroupAndPort() {
+  if (absl::GetFlag(FLAGS_group).empty())
+    return "--group is required";
+  const int port = absl::GetFlag(FLAGS_port);
+  if (port < 1 || port > 65535)
+    return "--port must be 1..65535";
+  if (absl::GetFlag(FLAGS_count) < 1)
+    return "--count must be at least 1";
+  return "";
+}
+
+// A renderer: the loop and the connection every socket goes through.
+struct Renderer {
+  Renderer()
+      : connection(&loop,
+                   absl::GetFlag(FLAGS_service_socket).empty()
+                       ? renderer::NetworkServiceConnection::DefaultSocketPath()
+                       : absl::GetFlag(FLAGS_service_socket)) {}
+
+  // Runs the loop until `promise` settles or the deadline passes.
+  template <typename T>
+  bool Wait(const Promise<T>& promise, absl::Time deadline) {
+    return loop.RunUntil([&] { return promise.is_settled(); },
+                         deadline - absl::Now());
+  }
+
+  common::EventLoop loop;
+  renderer::NetworkServiceConnection connection;
+};
+
+// "10.0.0.1:5000" or "[fd00::1]:5000".
+std::string HostPort(const std::string& address, int port) {
+  if (address.find(':') != std::string::npos)
+    return absl::StrCat("[", address, "]:", port);
+  return absl::StrCat(address, ":", port);
+}
+
+std::string Describe(const Promise<renderer::UDPSocketOpenInfo>& opened) {
+  return opened.is_settled() ? opened.error().ToString() : "timed out";
+}
+
+int Send(const std::string& command) {
+  if (std::string why = CheckGroupAndPort(); !why.empty())
+    return UsageError(command, why);
+  if (absl::GetFlag(FLAGS_ttl) < 0 || absl::GetFlag(FLAGS_ttl) > 255)
+    return UsageError(command, "--ttl must be 0..255");
+  if (absl::GetFlag(FLAGS_interval_ms) < 0)
+    return UsageError(command, "--interval-ms must not be negative");
+  const std::string message = absl::GetFlag(FLAGS_message);
+  Renderer renderer;
+  UDPSocketOptions options;
+  options.remoteAddress = absl::GetFlag(FLAGS_group);
+  options.remotePort = absl::GetFlag(FLAGS_port);
+  options.multicastTimeToLive = absl::GetFlag(FLAGS_ttl);
+  options.multicastLoopback =
+      absl::GetFlag(FLAGS_loopback) && !absl::GetFlag(FLAGS_no_loopback);
+  auto socket = UDPSocket::Create(&renderer.connection, options);
+  if (!socket.ok())
+    return UsageError(command, socket.error().ToString());
+  const absl::Time deadline =
+      absl::Now() + absl::Milliseconds(absl::GetFlag(FLAGS_timeout_ms)) +
+      absl::Milliseconds(int64_t{absl::GetFlag(FLAGS_interval_ms)} *
+                         absl::GetFlag(FLAGS_count));
+  auto opened = socket.value()->opened();
+  renderer.Wait(opened, deadline);
+  if (!opened.is_fulfilled())
+    return Fail(command, "opening the socket: " + Describe(opened));
+  const auto& info = opened.value();
+  for (int i = 0; i < absl::GetFlag(FLAGS_count); ++i) {
+    if (i > 0 && absl::GetFlag(FLAGS_interval_ms) > 0) {
+      renderer.loop.RunUntil(
+          [] { return false; },
+          absl::Milliseconds(absl::GetFlag(FLAGS_interval_ms)));
+    }
+    UDPMessage datagram;
+    datagram.data.assign(message.begin(), message.end());
+    auto written = info.writable->Write(std::move(datagram));
+    renderer.Wait(written, deadline);
+    if (!written.is_fulfilled()) {
+      return Fail(command, written.is_settled() ? written.error().ToString()
+                                                : "timed out writing");
+    }
+    std::printf("sent to %s %zu %s\n",
+                HostPort(*info.remoteAddress, *info.remotePort).c_str(),
+                message.size(), message.c_str());
+    std::fflush(stdout);
+  }
+  auto closed = socket.value()->close();
+  renderer.Wait(closed, deadline);
+  return kOk;
+}
+
+int Recv(const std::string& command) {
+  if (std::string why = CheckGroupAndPort(); !why.empty())
+    return UsageError(command, why);
+  const std::string group = absl::GetFlag(FLAGS_group);
+  std::optional<common::IpAddress> group_ip = common::IpAddress::Parse(group);
+  if (!group_ip)
+    return UsageError(command, "--group must be an IP address");
+  Renderer renderer;
+  UDPSocketOptions options;
+  // The explainer's receivers bind the wildcard of the group's version.
+  options.localAddress = group_ip->is_ipv6() ? "::" : "0.0.0.0";
+  options.localPort = absl::GetFlag(FLAGS_port);
+  if (absl::GetFlag(FLAGS_share))
+    options.multicastAllowAddressSharing = true;
+  auto socket = UDPSocket::Create(&renderer.connection, options);
+  if (!socket.ok())
+    return UsageError(command, socket.error().ToString());
+  const absl::Time deadline =
+      absl::Now() + absl::Milliseconds(absl::GetFlag(FLAGS_timeout_ms));
+  auto opened = socket.value()->opened();
+  renderer.Wait(opened, deadline);
+  if (!opened.is_fulfilled())
+    return Fail(command, "opening the socket: " + Describe(opened));
+  const auto& info = opened.value();
+  renderer::MulticastGroupOptions group_options;
+  if (!absl::GetFlag(FLAGS_source).empty())
+    group_options.sourceAddress = absl::GetFlag(FLAGS_source);
+  auto joined = info.multicastController->joinGroup(group, group_options);
+  renderer.Wait(joined, deadline);
+  if (!joined.is_fulfilled()) {
+    if (joined.is_settled() && joined.error().is_type_error())
+      return UsageError(command, joined.error().ToString());
+    return Fail(command,
+                "joining: " + (joined.is_settled() ? joined.error().ToString()
+                                                   : std::string("timed out")));
+  }
+  std::printf("joined %s%s on port %d\n", group.c_str(),
+              group_options.sourceAddress
+                  ? (" from " + *group_options.sourceAddress).c_str()
+                  : "",
+              info.localPort);
+  std::fflush(stdout);
+  int received = 0;
+  const int count = absl::GetFlag(FLAGS_count);
+  while (received < count) {
+    auto read = info.readable->Read();
+    renderer.Wait(read, deadline);
+    if (!read.is_settled()) {
+      return Fail(command, absl::StrCat("timed out: ", received, " of ", count,
+                                        " datagrams arrived"));
+    }
+    if (read.is_rejected())
+      return Fail(command, read.error().ToString());
+    if (read.value().done)
+      return Fail(command, "the socket closed");
+    const UDPMessage& message = *read.value().value;
+    const std::string text(message.data.begin(), message.data.end());
+    std::printf(
+        "from %s %zu %s\n",
+        HostPort(*message.remoteAddress, static_cast<int>(*message.remotePort))
+            .c_str(),
+        message.data.size(), text.c_str());
+    std::fflush(stdout);
+    ++received;
+  }
+  auto closed = socket.value()->close();
+  renderer.Wait(closed, absl::Now() + absl::Seconds(5));
+  return kOk;
+}
+
+struct Command {
+  const char* synopsis;
+  std::set<std::string> flags;
+  std::function<int(const std::string&)> run;
+};
+
+const std::map<std::string, Command>& Commands() {
+  static const auto* commands = new std::map<std::string, Command>{
+      {"send",
+       {"dsock send --group G --port P [--ttl N] [--no-loopback] [--count N] "
+        "[--interval-ms T] --message TEXT\n"
+        "Sends --count datagrams of TEXT to the group from a connected "
+        "UDPSocket.",
+        {"group", "port", "ttl", "loopback", "no_loopback", "count",
+         "interval_ms", "message", "timeout_ms", "service_socket"},
+        Send}},
+      {"recv",
+       {"dsock recv --group G [--source S] --port P [--share] [--count N] "
+        "[--timeout-ms T]\n"
+        "Joins the group on a bound UDPSocket and prints one line per "
+        "datagram:\n  from ADDR:PORT LEN TEXT\n"
+        "Exits 0 once --count datagrams arrived, 1 on timeout.",
+        {"group", "source", "port", "share", "count", "timeout_ms",
+         "service_socket"},
+        Recv}},
+  };
+  return *commands;
+}
+
+void PrintUsage(FILE* out) {
+  std::fprintf(out,
+               "dsock: Direct Sockets from the command line, through the "
+               "network service.\nSubcommands:\n");
+  for (const auto& [name, command] : Commands())
+    std::fprintf(out, "  %s\n", command.synopsis);
+  std::fprintf(out, "Run dsock SUBCOMMAND --help for its options.\n");
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  if (argc < 2) {
+    PrintUsage(stderr);
+    return kUsage;
+  }
+  const std::string name = argv[1];
+  if (name == "--help" || name == "-h" || name == "help") {
+    PrintUsage(stdout);
+    return kOk;
+  }
+  auto command = Commands().find(name);
+  if (command == Commands().end()) {
+    std::fprintf(stderr, "dsock: unknown subcommand \"%s\"\n", name.c_str());
+    PrintUsage(stderr);
+    return kUsage;
+  }
+  dsock::CommandLine command_line(command->second.flags);
+  absl::Status parsed =
+      command_line.Parse(std::vector<std::string>(argv + 2, argv + argc));
+  if (command_line.help()) {
+    std::printf("%s\n\nOptions:\n%s", command->second.synopsis,
+                command_line.FlagHelp().c_str());
+    return kOk;
+  }
+  if (!parsed.ok())
+    return UsageError(name, std::string(parsed.message()));
+  return command->second.run(name);
+}
