@@ -51,3 +51,33 @@ wait_for() {
   done
   return 1
 }
+
+# expect_line NAME PATTERN: reads NAME's output until a line contains
+# PATTERN (each read bounded by 10 s); returns 1 if NAME ends first.
+expect_line() {
+  local name=$1 pattern=$2 line
+  while IFS= read -r -t 10 -u "${fd_of[$name]}" line; do
+    echo "$line" >>"$work/$name.out"
+    [[ $line == *"$pattern"* ]] && return 0
+  done
+  return 1
+}
+
+# dsock_on HOST ARGS...: sets the array $cmd to dsock ARGS run on HOST of
+# the LAN $lan, through HOST's network service at $work/HOST/net.sock.
+dsock_on() {
+  local host=$1; shift
+  cmd=(tools/netns-lan exec "$lan" "$host" "$bin/tools/dsock/dsock" "$@"
+       --service-socket="$work/$host/net.sock")
+}
+
+# start_services HOST...: a network service on each HOST of the LAN $lan.
+start_services() {
+  local host
+  for host in "$@"; do
+    mkdir -p -m 700 "$work/$host"
+    start "service_$host" "listening on" tools/netns-lan exec "$lan" "$host" \
+      "$bin/network_service/network_service" \
+      --socket_path="$work/$host/net.sock"
+  done
+}
