@@ -1,11 +1,20 @@
 // The network service process: owns every real UDP socket of the renderers
 // that connect to it. See docs/architecture.md.
 //
-// Usage: network_service --socket_path=/run/dsock/network.sock
-// Prints "network_service: listening on unix:PATH (pid N)" on stdout once it
-// accepts connections; SIGTERM or SIGINT shut it down cleanly (every socket
-// closed, every stream ended with UNAVAILABLE, the socket file removed).
+// Usage:
+//   network_service --control_fd=N    started by a host (host/): renderer
+//       channels arrive on the inherited control socket N, each bound to its
+//       app's origin; there is no listening socket. EOF on N (the host
+//       exited) shuts the service down.
+//   network_service --socket_path=/run/dsock/network.sock   standalone: a
+//       listening socket for development and tests; its calls belong to no
+//       app.
+// Prints "network_service: listening on unix:PATH (pid N)" or
+// "network_service: serving host channels (pid N)" on stdout once ready;
+// SIGTERM or SIGINT shut it down cleanly (every socket closed, every stream
+// ended with UNAVAILABLE, the socket file removed).
 #include <grpcpp/grpcpp.h>
+#include <grpcpp/server_posix.h>
 #include <signal.h>
 #include <sys/stat.h>
 #include <sys/un.h>
@@ -25,8 +34,15 @@
 #include "absl/status/status.h"
 #include "absl/strings/str_cat.h"
 #include "common/event_loop.h"
+#include "network_service/app_registry.h"
+#include "network_service/control_channel.h"
 #include "network_service/network_service_impl.h"
 
+ABSL_FLAG(int,
+          control_fd,
+          -1,
+          "Inherited control socket from the host (SOCK_SEQPACKET): renderer "
+          "channels and their origins arrive on it.");
 ABSL_FLAG(std::string,
           socket_path,
           "",
@@ -92,35 +108,44 @@ int main(int argc, char** argv) {
       "Usage: network_service --socket_path=/absolute/dir/network.sock");
   absl::ParseCommandLine(argc, argv);
   const std::string socket_path = absl::GetFlag(FLAGS_socket_path);
-  if (socket_path.empty()) {
-    std::fprintf(stderr, "network_service: --socket_path is required\n");
+  const int control_fd = absl::GetFlag(FLAGS_control_fd);
+  if (socket_path.empty() && control_fd < 0) {
+    std::fprintf(stderr,
+                 "network_service: give --control_fd (started by a host) or "
+                 "--socket_path (standalone)\n");
     return 2;
   }
-  absl::Status prepared = PrepareSocketPath(socket_path);
-  if (!prepared.ok()) {
-    std::fprintf(stderr, "network_service: %s\n",
-                 std::string(prepared.message()).c_str());
-    return 2;
+  if (!socket_path.empty()) {
+    absl::Status prepared = PrepareSocketPath(socket_path);
+    if (!prepared.ok()) {
+      std::fprintf(stderr, "network_service: %s\n",
+                   std::string(prepared.message()).c_str());
+      return 2;
+    }
   }
   signal(SIGPIPE, SIG_IGN);
 
   common::EventLoop loop;
-  network_service::NetworkServiceImpl service(&loop);
+  network_service::AppRegistry apps;
+  network_service::NetworkServiceImpl service(&loop, &apps);
 
   // gRPC creates the socket file; the umask makes it 0600 from the start.
   const mode_t old_umask = umask(0177);
   grpc::ServerBuilder builder;
-  builder.AddListeningPort("unix:" + socket_path,
-                           grpc::InsecureServerCredentials());
+  if (!socket_path.empty()) {
+    builder.AddListeningPort("unix:" + socket_path,
+                             grpc::InsecureServerCredentials());
+  }
   builder.RegisterService(&service);
   std::unique_ptr<grpc::Server> server = builder.BuildAndStart();
   umask(old_umask);
   if (server == nullptr) {
-    std::fprintf(stderr, "network_service: could not listen on unix:%s\n",
-                 socket_path.c_str());
+    std::fprintf(stderr, "network_service: could not start serving%s%s\n",
+                 socket_path.empty() ? "" : " on unix:", socket_path.c_str());
     return 1;
   }
-  chmod(socket_path.c_str(), 0600);
+  if (!socket_path.empty())
+    chmod(socket_path.c_str(), 0600);
 
   std::thread shutdown_thread;
   auto begin_shutdown = [&] {
@@ -148,19 +173,42 @@ int main(int argc, char** argv) {
   uv_signal_start(&signals.term, on_signal, SIGTERM);
   uv_signal_start(&signals.interrupt, on_signal, SIGINT);
 
-  std::printf("network_service: listening on unix:%s (pid %d)\n",
-              socket_path.c_str(), static_cast<int>(getpid()));
+  std::unique_ptr<network_service::ControlChannel> control;
+  if (control_fd >= 0) {
+    control = std::make_unique<network_service::ControlChannel>(
+        loop.uv_loop(), control_fd,
+        [&apps, &server](int fd, std::string origin) {
+          apps.BindChannel(fd, origin);
+          grpc::AddInsecureChannelFromFd(server.get(), fd);
+        },
+        [&begin_shutdown] {
+          std::fprintf(stderr,
+                       "network_service: the host is gone; shutting down\n");
+          begin_shutdown();
+        });
+  }
+
+  if (socket_path.empty()) {
+    std::printf("network_service: serving host channels (pid %d)\n",
+                static_cast<int>(getpid()));
+  } else {
+    std::printf("network_service: listening on unix:%s (pid %d)\n",
+                socket_path.c_str(), static_cast<int>(getpid()));
+  }
   std::fflush(stdout);
 
   loop.Run();
 
+  if (control)
+    control->Close();
   uv_close(reinterpret_cast<uv_handle_t*>(&signals.term), nullptr);
   uv_close(reinterpret_cast<uv_handle_t*>(&signals.interrupt), nullptr);
   if (shutdown_thread.joinable())
     shutdown_thread.join();
   server->Wait();
   loop.Shutdown();
-  unlink(socket_path.c_str());
+  if (!socket_path.empty())
+    unlink(socket_path.c_str());
   std::fprintf(stderr, "network_service: shut down\n");
   return 0;
 }

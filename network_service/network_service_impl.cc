@@ -7,7 +7,9 @@ namespace network_service {
 
 namespace v1 = ::direct_sockets::v1;
 
-NetworkServiceImpl::NetworkServiceImpl(common::EventLoop* loop) : loop_(loop) {}
+NetworkServiceImpl::NetworkServiceImpl(common::EventLoop* loop,
+                                       AppRegistry* apps)
+    : loop_(loop), apps_(apps) {}
 
 NetworkServiceImpl::~NetworkServiceImpl() = default;
 
@@ -17,7 +19,12 @@ NetworkServiceImpl::OpenUdpSocket(grpc::CallbackServerContext* context) {
   const uint64_t id = next_id_.fetch_add(1);
   // The host must exist on the loop before the first request reaches it;
   // tasks run in order, so posting creation first is enough.
-  loop_->PostTask([this, id, stream] { AddSocket(id, stream); });
+  // The app is the one the host bound to this channel; nothing the
+  // renderer sends can change it.
+  std::string origin = apps_->OriginOfPeer(context->peer());
+  loop_->PostTask([this, id, stream, origin = std::move(origin)]() mutable {
+    AddSocket(id, stream, std::move(origin));
+  });
   stream->Start(
       context->peer(),
       [this, id](v1::UdpSocketRequest request) {
@@ -43,7 +50,8 @@ NetworkServiceImpl::OpenUdpSocket(grpc::CallbackServerContext* context) {
 }
 
 void NetworkServiceImpl::AddSocket(uint64_t id,
-                                   std::shared_ptr<UdpSocketStream> stream) {
+                                   std::shared_ptr<UdpSocketStream> stream,
+                                   std::string origin) {
   if (closing_all_) {
     stream->FinishWhenWritten(
         grpc::Status(grpc::StatusCode::UNAVAILABLE,
@@ -51,7 +59,8 @@ void NetworkServiceImpl::AddSocket(uint64_t id,
     return;
   }
   auto host = std::make_unique<UdpSocketHost>(
-      loop_->uv_loop(), std::move(stream), [this, id] { sockets_.erase(id); });
+      loop_->uv_loop(), std::move(stream), apps_, std::move(origin),
+      [this, id] { sockets_.erase(id); });
   sockets_.emplace(id, std::move(host));
 }
 

@@ -7,6 +7,7 @@
 
 #include "absl/status/status.h"
 #include "common/event_loop.h"
+#include "network_service/app_registry.h"
 #include "network_service/udp_socket_host.h"
 #include "proto/udp_socket.grpc.pb.h"
 
@@ -20,7 +21,8 @@ namespace network_service {
 class NetworkServiceImpl final
     : public direct_sockets::v1::NetworkService::CallbackService {
  public:
-  explicit NetworkServiceImpl(common::EventLoop* loop);
+  // `apps` says which app each channel speaks for; not owned, outlives this.
+  NetworkServiceImpl(common::EventLoop* loop, AppRegistry* apps);
   NetworkServiceImpl(const NetworkServiceImpl&) = delete;
   NetworkServiceImpl& operator=(const NetworkServiceImpl&) = delete;
   ~NetworkServiceImpl() override;
@@ -38,10 +40,13 @@ class NetworkServiceImpl final
 
  private:
   // Loop thread.
-  void AddSocket(uint64_t id, std::shared_ptr<UdpSocketStream> stream);
+  void AddSocket(uint64_t id,
+                 std::shared_ptr<UdpSocketStream> stream,
+                 std::string origin);
   UdpSocketHost* FindSocket(uint64_t id);
 
   common::EventLoop* const loop_;
+  AppRegistry* const apps_;
   std::atomic<uint64_t> next_id_{1};
   std::map<uint64_t, std::unique_ptr<UdpSocketHost>> sockets_;  // Loop.
   bool closing_all_ = false;                                    // Loop.

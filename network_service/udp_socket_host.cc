@@ -66,9 +66,13 @@ struct UdpSocketHost::SendBatch {
 
 UdpSocketHost::UdpSocketHost(uv_loop_t* loop,
                              std::shared_ptr<UdpSocketStream> stream,
+                             AppRegistry* apps,
+                             std::string origin,
                              absl::AnyInvocable<void()> on_closed)
     : loop_(loop),
       stream_(std::move(stream)),
+      apps_(apps),
+      origin_(std::move(origin)),
       on_closed_(std::move(on_closed)) {}
 
 UdpSocketHost::~UdpSocketHost() {
@@ -136,6 +140,12 @@ void UdpSocketHost::HandleOpen(uint64_t request_id,
     Close(valid);
     return;
   }
+  absl::Status slot = apps_->AcquireSocket(origin_);
+  if (!slot.ok()) {
+    Close(slot);
+    return;
+  }
+  holds_app_socket_ = true;
   // The address to bind (bound mode) or connect to (connected mode), when
   // it is a literal; a host name is resolved first.
   const std::string& literal = open.has_bound()
@@ -546,9 +556,17 @@ void UdpSocketHost::HandleJoin(uint64_t request_id,
             " sources, the most one group's source set may have")));
     return;
   }
+  absl::Status app_slot = apps_->AcquireMembership(origin_);
+  if (!app_slot.ok()) {
+    ReplyResult(request_id, app_slot);
+    return;
+  }
   absl::Status joined = SetMembership(*membership, /*join=*/true);
-  if (joined.ok())
+  if (joined.ok()) {
     memberships_.push_back(*membership);
+  } else {
+    apps_->ReleaseMembership(origin_);
+  }
   ReplyResult(request_id, joined);
 }
 
@@ -567,16 +585,19 @@ void UdpSocketHost::HandleLeave(uint64_t request_id,
     return;
   }
   absl::Status left = SetMembership(*membership, /*join=*/false);
-  if (left.ok())
+  if (left.ok()) {
     memberships_.erase(held);
+    apps_->ReleaseMembership(origin_);
+  }
   ReplyResult(request_id, left);
 }
 
 void UdpSocketHost::RejectBrokenRenderer(absl::Status why) {
   std::fprintf(stderr,
-               "network_service: bad request from renderer %s; closing its "
-               "socket: %s\n",
-               stream_->peer().c_str(), why.ToString().c_str());
+               "network_service: bad request from the renderer of %s (%s); "
+               "closing its socket: %s\n",
+               origin_.c_str(), stream_->peer().c_str(),
+               why.ToString().c_str());
   Close(std::move(why));
 }
 
@@ -728,6 +749,13 @@ void UdpSocketHost::MaybeFinishClose() {
   if (state_ != State::kClosing || open_handles_ > 0)
     return;
   state_ = State::kClosed;
+  // The kernel dropped the memberships with the socket.
+  for (size_t i = 0; i < memberships_.size(); ++i)
+    apps_->ReleaseMembership(origin_);
+  memberships_.clear();
+  if (holds_app_socket_)
+    apps_->ReleaseSocket(origin_);
+  holds_app_socket_ = false;
   stream_->FinishWhenWritten(ToGrpcStatus(close_status_));
   // The owner deletes this object (and the callback with it); nothing may
   // follow.

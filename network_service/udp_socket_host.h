@@ -11,6 +11,7 @@
 #include "absl/functional/any_invocable.h"
 #include "absl/status/status.h"
 #include "common/multicast_membership.h"
+#include "network_service/app_registry.h"
 #include "network_service/udp_socket_stream.h"
 #include "proto/udp_socket.pb.h"
 
@@ -45,8 +46,12 @@ class UdpSocketHost {
   // (net.ipv4.igmp_max_msf).
   static constexpr size_t kMaxSourcesPerGroup = 10;
 
+  // `apps` (not owned, outlives this) holds the per-app caps; `origin` is
+  // the app the host bound this socket's channel to.
   UdpSocketHost(uv_loop_t* loop,
                 std::shared_ptr<UdpSocketStream> stream,
+                AppRegistry* apps,
+                std::string origin,
                 absl::AnyInvocable<void()> on_closed);
   UdpSocketHost(const UdpSocketHost&) = delete;
   UdpSocketHost& operator=(const UdpSocketHost&) = delete;
@@ -115,6 +120,9 @@ class UdpSocketHost {
 
   uv_loop_t* const loop_;
   std::shared_ptr<UdpSocketStream> stream_;
+  AppRegistry* const apps_;
+  const std::string origin_;
+  bool holds_app_socket_ = false;  // Counted against the app's cap.
   absl::AnyInvocable<void()> on_closed_;
   State state_ = State::kAwaitingOpen;
   absl::Status close_status_;

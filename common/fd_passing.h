@@ -1,0 +1,31 @@
+#ifndef COMMON_FD_PASSING_H_
+#define COMMON_FD_PASSING_H_
+
+#include <string>
+
+#include "absl/status/status.h"
+#include "absl/status/statusor.h"
+
+namespace common {
+
+// One message of the host's control channel to the network service: a short
+// text (the app's origin) and one file descriptor (the service's end of
+// that app's renderer channel), sent over a SOCK_SEQPACKET Unix socket with
+// SCM_RIGHTS. Blocking-agnostic; any thread.
+struct FdMessage {
+  std::string text;
+  int fd = -1;  // Owned by the receiver; close-on-exec.
+};
+
+inline constexpr size_t kMaxFdMessageText = 512;
+
+// Sends `text` with a duplicate of `fd` (the caller keeps its own).
+absl::Status SendFdMessage(int socket, const std::string& text, int fd);
+// Receives one message. NOT_FOUND when the peer closed the socket (EOF);
+// UNAVAILABLE on EAGAIN; INVALID_ARGUMENT for a message without exactly one
+// descriptor or with an oversized text (any descriptors are closed).
+absl::StatusOr<FdMessage> ReceiveFdMessage(int socket);
+
+}  // namespace common
+
+#endif  // COMMON_FD_PASSING_H_

@@ -1,0 +1,87 @@
+#include "network_service/app_registry.h"
+
+#include "absl/strings/match.h"
+#include "absl/strings/numbers.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/strip.h"
+
+namespace network_service {
+
+void AppRegistry::BindChannel(int fd, const std::string& origin) {
+  absl::MutexLock lock(&mutex_);
+  // A descriptor number is reused once its channel closed: replace.
+  origin_of_fd_[fd] = origin;
+}
+
+std::string AppRegistry::OriginOfPeer(const std::string& peer) const {
+  absl::string_view rest = peer;
+  int fd;
+  if (absl::ConsumePrefix(&rest, "fd:") && absl::SimpleAtoi(rest, &fd)) {
+    absl::MutexLock lock(&mutex_);
+    auto it = origin_of_fd_.find(fd);
+    if (it != origin_of_fd_.end())
+      return it->second;
+  }
+  return kUnboundOrigin;
+}
+
+absl::Status AppRegistry::AcquireSocket(const std::string& origin) {
+  Holdings& held = holdings_[origin];
+  if (held.sockets >= kMaxSocketsPerApp) {
+    return absl::ResourceExhaustedError(absl::StrCat(
+        origin, " already has ", kMaxSocketsPerApp,
+        " sockets open, the most one app may have; close one first"));
+  }
+  ++held.sockets;
+  return absl::OkStatus();
+}
+
+void AppRegistry::ReleaseSocket(const std::string& origin) {
+  Holdings& held = holdings_[origin];
+  if (held.sockets > 0)
+    --held.sockets;
+}
+
+absl::Status AppRegistry::AcquireMembership(const std::string& origin) {
+  Holdings& held = holdings_[origin];
+  if (held.memberships >= kMaxMembershipsPerApp) {
+    return absl::ResourceExhaustedError(
+        absl::StrCat(origin, " already holds ", kMaxMembershipsPerApp,
+                     " multicast memberships, the most one app may hold"));
+  }
+  ++held.memberships;
+  return absl::OkStatus();
+}
+
+void AppRegistry::ReleaseMembership(const std::string& origin) {
+  Holdings& held = holdings_[origin];
+  if (held.memberships > 0)
+    --held.memberships;
+}
+
+size_t AppRegistry::sockets_of(const std::string& origin) const {
+  auto it = holdings_.find(origin);
+  return it == holdings_.end() ? 0 : it->second.sockets;
+}
+
+absl::Status CheckIsolatedAppOrigin(const std::string& origin) {
+  absl::string_view id = origin;
+  if (!absl::ConsumePrefix(&id, "isolated-app://")) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "origin \"", origin, "\" does not start with isolated-app://"));
+  }
+  if (id.empty() || id.size() > 128) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "origin \"", origin, "\" needs an app id of 1 to 128 characters"));
+  }
+  for (char c : id) {
+    if (!((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9'))) {
+      return absl::InvalidArgumentError(
+          absl::StrCat("origin \"", origin,
+                       "\": an app id has lowercase letters and digits only"));
+    }
+  }
+  return absl::OkStatus();
+}
+
+}  // namespace network_service

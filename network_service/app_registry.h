@@ -1,0 +1,64 @@
+#ifndef NETWORK_SERVICE_APP_REGISTRY_H_
+#define NETWORK_SERVICE_APP_REGISTRY_H_
+
+#include <cstddef>
+#include <map>
+#include <optional>
+#include <string>
+
+#include "absl/base/thread_annotations.h"
+#include "absl/status/status.h"
+#include "absl/synchronization/mutex.h"
+
+namespace network_service {
+
+// Which isolated app each renderer channel speaks for, as the host said when
+// it handed the channel over (ControlChannel), and what each app holds. A
+// renderer never names its own origin: the service finds it from the
+// channel a call arrived on (gRPC's peer "fd:N"). Owned by main(). Channel
+// lookups are thread-safe (gRPC threads); the resource counts are for the
+// loop thread only.
+class AppRegistry {
+ public:
+  // Per-app caps, so one app cannot exhaust the service's descriptors or
+  // the kernel's membership tables.
+  static constexpr size_t kMaxSocketsPerApp = 64;
+  static constexpr size_t kMaxMembershipsPerApp = 256;
+  // The origin of calls on the listening socket (no host vouched for them).
+  static constexpr char kUnboundOrigin[] = "(no app: listening socket)";
+
+  AppRegistry() = default;
+  AppRegistry(const AppRegistry&) = delete;
+  AppRegistry& operator=(const AppRegistry&) = delete;
+
+  // Any thread. `fd` is the service's end of a renderer's channel.
+  void BindChannel(int fd, const std::string& origin);
+  // Any thread: the origin of a call whose peer is `peer`; the unbound
+  // origin for calls on the listening socket.
+  std::string OriginOfPeer(const std::string& peer) const;
+
+  // Loop thread. RESOURCE_EXHAUSTED names the app and the cap.
+  absl::Status AcquireSocket(const std::string& origin);
+  void ReleaseSocket(const std::string& origin);
+  absl::Status AcquireMembership(const std::string& origin);
+  void ReleaseMembership(const std::string& origin);
+  size_t sockets_of(const std::string& origin) const;
+
+ private:
+  struct Holdings {
+    size_t sockets = 0;
+    size_t memberships = 0;
+  };
+
+  mutable absl::Mutex mutex_;
+  std::map<int, std::string> origin_of_fd_ ABSL_GUARDED_BY(mutex_);
+  std::map<std::string, Holdings> holdings_;  // Loop thread.
+};
+
+// Whether `origin` is an isolated app origin: "isolated-app://" and an id of
+// lowercase letters and digits (the Web Bundle ID's base32). Error says why.
+absl::Status CheckIsolatedAppOrigin(const std::string& origin);
+
+}  // namespace network_service
+
+#endif  // NETWORK_SERVICE_APP_REGISTRY_H_

@@ -1,0 +1,80 @@
+#include "network_service/control_channel.h"
+
+#include <fcntl.h>
+#include <unistd.h>
+
+#include <cstdio>
+#include <utility>
+
+#include "common/fd_passing.h"
+#include "network_service/app_registry.h"
+
+namespace network_service {
+
+ControlChannel::ControlChannel(uv_loop_t* loop,
+                               int fd,
+                               ChannelHandler on_channel,
+                               absl::AnyInvocable<void()> on_host_gone)
+    : fd_(fd),
+      on_channel_(std::move(on_channel)),
+      on_host_gone_(std::move(on_host_gone)) {
+  fcntl(fd_, F_SETFL, fcntl(fd_, F_GETFL) | O_NONBLOCK);
+  fcntl(fd_, F_SETFD, FD_CLOEXEC);
+  uv_poll_init(loop, &poll_, fd_);
+  poll_.data = this;
+  uv_poll_start(&poll_, UV_READABLE | UV_DISCONNECT,
+                &ControlChannel::OnReadable);
+}
+
+ControlChannel::~ControlChannel() = default;
+
+void ControlChannel::Close() {
+  if (closed_)
+    return;
+  closed_ = true;
+  uv_poll_stop(&poll_);
+  uv_close(reinterpret_cast<uv_handle_t*>(&poll_), [](uv_handle_t* handle) {
+    close(static_cast<ControlChannel*>(handle->data)->fd_);
+  });
+}
+
+void ControlChannel::OnReadable(uv_poll_t* handle, int, int) {
+  static_cast<ControlChannel*>(handle->data)->ReadAll();
+}
+
+void ControlChannel::ReadAll() {
+  while (!closed_) {
+    absl::StatusOr<common::FdMessage> message = common::ReceiveFdMessage(fd_);
+    if (message.ok()) {
+      absl::Status origin = CheckIsolatedAppOrigin(message->text);
+      if (!origin.ok()) {
+        std::fprintf(stderr, "network_service: refused a channel: %s\n",
+                     origin.ToString().c_str());
+        close(message->fd);
+        continue;
+      }
+      // gRPC needs a non-blocking descriptor (notes: grpc-fd-channels).
+      fcntl(message->fd, F_SETFL, fcntl(message->fd, F_GETFL) | O_NONBLOCK);
+      on_channel_(message->fd, std::move(message->text));
+      continue;
+    }
+    switch (message.status().code()) {
+      case absl::StatusCode::kUnavailable:
+        return;  // Drained.
+      case absl::StatusCode::kInvalidArgument:
+        std::fprintf(stderr, "network_service: bad control message: %s\n",
+                     message.status().ToString().c_str());
+        continue;
+      default: {
+        // EOF or a broken socket: the host is gone.
+        Close();
+        auto gone = std::move(on_host_gone_);
+        if (gone)
+          gone();
+        return;
+      }
+    }
+  }
+}
+
+}  // namespace network_service
