@@ -44,9 +44,10 @@ int main(int argc, char** argv) {
   absl::SetProgramUsageMessage(
       "Sends messages to a UDP echo peer through the network service.");
   absl::ParseCommandLine(argc, argv);
-  std::string socket_path = absl::GetFlag(FLAGS_service_socket);
-  if (socket_path.empty())
-    socket_path = renderer::NetworkServiceConnection::DefaultSocketPath();
+  common::EventLoop loop;
+  std::unique_ptr<renderer::NetworkServiceConnection> connection =
+      renderer::NetworkServiceConnection::Connect(
+          &loop, absl::GetFlag(FLAGS_service_socket));
   const int count = absl::GetFlag(FLAGS_count);
   if (absl::GetFlag(FLAGS_remote_port) <= 0 || count <= 0) {
     std::fprintf(stderr,
@@ -54,15 +55,12 @@ int main(int argc, char** argv) {
                  "see --help\n");
     return 2;
   }
-  std::printf("echo_client: renderer pid %d, network service at unix:%s\n",
-              static_cast<int>(getpid()), socket_path.c_str());
-
-  common::EventLoop loop;
-  renderer::NetworkServiceConnection connection(&loop, socket_path);
+  std::printf("echo_client: renderer pid %d, network service at %s\n",
+              static_cast<int>(getpid()), connection->target().c_str());
   renderer::UDPSocketOptions options;
   options.remoteAddress = absl::GetFlag(FLAGS_remote_address);
   options.remotePort = absl::GetFlag(FLAGS_remote_port);
-  auto socket = renderer::UDPSocket::Create(&connection, options);
+  auto socket = renderer::UDPSocket::Create(connection.get(), options);
   if (!socket.ok()) {
     std::fprintf(stderr, "echo_client: %s\n",
                  socket.error().ToString().c_str());

@@ -203,6 +203,9 @@ int main(int argc, char** argv) {
     control->Close();
   uv_close(reinterpret_cast<uv_handle_t*>(&signals.term), nullptr);
   uv_close(reinterpret_cast<uv_handle_t*>(&signals.interrupt), nullptr);
+  // Run the close callbacks now, while the objects that own the handles
+  // still exist.
+  uv_run(loop.uv_loop(), UV_RUN_NOWAIT);
   if (shutdown_thread.joinable())
     shutdown_thread.join();
   server->Wait();

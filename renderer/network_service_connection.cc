@@ -1,8 +1,13 @@
 #include "renderer/network_service_connection.h"
 
+#include <fcntl.h>
+#include <grpcpp/create_channel_posix.h>
+
 #include <algorithm>
 #include <cstdlib>
 #include <utility>
+
+#include "absl/strings/numbers.h"
 
 namespace renderer {
 
@@ -22,6 +27,38 @@ NetworkServiceConnection::NetworkServiceConnection(common::EventLoop* loop,
   channel_ = grpc::CreateCustomChannel(
       target_, grpc::InsecureChannelCredentials(), args);
   stub_ = direct_sockets::v1::NetworkService::NewStub(channel_);
+}
+
+NetworkServiceConnection::NetworkServiceConnection(
+    common::EventLoop* loop,
+    std::string target,
+    std::shared_ptr<grpc::Channel> channel)
+    : loop_(loop), target_(std::move(target)), channel_(std::move(channel)) {
+  stub_ = direct_sockets::v1::NetworkService::NewStub(channel_);
+}
+
+std::unique_ptr<NetworkServiceConnection>
+NetworkServiceConnection::FromInheritedFd(common::EventLoop* loop, int fd) {
+  // gRPC needs the descriptor non-blocking (else every call times out).
+  fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) | O_NONBLOCK);
+  fcntl(fd, F_SETFD, FD_CLOEXEC);
+  const std::string target = "fd:" + std::to_string(fd);
+  return std::unique_ptr<NetworkServiceConnection>(new NetworkServiceConnection(
+      loop, target, grpc::CreateInsecureChannelFromFd(target, fd)));
+}
+
+std::unique_ptr<NetworkServiceConnection> NetworkServiceConnection::Connect(
+    common::EventLoop* loop,
+    const std::string& socket_path) {
+  const char* inherited = std::getenv(kServiceFdEnv);
+  int fd;
+  if (inherited != nullptr && absl::SimpleAtoi(inherited, &fd) && fd >= 0) {
+    // Only one connection may use the descriptor.
+    unsetenv(kServiceFdEnv);
+    return FromInheritedFd(loop, fd);
+  }
+  return std::make_unique<NetworkServiceConnection>(
+      loop, socket_path.empty() ? DefaultSocketPath() : socket_path);
 }
 
 NetworkServiceConnection::~NetworkServiceConnection() {

@@ -29,7 +29,21 @@ class NetworkServiceConnection {
   static constexpr char kDefaultSocketPath[] = "/run/dsock/network.sock";
   static std::string DefaultSocketPath();
 
+  // A connection to a standalone service's listening socket.
   NetworkServiceConnection(common::EventLoop* loop, std::string socket_path);
+  // A connection over an inherited, connected socket: how a host gives a
+  // renderer its channel (the service knows which app it belongs to). Takes
+  // ownership of `fd`.
+  static std::unique_ptr<NetworkServiceConnection> FromInheritedFd(
+      common::EventLoop* loop,
+      int fd);
+  // How renderer programs connect: the channel the host gave them
+  // ($DSOCK_SERVICE_FD), else `socket_path` if not empty, else
+  // DefaultSocketPath().
+  static constexpr char kServiceFdEnv[] = "DSOCK_SERVICE_FD";
+  static std::unique_ptr<NetworkServiceConnection> Connect(
+      common::EventLoop* loop,
+      const std::string& socket_path);
   NetworkServiceConnection(const NetworkServiceConnection&) = delete;
   NetworkServiceConnection& operator=(const NetworkServiceConnection&) = delete;
   // Cancels the streams still open and waits (bounded) until gRPC is done
@@ -46,6 +60,10 @@ class NetworkServiceConnection {
   const std::string& target() const { return target_; }
 
  private:
+  NetworkServiceConnection(common::EventLoop* loop,
+                           std::string target,
+                           std::shared_ptr<grpc::Channel> channel);
+
   common::EventLoop* const loop_;
   const std::string target_;
   std::shared_ptr<grpc::Channel> channel_;

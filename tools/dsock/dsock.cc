@@ -8,8 +8,9 @@
 //              [--timeout-ms T]
 //   dsock SUBCOMMAND --help
 //
-// It finds the network service as every renderer does: --service-socket,
-// else $DSOCK_NETWORK_SERVICE_SOCKET, else /run/dsock/network.sock.
+// It finds the network service as every renderer does: the channel its host
+// gave it ($DSOCK_SERVICE_FD), else --service-socket, else
+// $DSOCK_NETWORK_SERVICE_SOCKET, else /run/dsock/network.sock.
 // Exit status: 0 done, 1 failed or timed out, 2 usage error.
 #include <cstdio>
 #include <functional>
@@ -98,10 +99,10 @@ std::string CheckGroupAndPort() {
 // A renderer: the loop and the connection every socket goes through.
 struct Renderer {
   Renderer()
-      : connection(&loop,
-                   absl::GetFlag(FLAGS_service_socket).empty()
-                       ? renderer::NetworkServiceConnection::DefaultSocketPath()
-                       : absl::GetFlag(FLAGS_service_socket)) {}
+      : connection_owner(renderer::NetworkServiceConnection::Connect(
+            &loop,
+            absl::GetFlag(FLAGS_service_socket))),
+        connection(*connection_owner) {}
 
   // Runs the loop until `promise` settles or the deadline passes.
   template <typename T>
@@ -111,7 +112,8 @@ struct Renderer {
   }
 
   common::EventLoop loop;
-  renderer::NetworkServiceConnection connection;
+  std::unique_ptr<renderer::NetworkServiceConnection> connection_owner;
+  renderer::NetworkServiceConnection& connection;
 };
 
 // "10.0.0.1:5000" or "[fd00::1]:5000".

@@ -1,0 +1,37 @@
+#ifndef HOST_APP_MANIFEST_H_
+#define HOST_APP_MANIFEST_H_
+
+#include <string>
+#include <vector>
+
+#include "absl/status/statusor.h"
+
+namespace host {
+
+// The host's list of isolated apps, read from a JSON file:
+//
+//   {"apps": [{"origin": "isolated-app://<id>",
+//              "command": ["path/to/renderer/program", "arg", ...]}]}
+//
+// A relative program path is resolved against the manifest's directory.
+// A value type; any thread.
+struct AppManifest {
+  struct App {
+    std::string origin;
+    std::vector<std::string> command;
+  };
+  std::vector<App> apps;
+};
+
+// Reads and checks a manifest. Every error names the file, the key path
+// (e.g. apps[1].origin) and what was expected.
+absl::StatusOr<AppManifest> LoadAppManifest(const std::string& path);
+// The same for text already read; `name` is used in errors and `base_dir`
+// to resolve relative programs.
+absl::StatusOr<AppManifest> ParseAppManifest(const std::string& text,
+                                             const std::string& name,
+                                             const std::string& base_dir);
+
+}  // namespace host
+
+#endif  // HOST_APP_MANIFEST_H_

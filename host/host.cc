@@ -1,0 +1,172 @@
+#include "host/host.h"
+
+#include <signal.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <cstring>
+#include <utility>
+
+#include "absl/strings/match.h"
+#include "absl/strings/str_cat.h"
+#include "common/fd_passing.h"
+
+extern char** environ;
+
+namespace host {
+
+// One supervised child. The uv handle must stay put until closed.
+struct Host::Process {
+  uv_process_t handle;
+  Host* host;
+  ExitHandler on_exit;
+};
+
+Host::Host(common::EventLoop* loop, Options options)
+    : loop_(loop), options_(std::move(options)) {}
+
+Host::~Host() {
+  // EOF on the control socket tells the service its host is gone.
+  if (control_fd_ >= 0)
+    close(control_fd_);
+  for (auto& [pid, process] : processes_) {
+    process->on_exit = nullptr;
+    uv_close(reinterpret_cast<uv_handle_t*>(&process->handle),
+             [](uv_handle_t* handle) {
+               delete static_cast<Process*>(handle->data);
+             });
+    process.release();  // Freed by the close callback.
+  }
+  uv_run(loop_->uv_loop(), UV_RUN_NOWAIT);
+}
+
+absl::StatusOr<pid_t> Host::Spawn(const std::vector<std::string>& command,
+                                  const std::vector<std::string>& extra_env,
+                                  int fd3,
+                                  int stdout_fd,
+                                  ExitHandler on_exit) {
+  std::vector<char*> args;
+  for (const std::string& arg : command)
+    args.push_back(const_cast<char*>(arg.c_str()));
+  args.push_back(nullptr);
+  // The host's environment, less anything that names a channel, plus ours.
+  std::vector<std::string> env_strings;
+  for (char** entry = environ; *entry != nullptr; ++entry) {
+    if (!absl::StartsWith(*entry, "DSOCK_SERVICE_FD=") &&
+        !absl::StartsWith(*entry, "DSOCK_APP_ORIGIN=")) {
+      env_strings.push_back(*entry);
+    }
+  }
+  env_strings.insert(env_strings.end(), extra_env.begin(), extra_env.end());
+  std::vector<char*> env;
+  for (std::string& entry : env_strings)
+    env.push_back(entry.data());
+  env.push_back(nullptr);
+
+  uv_stdio_container_t stdio[4];
+  stdio[0].flags = UV_INHERIT_FD;
+  stdio[0].data.fd = 0;
+  stdio[1].flags = UV_INHERIT_FD;
+  stdio[1].data.fd = stdout_fd >= 0 ? stdout_fd : 1;
+  stdio[2].flags = UV_INHERIT_FD;
+  stdio[2].data.fd = 2;
+  stdio[3].flags = UV_INHERIT_FD;
+  stdio[3].data.fd = fd3;
+
+  auto process = std::make_unique<Process>();
+  process->host = this;
+  process->on_exit = std::move(on_exit);
+  process->handle.data = process.get();
+  uv_process_options_t options;
+  std::memset(&options, 0, sizeof(options));
+  options.file = args[0];
+  options.args = args.data();
+  options.env = env.data();
+  options.exit_cb = &Host::OnExit;
+  options.stdio_count = 4;
+  options.stdio = stdio;
+  const int error = uv_spawn(loop_->uv_loop(), &process->handle, &options);
+  if (error != 0) {
+    // libuv wants the handle closed even when spawning failed.
+    Process* failed = process.release();
+    uv_close(reinterpret_cast<uv_handle_t*>(&failed->handle),
+             [](uv_handle_t* handle) {
+               delete static_cast<Process*>(handle->data);
+             });
+    return absl::FailedPreconditionError(
+        absl::StrCat("cannot start ", command[0], ": ", uv_strerror(error)));
+  }
+  const pid_t pid = process->handle.pid;
+  processes_.emplace(pid, std::move(process));
+  return pid;
+}
+
+void Host::OnExit(uv_process_t* handle, int64_t status, int signal) {
+  auto* process = static_cast<Process*>(handle->data);
+  Host* host = process->host;
+  const pid_t pid = handle->pid;
+  auto it = host->processes_.find(pid);
+  ExitHandler on_exit = std::move(process->on_exit);
+  if (it != host->processes_.end())
+    it->second.release();
+  host->processes_.erase(pid);
+  uv_close(reinterpret_cast<uv_handle_t*>(handle),
+           [](uv_handle_t* h) { delete static_cast<Process*>(h->data); });
+  if (pid == host->service_pid_)
+    host->service_pid_ = -1;
+  if (on_exit)
+    on_exit(pid, Exit{status, signal});
+}
+
+absl::Status Host::StartNetworkService(ExitHandler on_exit) {
+  int control[2];
+  if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, control) != 0) {
+    return absl::InternalError(
+        absl::StrCat("socketpair: ", std::strerror(errno)));
+  }
+  absl::StatusOr<pid_t> pid =
+      Spawn({options_.network_service_path, "--control_fd=3"}, {}, control[1],
+            -1, std::move(on_exit));
+  close(control[1]);
+  if (!pid.ok()) {
+    close(control[0]);
+    return pid.status();
+  }
+  if (control_fd_ >= 0)
+    close(control_fd_);
+  control_fd_ = control[0];
+  service_pid_ = *pid;
+  return absl::OkStatus();
+}
+
+absl::StatusOr<pid_t> Host::StartRenderer(const AppManifest::App& app,
+                                          ExitHandler on_exit,
+                                          int stdout_fd) {
+  if (control_fd_ < 0)
+    return absl::FailedPreconditionError("start the network service first");
+  int channel[2];
+  if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, channel) != 0) {
+    return absl::InternalError(
+        absl::StrCat("socketpair: ", std::strerror(errno)));
+  }
+  // The service learns the channel's app before the renderer can speak.
+  absl::Status sent =
+      common::SendFdMessage(control_fd_, app.origin, channel[0]);
+  close(channel[0]);
+  if (!sent.ok()) {
+    close(channel[1]);
+    return sent;
+  }
+  absl::StatusOr<pid_t> pid = Spawn(
+      app.command, {"DSOCK_SERVICE_FD=3", "DSOCK_APP_ORIGIN=" + app.origin},
+      channel[1], stdout_fd, std::move(on_exit));
+  close(channel[1]);
+  return pid;
+}
+
+void Host::SignalAll(int signal) {
+  for (auto& [pid, process] : processes_)
+    uv_process_kill(&process->handle, signal);
+}
+
+}  // namespace host

@@ -1,0 +1,84 @@
+#ifndef HOST_HOST_H_
+#define HOST_HOST_H_
+
+#include <sys/types.h>
+#include <uv.h>
+
+#include <map>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "absl/functional/any_invocable.h"
+#include "absl/status/status.h"
+#include "absl/status/statusor.h"
+#include "common/event_loop.h"
+#include "host/app_manifest.h"
+
+namespace host {
+
+// The browser-process side of this system, as a library a browser-like
+// program can embed: it starts the network service (privileged) and one
+// renderer process per isolated app, and is the only party that says which
+// app a renderer speaks for. Each renderer inherits one end of a fresh
+// socketpair as its service channel (fd 3, named by $DSOCK_SERVICE_FD); the
+// other end goes to the service over the host-only control socket together
+// with the app's origin (SCM_RIGHTS), so the service knows the channel's app
+// before the renderer speaks. A renderer has no way to claim another.
+//
+// Lives on `loop`'s thread, which must run for processes to be supervised.
+// Destroying the Host closes the control socket: the service then exits,
+// and so do renderers whose channel breaks. See docs/host.md.
+class Host {
+ public:
+  struct Options {
+    // The network_service binary.
+    std::string network_service_path;
+  };
+  // How a supervised process ended: exit status, or the signal that ended it.
+  struct Exit {
+    int64_t status = 0;
+    int signal = 0;
+  };
+  using ExitHandler = absl::AnyInvocable<void(pid_t pid, Exit exit)>;
+
+  Host(common::EventLoop* loop, Options options);
+  Host(const Host&) = delete;
+  Host& operator=(const Host&) = delete;
+  ~Host();
+
+  // Starts the network service with a control socket. `on_exit` runs if it
+  // ends. Its stdout/stderr are the host's.
+  absl::Status StartNetworkService(ExitHandler on_exit = nullptr);
+  pid_t network_service_pid() const { return service_pid_; }
+
+  // Starts `app`'s renderer with a channel bound to `app.origin`.
+  // `stdout_fd` (if >= 0) becomes its stdout; `on_exit` runs when it ends.
+  absl::StatusOr<pid_t> StartRenderer(const AppManifest::App& app,
+                                      ExitHandler on_exit,
+                                      int stdout_fd = -1);
+
+  // Sends `signal` to the service and every renderer still running.
+  void SignalAll(int signal);
+  // Processes still running (service included).
+  size_t running() const { return processes_.size(); }
+
+ private:
+  struct Process;
+  absl::StatusOr<pid_t> Spawn(const std::vector<std::string>& command,
+                              const std::vector<std::string>& extra_env,
+                              int fd3,
+                              int stdout_fd,
+                              ExitHandler on_exit);
+  static void OnExit(uv_process_t* process, int64_t status, int signal);
+
+  common::EventLoop* const loop_;
+  const Options options_;
+  int control_fd_ = -1;  // The host's end of the control socket.
+  pid_t service_pid_ = -1;
+  std::map<pid_t, std::unique_ptr<Process>> processes_;
+};
+
+}  // namespace host
+
+#endif  // HOST_HOST_H_

@@ -1,0 +1,127 @@
+// host: the browser process of this system. It starts the network service,
+// then one renderer process per app of its manifest, each with a service
+// channel bound to the app's origin, and supervises them.
+//
+// Usage: host --manifest=apps.json [--network_service=PATH]
+// Exits when every renderer has exited: 0 if all exited 0, else 1; 2 on a
+// usage or manifest error. SIGTERM/SIGINT stop the renderers and the
+// service. See docs/host.md.
+#include <signal.h>
+#include <unistd.h>
+
+#include <cstdio>
+#include <string>
+
+#include "absl/flags/flag.h"
+#include "absl/flags/parse.h"
+#include "absl/flags/usage.h"
+#include "common/event_loop.h"
+#include "host/app_manifest.h"
+#include "host/host.h"
+
+ABSL_FLAG(std::string, manifest, "", "The apps to run (JSON; docs/host.md).");
+ABSL_FLAG(std::string,
+          network_service,
+          "",
+          "The network_service binary (default: ../network_service/"
+          "network_service next to this program, as Bazel lays them out).");
+
+namespace {
+
+std::string DefaultServicePath(const char* argv0) {
+  std::string self = argv0;
+  const size_t slash = self.rfind('/');
+  const std::string dir =
+      slash == std::string::npos ? "." : self.substr(0, slash);
+  return dir + "/../network_service/network_service";
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  absl::SetProgramUsageMessage(
+      "Starts the network service and one renderer per app.\n"
+      "Usage: host --manifest=apps.json [--network_service=PATH]");
+  absl::ParseCommandLine(argc, argv);
+  if (absl::GetFlag(FLAGS_manifest).empty()) {
+    std::fprintf(stderr, "host: --manifest is required (see --help)\n");
+    return 2;
+  }
+  absl::StatusOr<host::AppManifest> manifest =
+      host::LoadAppManifest(absl::GetFlag(FLAGS_manifest));
+  if (!manifest.ok()) {
+    std::fprintf(stderr, "host: %s\n",
+                 std::string(manifest.status().message()).c_str());
+    return 2;
+  }
+  signal(SIGPIPE, SIG_IGN);
+  common::EventLoop loop;
+  host::Host::Options options;
+  options.network_service_path = absl::GetFlag(FLAGS_network_service);
+  if (options.network_service_path.empty())
+    options.network_service_path = DefaultServicePath(argv[0]);
+  host::Host host(&loop, options);
+
+  bool service_died = false;
+  absl::Status started =
+      host.StartNetworkService([&](pid_t pid, host::Host::Exit exit) {
+        std::fprintf(stderr,
+                     "host: network service %d ended (status %lld, "
+                     "signal %d)\n",
+                     static_cast<int>(pid), static_cast<long long>(exit.status),
+                     exit.signal);
+        service_died = true;
+      });
+  if (!started.ok()) {
+    std::fprintf(stderr, "host: %s\n", std::string(started.message()).c_str());
+    return 1;
+  }
+  std::printf("host: pid %d, network service pid %d\n",
+              static_cast<int>(getpid()),
+              static_cast<int>(host.network_service_pid()));
+  size_t renderers = 0;
+  bool all_ok = true;
+  for (const host::AppManifest::App& app : manifest->apps) {
+    absl::StatusOr<pid_t> pid = host.StartRenderer(
+        app, [&, origin = app.origin](pid_t pid, host::Host::Exit exit) {
+          std::printf("host: renderer %d of %s exited (status %lld%s)\n",
+                      static_cast<int>(pid), origin.c_str(),
+                      static_cast<long long>(exit.status),
+                      exit.signal ? ", killed by a signal" : "");
+          std::fflush(stdout);
+          if (exit.status != 0 || exit.signal != 0)
+            all_ok = false;
+          --renderers;
+        });
+    if (!pid.ok()) {
+      std::fprintf(stderr, "host: %s\n",
+                   std::string(pid.status().message()).c_str());
+      all_ok = false;
+      continue;
+    }
+    ++renderers;
+    std::printf("host: renderer %d for %s\n", static_cast<int>(*pid),
+                app.origin.c_str());
+  }
+  std::fflush(stdout);
+
+  uv_signal_t term, interrupt;
+  uv_signal_init(loop.uv_loop(), &term);
+  uv_signal_init(loop.uv_loop(), &interrupt);
+  term.data = interrupt.data = &host;
+  auto stop = [](uv_signal_t* handle, int) {
+    static_cast<host::Host*>(handle->data)->SignalAll(SIGTERM);
+  };
+  uv_signal_start(&term, stop, SIGTERM);
+  uv_signal_start(&interrupt, stop, SIGINT);
+  uv_unref(reinterpret_cast<uv_handle_t*>(&term));
+  uv_unref(reinterpret_cast<uv_handle_t*>(&interrupt));
+
+  loop.RunUntil([&] { return renderers == 0; }, absl::InfiniteDuration());
+  // The apps are done: stop the service and wait for it (bounded).
+  host.SignalAll(SIGTERM);
+  loop.RunUntil([&] { return host.running() == 0; }, absl::Seconds(5));
+  uv_close(reinterpret_cast<uv_handle_t*>(&term), nullptr);
+  uv_close(reinterpret_cast<uv_handle_t*>(&interrupt), nullptr);
+  return all_ok ? 0 : 1;
+}
