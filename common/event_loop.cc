@@ -39,7 +39,15 @@ EventLoop::~EventLoop() {
   // Let close callbacks of every handle run.
   while (uv_run(&loop_, UV_RUN_NOWAIT) != 0) {
   }
-  uv_loop_close(&loop_);
+  if (uv_loop_close(&loop_) != 0) {
+    uv_walk(
+        &loop_,
+        [](uv_handle_t* handle, void*) {
+          std::fprintf(stderr, "EventLoop: handle %s still open at exit\n",
+                       uv_handle_type_name(handle->type));
+        },
+        nullptr);
+  }
 }
 
 void EventLoop::PostTask(Task task) {

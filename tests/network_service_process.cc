@@ -9,16 +9,19 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <cerrno>
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
 #include <fstream>
+#include <set>
 #include <sstream>
 #include <vector>
 
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
+#include "absl/strings/strip.h"
 
 namespace tests {
 
@@ -78,7 +81,10 @@ absl::Status NetworkServiceProcess::Start() {
   while (!absl::StrContains(seen, "listening on")) {
     const int64_t left = absl::ToInt64Milliseconds(deadline - absl::Now());
     pollfd pfd{out[0], POLLIN, 0};
-    if (left <= 0 || poll(&pfd, 1, static_cast<int>(left)) <= 0) {
+    const int ready = left <= 0 ? 0 : poll(&pfd, 1, static_cast<int>(left));
+    if (ready < 0 && errno == EINTR)
+      continue;  // A signal, such as another child's SIGCHLD.
+    if (ready <= 0) {
       close(out[0]);
       return absl::DeadlineExceededError(
           absl::StrCat("network_service did not start; it printed: ", seen));
@@ -155,11 +161,64 @@ int64_t NetworkServiceProcess::ResidentKb() const {
 
 NetworkServiceProcess::UdpSocketState NetworkServiceProcess::UdpSocketsOnPort(
     uint16_t port) const {
-  UdpSocketState state;
+  return UdpSocketsOfProcessOnPort(pid_, port);
+}
+
+namespace {
+
+// The socket inodes among the open descriptors of `pid`.
+std::set<std::string> SocketInodesOf(pid_t pid) {
+  std::set<std::string> inodes;
+  const std::string fd_dir = absl::StrCat("/proc/", pid, "/fd");
+  DIR* dir = opendir(fd_dir.c_str());
+  while (dir != nullptr) {
+    dirent* entry = readdir(dir);
+    if (entry == nullptr)
+      break;
+    char target[64] = {};
+    const std::string link = fd_dir + "/" + entry->d_name;
+    if (readlink(link.c_str(), target, sizeof(target) - 1) > 0) {
+      absl::string_view text = target;
+      if (absl::ConsumePrefix(&text, "socket:[") &&
+          absl::ConsumeSuffix(&text, "]")) {
+        inodes.insert(std::string(text));
+      }
+    }
+  }
+  if (dir != nullptr)
+    closedir(dir);
+  return inodes;
+}
+
+}  // namespace
+
+int ListeningUnixSocketsOf(pid_t pid) {
+  const std::set<std::string> inodes = SocketInodesOf(pid);
+  std::ifstream file(absl::StrCat("/proc/", pid, "/net/unix"));
+  std::string line;
+  std::getline(file, line);  // Header.
+  int listening = 0;
+  while (std::getline(file, line)) {
+    // "Num RefCount Protocol Flags Type St Inode [Path]"; Flags 00010000
+    // is __SO_ACCEPTCON: a listening socket.
+    std::vector<std::string> fields =
+        absl::StrSplit(line, ' ', absl::SkipEmpty());
+    if (fields.size() >= 7 && fields[3] == "00010000" &&
+        inodes.count(fields[6]) > 0) {
+      ++listening;
+    }
+  }
+  return listening;
+}
+
+NetworkServiceProcess::UdpSocketState UdpSocketsOfProcessOnPort(pid_t pid,
+                                                                uint16_t port) {
+  NetworkServiceProcess::UdpSocketState state;
+  const std::set<std::string> inodes = SocketInodesOf(pid);
   char hex_port[8];
   std::snprintf(hex_port, sizeof(hex_port), "%04X", port);
   for (const char* table : {"udp", "udp6"}) {
-    std::ifstream file(absl::StrCat("/proc/", pid_, "/net/", table));
+    std::ifstream file(absl::StrCat("/proc/", pid, "/net/", table));
     std::string line;
     std::getline(file, line);  // Header.
     while (std::getline(file, line)) {
@@ -171,26 +230,9 @@ NetworkServiceProcess::UdpSocketState NetworkServiceProcess::UdpSocketsOnPort(
       const std::string& local = fields[1];
       if (local.substr(local.find(':') + 1) != hex_port)
         continue;
-      // Only this process's sockets: their inode is among its fds. The
-      // namespace's table lists every process; the test's own peers share
-      // it, so match by inode.
-      const std::string inode = fields[9];
-      const std::string fd_dir = absl::StrCat("/proc/", pid_, "/fd");
-      DIR* dir = opendir(fd_dir.c_str());
-      bool ours = false;
-      while (dir != nullptr && !ours) {
-        dirent* entry = readdir(dir);
-        if (entry == nullptr)
-          break;
-        char target[64] = {};
-        const std::string link = fd_dir + "/" + entry->d_name;
-        if (readlink(link.c_str(), target, sizeof(target) - 1) > 0 &&
-            std::string(target) == "socket:[" + inode + "]") {
-          ours = true;
-        }
-      }
-      if (dir != nullptr)
-        closedir(dir);
+      // Only this process's sockets: the namespace's table lists every
+      // process's, so match by inode.
+      const bool ours = inodes.count(fields[9]) > 0;
       if (!ours)
         continue;
       ++state.count;

@@ -54,6 +54,13 @@ class NetworkServiceProcess {
   pid_t pid_ = -1;
 };
 
+// UDP sockets of process `pid` bound to `port` (see
+// NetworkServiceProcess::UdpSocketsOnPort).
+NetworkServiceProcess::UdpSocketState UdpSocketsOfProcessOnPort(pid_t pid,
+                                                                uint16_t port);
+// Listening Unix sockets among the open descriptors of `pid`.
+int ListeningUnixSocketsOf(pid_t pid);
+
 // Path of a binary built by Bazel, from the test's runfiles.
 std::string RunfilePath(const std::string& workspace_relative);
 

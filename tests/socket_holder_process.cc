@@ -6,6 +6,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <cerrno>
 #include <string>
 
 #include "absl/strings/numbers.h"
@@ -46,7 +47,12 @@ std::vector<uint16_t> SocketHolderProcess::Start(
   while (static_cast<int>(ports.size()) < count) {
     const int64_t left = absl::ToInt64Milliseconds(deadline - absl::Now());
     pollfd pfd{out[0], POLLIN, 0};
-    if (left <= 0 || poll(&pfd, 1, static_cast<int>(left)) <= 0)
+    if (left <= 0)
+      break;
+    const int ready = poll(&pfd, 1, static_cast<int>(left));
+    if (ready < 0 && errno == EINTR)
+      continue;
+    if (ready <= 0)
       break;
     char buffer[256];
     const ssize_t n = read(out[0], buffer, sizeof(buffer));

@@ -3,6 +3,8 @@
 #include <poll.h>
 #include <unistd.h>
 
+#include <cerrno>
+
 #include "common/ip_address.h"
 
 namespace tests {
@@ -57,10 +59,12 @@ bool UdpPeer::SendTo(const std::string& data, const sockaddr_storage& to) {
 
 std::optional<UdpPeer::Datagram> UdpPeer::Receive(absl::Duration timeout) {
   pollfd pfd{fd_, POLLIN, 0};
-  if (poll(&pfd, 1, static_cast<int>(absl::ToInt64Milliseconds(timeout))) <=
-      0) {
+  int ready;
+  do {
+    ready = poll(&pfd, 1, static_cast<int>(absl::ToInt64Milliseconds(timeout)));
+  } while (ready < 0 && errno == EINTR);
+  if (ready <= 0)
     return std::nullopt;
-  }
   Datagram datagram;
   char buffer[65536];
   socklen_t length = sizeof(datagram.from);

@@ -1,0 +1,116 @@
+// A renderer program for host tests: it uses the channel its host gave it
+// ($DSOCK_SERVICE_FD) and reports, one line each, what the service allowed.
+//
+//   app_probe limits   open bound sockets until the service refuses one;
+//                      prints "opened N; then ERROR"
+//   app_probe lie      send an open request carrying an extra field that
+//                      claims another origin; prints how the service answered
+//   app_probe wait     open one socket, print "ready PORT", then wait to be
+//                      killed
+#include <cstdio>
+#include <cstring>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "common/event_loop.h"
+#include "proto/udp_socket.grpc.pb.h"
+#include "renderer/network_service_connection.h"
+#include "renderer/udp_socket.h"
+
+namespace {
+
+namespace v1 = ::direct_sockets::v1;
+
+int Limits(common::EventLoop& loop, renderer::NetworkServiceConnection& c) {
+  std::vector<std::shared_ptr<renderer::UDPSocket>> sockets;
+  renderer::UDPSocketOptions options;
+  options.localAddress = "127.0.0.1";
+  for (int i = 0; i < 1000; ++i) {
+    auto socket = renderer::UDPSocket::Create(&c, options);
+    if (!socket.ok())
+      return 1;
+    auto opened = socket.value()->opened();
+    loop.RunUntil([&] { return opened.is_settled(); }, absl::Seconds(10));
+    if (!opened.is_settled())
+      return 1;
+    if (opened.is_rejected()) {
+      std::printf("opened %zu; then %s\n", sockets.size(),
+                  opened.error().ToString().c_str());
+      return 0;
+    }
+    sockets.push_back(socket.value());
+  }
+  std::printf("opened %zu; never refused\n", sockets.size());
+  return 0;
+}
+
+int Lie(renderer::NetworkServiceConnection& c) {
+  grpc::ClientContext context;
+  // Metadata is no way to claim an origin either: the service ignores it.
+  context.AddMetadata("origin", "isolated-app://evil");
+  context.set_deadline(std::chrono::system_clock::now() +
+                       std::chrono::seconds(10));
+  auto stream = c.stub()->OpenUdpSocket(&context);
+  v1::UdpSocketRequest open;
+  open.set_request_id(1);
+  open.mutable_open()->mutable_bound()->set_local_address("127.0.0.1");
+  // Field 99, a string naming another app: unknown to the interface.
+  std::string wire = open.SerializeAsString();
+  const std::string claim = "isolated-app://evil";
+  wire.push_back(static_cast<char>(((99 << 3) | 2) & 0x7f | 0x80));
+  wire.push_back(static_cast<char>((99 << 3 | 2) >> 7));
+  wire.push_back(static_cast<char>(claim.size()));
+  wire += claim;
+  open.ParseFromString(wire);
+  stream->Write(open);
+  v1::UdpSocketEvent event;
+  const bool opened = stream->Read(&event) && event.has_opened();
+  stream->WritesDone();
+  grpc::Status status = stream->Finish();
+  std::printf("lie: %s %d %s\n", opened ? "opened" : "refused",
+              static_cast<int>(status.error_code()),
+              status.error_message().c_str());
+  return 0;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  if (argc != 2) {
+    std::fprintf(stderr, "usage: app_probe limits|lie|wait\n");
+    return 2;
+  }
+  common::EventLoop loop;
+  auto connection = renderer::NetworkServiceConnection::Connect(&loop, "");
+  int status = 2;
+  if (std::strcmp(argv[1], "limits") == 0) {
+    status = Limits(loop, *connection);
+  } else if (std::strcmp(argv[1], "lie") == 0) {
+    status = Lie(*connection);
+  } else if (std::strcmp(argv[1], "wait") == 0) {
+    renderer::UDPSocketOptions options;
+    options.localAddress = "127.0.0.1";
+    auto socket = renderer::UDPSocket::Create(connection.get(), options);
+    auto opened = socket.value()->opened();
+    loop.RunUntil([&] { return opened.is_settled(); }, absl::Seconds(10));
+    if (!opened.is_fulfilled()) {
+      std::printf("open failed: %s\n", opened.is_settled()
+                                           ? opened.error().ToString().c_str()
+                                           : "timed out");
+      return 1;
+    }
+    std::printf("ready %d\n", opened.value().localPort);
+    std::fflush(stdout);
+    // Until killed, or until the service goes away.
+    loop.RunUntil([&] { return socket.value()->closed().is_settled(); },
+                  absl::InfiniteDuration());
+    std::printf("closed: %s\n",
+                socket.value()->closed().is_rejected()
+                    ? socket.value()->closed().error().ToString().c_str()
+                    : "ok");
+    return 0;
+  }
+  std::fflush(stdout);
+  return status;
+}

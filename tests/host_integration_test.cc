@@ -1,0 +1,202 @@
+// The host (host/host.h, used here as an embedder would) with the real
+// network service and renderer processes: identity bound by the host,
+// per-app caps, no way in without the host, and cleanup when a process dies.
+#include <fcntl.h>
+#include <poll.h>
+#include <signal.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <gtest/gtest.h>
+
+#include <cerrno>
+#include <map>
+#include <string>
+
+#include "absl/strings/str_cat.h"
+#include "common/event_loop.h"
+#include "host/host.h"
+#include "tests/network_service_process.h"
+
+namespace tests {
+namespace {
+
+constexpr char kAppA[] = "isolated-app://aaaa1111";
+constexpr char kAppB[] = "isolated-app://bbbb2222";
+
+// A renderer's stdout, read on the test thread.
+class Output {
+ public:
+  Output() {
+    int fds[2];
+    pipe2(fds, O_CLOEXEC);
+    read_fd_ = fds[0];
+    write_fd_ = fds[1];
+  }
+  ~Output() {
+    close(read_fd_);
+    if (write_fd_ >= 0)
+      close(write_fd_);
+  }
+  int write_fd() const { return write_fd_; }
+  // After the child has its copy: only the child holds the write end.
+  void CloseWriteEnd() {
+    close(write_fd_);
+    write_fd_ = -1;
+  }
+  // Reads until `words` shows or `bound` passes (or EOF).
+  bool WaitFor(const std::string& words, absl::Duration bound) {
+    ReadUntil(words, bound);
+    return text_.find(words) != std::string::npos;
+  }
+  void ReadUntil(const std::string& words, absl::Duration bound) {
+    const absl::Time deadline = absl::Now() + bound;
+    while (text_.find(words) == std::string::npos) {
+      const int64_t left = absl::ToInt64Milliseconds(deadline - absl::Now());
+      pollfd pfd{read_fd_, POLLIN, 0};
+      if (left <= 0)
+        return;
+      const int ready = poll(&pfd, 1, static_cast<int>(left));
+      if (ready < 0 && errno == EINTR)
+        continue;  // A child's SIGCHLD, say.
+      if (ready <= 0)
+        return;
+      char buffer[512];
+      const ssize_t n = read(read_fd_, buffer, sizeof(buffer));
+      if (n <= 0)
+        return;
+      text_.append(buffer, static_cast<size_t>(n));
+    }
+  }
+  const std::string& text() const { return text_; }
+
+ private:
+  int read_fd_ = -1;
+  int write_fd_ = -1;
+  std::string text_;
+};
+
+class HostTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    host_ = std::make_unique<host::Host>(
+        &loop_,
+        host::Host::Options{RunfilePath("network_service/network_service")});
+    ASSERT_TRUE(host_
+                    ->StartNetworkService([this](pid_t, host::Host::Exit) {
+                      service_ended_ = true;
+                    })
+                    .ok());
+    service_pid_ = host_->network_service_pid();
+  }
+
+  // Starts app_probe MODE as `origin`'s renderer; records its exit.
+  pid_t StartProbe(const std::string& origin,
+                   const std::string& mode,
+                   Output* output) {
+    host::AppManifest::App app{origin, {RunfilePath("tests/app_probe"), mode}};
+    auto pid = host_->StartRenderer(
+        app, [this](pid_t pid, host::Host::Exit exit) { exits_[pid] = exit; },
+        output->write_fd());
+    output->CloseWriteEnd();
+    EXPECT_TRUE(pid.ok()) << pid.status();
+    return pid.ok() ? *pid : -1;
+  }
+
+  bool WaitForExit(pid_t pid, absl::Duration bound = absl::Seconds(20)) {
+    return loop_.RunUntil([&] { return exits_.count(pid) > 0; }, bound);
+  }
+
+  common::EventLoop loop_;
+  std::unique_ptr<host::Host> host_;
+  pid_t service_pid_ = -1;
+  bool service_ended_ = false;
+  std::map<pid_t, host::Host::Exit> exits_;
+};
+
+TEST_F(HostTest, EachRendererSpeaksForTheAppTheHostBoundItTo) {
+  Output a, b;
+  const pid_t pid_a = StartProbe(kAppA, "limits", &a);
+  const pid_t pid_b = StartProbe(kAppB, "limits", &b);
+  ASSERT_TRUE(WaitForExit(pid_a));
+  ASSERT_TRUE(WaitForExit(pid_b));
+  ASSERT_TRUE(a.WaitFor("\n", absl::Seconds(1)));
+  ASSERT_TRUE(b.WaitFor("\n", absl::Seconds(1)));
+  // Each app has its own cap, and the refusal names the app the host bound.
+  EXPECT_NE(a.text().find(absl::StrCat("opened 64; then NetworkError: ", kAppA,
+                                       " already has 64 sockets open")),
+            std::string::npos)
+      << a.text();
+  EXPECT_NE(b.text().find(absl::StrCat("opened 64; then NetworkError: ", kAppB,
+                                       " already has 64 sockets open")),
+            std::string::npos)
+      << b.text();
+}
+
+TEST_F(HostTest, ARendererThatClaimsAnotherOriginIsRefused) {
+  Output out;
+  const pid_t pid = StartProbe(kAppA, "lie", &out);
+  ASSERT_TRUE(WaitForExit(pid));
+  ASSERT_TRUE(out.WaitFor("\n", absl::Seconds(1)));
+  EXPECT_NE(out.text().find("lie: refused 3 "), std::string::npos)
+      << out.text();
+  EXPECT_NE(out.text().find("does not know"), std::string::npos) << out.text();
+}
+
+TEST_F(HostTest, NothingButTheHostCanReachTheService) {
+  // In host mode the service listens nowhere: every channel is a
+  // socketpair the host made.
+  EXPECT_EQ(ListeningUnixSocketsOf(service_pid_), 0);
+  const std::string unix_table =
+      absl::StrCat("/proc/", service_pid_, "/net/unix");
+  EXPECT_EQ(access(unix_table.c_str(), R_OK), 0);
+}
+
+TEST_F(HostTest, AKilledRendererLosesItsSocketsInTheService) {
+  Output out;
+  const pid_t pid = StartProbe(kAppA, "wait", &out);
+  ASSERT_TRUE(out.WaitFor("ready ", absl::Seconds(10)))
+      << "[" << out.text() << "] exited: " << exits_.count(pid);
+  const uint16_t port = static_cast<uint16_t>(
+      std::stoi(out.text().substr(out.text().find("ready ") + 6)));
+  EXPECT_EQ(UdpSocketsOfProcessOnPort(service_pid_, port).count, 1);
+  kill(pid, SIGKILL);
+  ASSERT_TRUE(WaitForExit(pid));
+  EXPECT_TRUE(loop_.RunUntil(
+      [&] { return UdpSocketsOfProcessOnPort(service_pid_, port).count == 0; },
+      absl::Seconds(2), absl::Milliseconds(10)));
+}
+
+TEST_F(HostTest, AKilledServiceErrorsTheRenderersSockets) {
+  Output out;
+  const pid_t pid = StartProbe(kAppA, "wait", &out);
+  ASSERT_TRUE(out.WaitFor("ready ", absl::Seconds(10)))
+      << "[" << out.text() << "] exited: " << exits_.count(pid);
+  kill(service_pid_, SIGKILL);
+  ASSERT_TRUE(out.WaitFor("closed: ", absl::Seconds(5))) << out.text();
+  EXPECT_NE(out.text().find("closed: NetworkError: lost the network service"),
+            std::string::npos)
+      << out.text();
+  ASSERT_TRUE(WaitForExit(pid));
+  EXPECT_EQ(exits_[pid].status, 0);
+  EXPECT_TRUE(loop_.RunUntil([&] { return service_ended_; }, absl::Seconds(5)));
+}
+
+TEST_F(HostTest, WithoutItsHostTheServiceExits) {
+  const int pidfd = static_cast<int>(syscall(SYS_pidfd_open, service_pid_, 0));
+  ASSERT_GE(pidfd, 0);
+  host_.reset();  // Closes the control socket, as a dying host would.
+  pollfd pfd{pidfd, POLLIN, 0};
+  int ready;
+  do {
+    ready = poll(&pfd, 1, 5000);
+  } while (ready < 0 && errno == EINTR);
+  EXPECT_EQ(ready, 1) << "the service outlived its host";
+  close(pidfd);
+  // The host no longer reaps it: do so here.
+  waitpid(service_pid_, nullptr, 0);
+}
+
+}  // namespace
+}  // namespace tests
