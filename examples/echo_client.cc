@@ -21,6 +21,7 @@
 #include "absl/strings/str_cat.h"
 #include "common/event_loop.h"
 #include "renderer/network_service_connection.h"
+#include "renderer/sandbox.h"
 #include "renderer/udp_socket.h"
 
 ABSL_FLAG(std::string,
@@ -44,6 +45,12 @@ int main(int argc, char** argv) {
   absl::SetProgramUsageMessage(
       "Sends messages to a UDP echo peer through the network service.");
   absl::ParseCommandLine(argc, argv);
+  // Started by a host: give up every way to the network but the channel.
+  absl::Status sandboxed = renderer::EnterSandboxIfHosted();
+  if (!sandboxed.ok()) {
+    std::fprintf(stderr, "echo_client: %s\n", sandboxed.ToString().c_str());
+    return 1;
+  }
   common::EventLoop loop;
   std::unique_ptr<renderer::NetworkServiceConnection> connection =
       renderer::NetworkServiceConnection::Connect(

@@ -7,15 +7,26 @@
 //                      claims another origin; prints how the service answered
 //   app_probe wait     open one socket, print "ready PORT", then wait to be
 //                      killed
+//   app_probe sandbox PORT   after entering the renderer sandbox, try to
+//                      make sockets of its own (prints each errno), then
+//                      send "from the sandbox" to 127.0.0.1:PORT through the
+//                      service
+// Every mode enters the renderer sandbox first, as a hosted renderer does.
+#include <sys/socket.h>
+
+#include <cerrno>
 #include <cstdio>
+#include <cstdlib>
 #include <cstring>
 #include <memory>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "common/event_loop.h"
 #include "proto/udp_socket.grpc.pb.h"
 #include "renderer/network_service_connection.h"
+#include "renderer/sandbox.h"
 #include "renderer/udp_socket.h"
 
 namespace {
@@ -76,15 +87,57 @@ int Lie(renderer::NetworkServiceConnection& c) {
 
 }  // namespace
 
+int Sandbox(common::EventLoop& loop,
+            renderer::NetworkServiceConnection& c,
+            int port) {
+  for (const auto& [name, family] :
+       {std::pair<const char*, int>{"AF_INET", AF_INET},
+        {"AF_INET6", AF_INET6},
+        {"AF_PACKET", AF_PACKET},
+        {"AF_NETLINK", AF_NETLINK},
+        {"AF_UNIX", AF_UNIX}}) {
+    const int fd = socket(family, SOCK_DGRAM, 0);
+    std::printf("socket(%s): %s\n", name,
+                fd >= 0 ? "CREATED" : std::strerror(errno));
+  }
+  renderer::UDPSocketOptions options;
+  options.remoteAddress = "127.0.0.1";
+  options.remotePort = port;
+  auto socket = renderer::UDPSocket::Create(&c, options);
+  auto opened = socket.value()->opened();
+  loop.RunUntil([&] { return opened.is_settled(); }, absl::Seconds(10));
+  if (!opened.is_fulfilled()) {
+    std::printf("UDPSocket: %s\n", opened.is_settled()
+                                       ? opened.error().ToString().c_str()
+                                       : "timed out");
+    return 1;
+  }
+  renderer::UDPMessage message;
+  const std::string text = "from the sandbox";
+  message.data.assign(text.begin(), text.end());
+  auto written = opened.value().writable->Write(message);
+  loop.RunUntil([&] { return written.is_settled(); }, absl::Seconds(10));
+  std::printf("UDPSocket write: %s\n",
+              written.is_fulfilled() ? "sent" : "failed");
+  return written.is_fulfilled() ? 0 : 1;
+}
+
 int main(int argc, char** argv) {
-  if (argc != 2) {
-    std::fprintf(stderr, "usage: app_probe limits|lie|wait\n");
+  if (argc < 2) {
+    std::fprintf(stderr, "usage: app_probe limits|lie|wait|sandbox PORT\n");
     return 2;
+  }
+  absl::Status sandboxed = renderer::EnterSandboxIfHosted();
+  if (!sandboxed.ok()) {
+    std::printf("sandbox: %s\n", sandboxed.ToString().c_str());
+    return 1;
   }
   common::EventLoop loop;
   auto connection = renderer::NetworkServiceConnection::Connect(&loop, "");
   int status = 2;
-  if (std::strcmp(argv[1], "limits") == 0) {
+  if (std::strcmp(argv[1], "sandbox") == 0 && argc == 3) {
+    status = Sandbox(loop, *connection, std::atoi(argv[2]));
+  } else if (std::strcmp(argv[1], "limits") == 0) {
     status = Limits(loop, *connection);
   } else if (std::strcmp(argv[1], "lie") == 0) {
     status = Lie(*connection);

@@ -15,9 +15,11 @@
 #include <string>
 
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_split.h"
 #include "common/event_loop.h"
 #include "host/host.h"
 #include "tests/network_service_process.h"
+#include "tests/udp_peer.h"
 
 namespace tests {
 namespace {
@@ -95,7 +97,9 @@ class HostTest : public ::testing::Test {
   pid_t StartProbe(const std::string& origin,
                    const std::string& mode,
                    Output* output) {
-    host::AppManifest::App app{origin, {RunfilePath("tests/app_probe"), mode}};
+    host::AppManifest::App app{origin, {RunfilePath("tests/app_probe")}};
+    for (absl::string_view arg : absl::StrSplit(mode, ' '))
+      app.command.emplace_back(arg);
     auto pid = host_->StartRenderer(
         app, [this](pid_t pid, host::Host::Exit exit) { exits_[pid] = exit; },
         output->write_fd());
@@ -181,6 +185,28 @@ TEST_F(HostTest, AKilledServiceErrorsTheRenderersSockets) {
   ASSERT_TRUE(WaitForExit(pid));
   EXPECT_EQ(exits_[pid].status, 0);
   EXPECT_TRUE(loop_.RunUntil([&] { return service_ended_; }, absl::Seconds(5)));
+}
+
+TEST_F(HostTest, ASandboxedRendererReachesTheNetworkOnlyThroughTheService) {
+  UdpPeer peer("127.0.0.1");
+  Output out;
+  const pid_t pid =
+      StartProbe(kAppA, "sandbox " + std::to_string(peer.port()), &out);
+  ASSERT_TRUE(WaitForExit(pid));
+  ASSERT_TRUE(out.WaitFor("UDPSocket write: ", absl::Seconds(1))) << out.text();
+  for (const char* family :
+       {"AF_INET", "AF_INET6", "AF_PACKET", "AF_NETLINK", "AF_UNIX"}) {
+    EXPECT_NE(out.text().find(absl::StrCat("socket(", family,
+                                           "): Operation not permitted")),
+              std::string::npos)
+        << out.text();
+  }
+  EXPECT_NE(out.text().find("UDPSocket write: sent"), std::string::npos)
+      << out.text();
+  EXPECT_EQ(exits_[pid].status, 0);
+  auto got = peer.Receive(absl::Seconds(5));
+  ASSERT_TRUE(got.has_value());
+  EXPECT_EQ(got->data, "from the sandbox");
 }
 
 TEST_F(HostTest, WithoutItsHostTheServiceExits) {

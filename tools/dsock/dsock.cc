@@ -27,6 +27,7 @@
 #include "common/ip_address.h"
 #include "renderer/multicast_controller.h"
 #include "renderer/network_service_connection.h"
+#include "renderer/sandbox.h"
 #include "renderer/udp_socket.h"
 #include "tools/dsock/command_line.h"
 
@@ -289,6 +290,12 @@ void PrintUsage(FILE* out) {
 }  // namespace
 
 int main(int argc, char** argv) {
+  // Started by a host: give up every way to the network but the channel.
+  absl::Status sandboxed = renderer::EnterSandboxIfHosted();
+  if (!sandboxed.ok()) {
+    std::fprintf(stderr, "dsock: %s\n", sandboxed.ToString().c_str());
+    return kFailed;
+  }
   if (argc < 2) {
     PrintUsage(stderr);
     return kUsage;

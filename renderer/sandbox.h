@@ -1,0 +1,33 @@
+#ifndef RENDERER_SANDBOX_H_
+#define RENDERER_SANDBOX_H_
+
+#include "absl/status/status.h"
+
+namespace renderer {
+
+// The renderer's sandbox: after a renderer has its channel to the network
+// service (inherited from the host), it gives up every other way to the
+// network. Call first thing in main(), before any thread exists.
+//
+//  - A new, empty network namespace (unshare(CLONE_NEWNET)) where the
+//    process may create one; skipped, and said so, where it may not.
+//  - no_new_privs, then a seccomp-bpf filter (libseccomp) that fails with
+//    EPERM: socket() of any family (AF_INET, AF_INET6, AF_PACKET,
+//    AF_NETLINK, and AF_UNIX, so no second channel can be opened); and the
+//    escapes around it: ptrace, process_vm_readv/writev, mount, umount2,
+//    pivot_root, setns, unshare, bpf, perf_event_open, kexec_load,
+//    init_module, finit_module, delete_module, keyctl, add_key, request_key.
+//    The filter applies to every thread (TSYNC) and to children.
+//
+// Returns an error if the filter could not be installed (the renderer must
+// not run unsandboxed).
+absl::Status EnterRendererSandbox();
+
+// Enters the sandbox when the process was started by a host (it inherited a
+// channel: $DSOCK_SERVICE_FD is set); otherwise does nothing, so the same
+// program runs standalone against a listening service during development.
+absl::Status EnterSandboxIfHosted();
+
+}  // namespace renderer
+
+#endif  // RENDERER_SANDBOX_H_
