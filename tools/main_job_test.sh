@@ -13,7 +13,12 @@ lan=$(sed -n 's/^main-job: LAN \([^ ]*\) up.*/\1/p' <<<"$out")
 if ip netns list | grep -q "^$lan-"; then
   echo "the job left namespaces behind: $(ip netns list | grep "^$lan-")"; exit 1
 fi
-for pid in $(sed -n 's/^main-job: network service on .*, pid \([0-9]*\)$/\1/p' <<<"$out"); do
-  ! kill -0 "$pid" 2>/dev/null || { echo "network service $pid still runs"; exit 1; }
+# Every host, network service and renderer of the job has ended.
+pids=$(sed -n -e 's/.*host: pid \([0-9]*\), network service pid \([0-9]*\)$/\1 \2/p' \
+  -e 's/.*host: renderer \([0-9]*\) for .*/\1/p' <<<"$out")
+[ -n "$pids" ] || { echo "no host or service pids in the output"; exit 1; }
+for pid in $pids; do
+  ! kill -0 "$pid" 2>/dev/null || { echo "process $pid still runs"; exit 1; }
 done
+grep -q "host: renderer .* for isolated-app://asmreceiver" <<<"$out"
 echo "main job ok"
