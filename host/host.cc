@@ -118,7 +118,7 @@ void Host::OnExit(uv_process_t* handle, int64_t status, int signal) {
     on_exit(pid, Exit{status, signal});
 }
 
-absl::Status Host::StartNetworkService(ExitHandler on_exit) {
+absl::Status Host::StartNetworkService(ExitHandler on_exit, int stdout_fd) {
   int control[2];
   if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, control) != 0) {
     return absl::InternalError(
@@ -126,7 +126,7 @@ absl::Status Host::StartNetworkService(ExitHandler on_exit) {
   }
   absl::StatusOr<pid_t> pid =
       Spawn({options_.network_service_path, "--control_fd=3"}, {}, control[1],
-            -1, std::move(on_exit));
+            stdout_fd, std::move(on_exit));
   close(control[1]);
   if (!pid.ok()) {
     close(control[0]);

@@ -48,8 +48,11 @@ class Host {
   ~Host();
 
   // Starts the network service with a control socket. `on_exit` runs if it
-  // ends. Its stdout/stderr are the host's.
-  absl::Status StartNetworkService(ExitHandler on_exit = nullptr);
+  // ends. `stdout_fd` (if >= 0) becomes its stdout, where it says
+  // "network_service: serving host channels" once ready; its stderr is the
+  // host's.
+  absl::Status StartNetworkService(ExitHandler on_exit = nullptr,
+                                   int stdout_fd = -1);
   pid_t network_service_pid() const { return service_pid_; }
 
   // Starts `app`'s renderer with a channel bound to `app.origin`.

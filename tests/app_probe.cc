@@ -11,6 +11,10 @@
 //                      make sockets of its own (prints each errno), then
 //                      send "from the sandbox" to 127.0.0.1:PORT through the
 //                      service
+//   app_probe churn SECONDS X   for SECONDS: open a socket on 0.0.0.0, join
+//                      239.10.X.1 and 239.10.X.2, send one datagram to the
+//                      first, then close it (every third one is dropped
+//                      without close); prints "churned N"
 // Every mode enters the renderer sandbox first, as a hosted renderer does.
 #include <sys/socket.h>
 
@@ -69,8 +73,10 @@ int Lie(renderer::NetworkServiceConnection& c) {
   // Field 99, a string naming another app: unknown to the interface.
   std::string wire = open.SerializeAsString();
   const std::string claim = "isolated-app://evil";
-  wire.push_back(static_cast<char>(((99 << 3) | 2) & 0x7f | 0x80));
-  wire.push_back(static_cast<char>((99 << 3 | 2) >> 7));
+  // The tag of field 99, wire type 2 (length-delimited), as a varint.
+  constexpr int kTag = (99 << 3) | 2;
+  wire.push_back(static_cast<char>((kTag & 0x7f) | 0x80));
+  wire.push_back(static_cast<char>(kTag >> 7));
   wire.push_back(static_cast<char>(claim.size()));
   wire += claim;
   open.ParseFromString(wire);
@@ -122,6 +128,53 @@ int Sandbox(common::EventLoop& loop,
   return written.is_fulfilled() ? 0 : 1;
 }
 
+int Churn(common::EventLoop& loop,
+          renderer::NetworkServiceConnection& c,
+          int seconds,
+          const std::string& x) {
+  const absl::Time end = absl::Now() + absl::Seconds(seconds);
+  const std::string groups[] = {"239.10." + x + ".1", "239.10." + x + ".2"};
+  int cycles = 0;
+  while (absl::Now() < end) {
+    renderer::UDPSocketOptions options;
+    options.localAddress = "0.0.0.0";
+    auto socket = renderer::UDPSocket::Create(&c, options);
+    auto opened = socket.value()->opened();
+    loop.RunUntil([&] { return opened.is_settled(); }, absl::Seconds(10));
+    if (!opened.is_fulfilled()) {
+      std::printf("churn: open: %s\n", opened.is_settled()
+                                           ? opened.error().ToString().c_str()
+                                           : "timed out");
+      return 1;
+    }
+    const auto& info = opened.value();
+    for (const std::string& group : groups) {
+      auto joined = info.multicastController->joinGroup(group);
+      loop.RunUntil([&] { return joined.is_settled(); }, absl::Seconds(10));
+      if (!joined.is_fulfilled()) {
+        std::printf("churn: join %s: %s\n", group.c_str(),
+                    joined.is_settled() ? joined.error().ToString().c_str()
+                                        : "timed out");
+        return 1;
+      }
+    }
+    renderer::UDPMessage message;
+    message.data = {'c'};
+    message.remoteAddress = groups[0];
+    message.remotePort = info.localPort;
+    auto written = info.writable->Write(message);
+    loop.RunUntil([&] { return written.is_settled(); }, absl::Seconds(10));
+    if (cycles % 3 != 2) {
+      auto closed = socket.value()->close();
+      loop.RunUntil([&] { return closed.is_settled(); }, absl::Seconds(10));
+    }
+    // Otherwise the socket is just dropped: its stream is cancelled.
+    ++cycles;
+  }
+  std::printf("churned %d\n", cycles);
+  return 0;
+}
+
 int main(int argc, char** argv) {
   if (argc < 2) {
     std::fprintf(stderr, "usage: app_probe limits|lie|wait|sandbox PORT\n");
@@ -135,7 +188,9 @@ int main(int argc, char** argv) {
   common::EventLoop loop;
   auto connection = renderer::NetworkServiceConnection::Connect(&loop, "");
   int status = 2;
-  if (std::strcmp(argv[1], "sandbox") == 0 && argc == 3) {
+  if (std::strcmp(argv[1], "churn") == 0 && argc == 4) {
+    status = Churn(loop, *connection, std::atoi(argv[2]), argv[3]);
+  } else if (std::strcmp(argv[1], "sandbox") == 0 && argc == 3) {
     status = Sandbox(loop, *connection, std::atoi(argv[2]));
   } else if (std::strcmp(argv[1], "limits") == 0) {
     status = Limits(loop, *connection);

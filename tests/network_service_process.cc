@@ -135,7 +135,11 @@ absl::StatusOr<int> NetworkServiceProcess::Terminate(absl::Duration timeout) {
 }
 
 int NetworkServiceProcess::OpenFdCount() const {
-  const std::string path = absl::StrCat("/proc/", pid_, "/fd");
+  return OpenFdCountOf(pid_);
+}
+
+int OpenFdCountOf(pid_t pid) {
+  const std::string path = absl::StrCat("/proc/", pid, "/fd");
   DIR* dir = opendir(path.c_str());
   if (dir == nullptr)
     return -1;

@@ -58,6 +58,8 @@ class NetworkServiceProcess {
 // NetworkServiceProcess::UdpSocketsOnPort).
 NetworkServiceProcess::UdpSocketState UdpSocketsOfProcessOnPort(pid_t pid,
                                                                 uint16_t port);
+// Open file descriptors of `pid` (/proc/PID/fd), or -1.
+int OpenFdCountOf(pid_t pid);
 // Listening Unix sockets among the open descriptors of `pid`.
 int ListeningUnixSocketsOf(pid_t pid);
 
