@@ -4,6 +4,7 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include <cstdio>
 #include <cstring>
 #include <utility>
 
@@ -26,9 +27,13 @@ Host::Host(common::EventLoop* loop, Options options)
     : loop_(loop), options_(std::move(options)) {}
 
 Host::~Host() {
-  // EOF on the control socket tells the service its host is gone.
+  // EOF on the control socket tells the service its host is gone; EOF on
+  // each host channel tells its renderer.
+  stopping_ = true;
   if (control_fd_ >= 0)
     close(control_fd_);
+  for (auto& [pid, renderer] : renderers_)
+    close(renderer.host_channel);
   for (auto& [pid, process] : processes_) {
     process->on_exit = nullptr;
     uv_close(reinterpret_cast<uv_handle_t*>(&process->handle),
@@ -42,7 +47,7 @@ Host::~Host() {
 
 absl::StatusOr<pid_t> Host::Spawn(const std::vector<std::string>& command,
                                   const std::vector<std::string>& extra_env,
-                                  int fd3,
+                                  const std::vector<int>& inherited,
                                   int stdout_fd,
                                   ExitHandler on_exit) {
   std::vector<char*> args;
@@ -53,6 +58,7 @@ absl::StatusOr<pid_t> Host::Spawn(const std::vector<std::string>& command,
   std::vector<std::string> env_strings;
   for (char** entry = environ; *entry != nullptr; ++entry) {
     if (!absl::StartsWith(*entry, "DSOCK_SERVICE_FD=") &&
+        !absl::StartsWith(*entry, "DSOCK_HOST_FD=") &&
         !absl::StartsWith(*entry, "DSOCK_APP_ORIGIN=")) {
       env_strings.push_back(*entry);
     }
@@ -63,15 +69,12 @@ absl::StatusOr<pid_t> Host::Spawn(const std::vector<std::string>& command,
     env.push_back(entry.data());
   env.push_back(nullptr);
 
-  uv_stdio_container_t stdio[4];
-  stdio[0].flags = UV_INHERIT_FD;
-  stdio[0].data.fd = 0;
-  stdio[1].flags = UV_INHERIT_FD;
-  stdio[1].data.fd = stdout_fd >= 0 ? stdout_fd : 1;
-  stdio[2].flags = UV_INHERIT_FD;
-  stdio[2].data.fd = 2;
-  stdio[3].flags = UV_INHERIT_FD;
-  stdio[3].data.fd = fd3;
+  std::vector<uv_stdio_container_t> stdio(3 + inherited.size());
+  const int standard[] = {0, stdout_fd >= 0 ? stdout_fd : 1, 2};
+  for (size_t i = 0; i < stdio.size(); ++i) {
+    stdio[i].flags = UV_INHERIT_FD;
+    stdio[i].data.fd = i < 3 ? standard[i] : inherited[i - 3];
+  }
 
   auto process = std::make_unique<Process>();
   process->host = this;
@@ -83,8 +86,8 @@ absl::StatusOr<pid_t> Host::Spawn(const std::vector<std::string>& command,
   options.args = args.data();
   options.env = env.data();
   options.exit_cb = &Host::OnExit;
-  options.stdio_count = 4;
-  options.stdio = stdio;
+  options.stdio_count = static_cast<int>(stdio.size());
+  options.stdio = stdio.data();
   const int error = uv_spawn(loop_->uv_loop(), &process->handle, &options);
   if (error != 0) {
     // libuv wants the handle closed even when spawning failed.
@@ -114,19 +117,31 @@ void Host::OnExit(uv_process_t* handle, int64_t status, int signal) {
            [](uv_handle_t* h) { delete static_cast<Process*>(h->data); });
   if (pid == host->service_pid_)
     host->service_pid_ = -1;
+  auto renderer = host->renderers_.find(pid);
+  if (renderer != host->renderers_.end()) {
+    close(renderer->second.host_channel);
+    host->renderers_.erase(renderer);
+  }
   if (on_exit)
     on_exit(pid, Exit{status, signal});
 }
 
 absl::Status Host::StartNetworkService(ExitHandler on_exit, int stdout_fd) {
+  on_service_exit_ = std::move(on_exit);
+  service_stdout_ = stdout_fd;
+  return SpawnNetworkService();
+}
+
+absl::Status Host::SpawnNetworkService() {
   int control[2];
   if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, control) != 0) {
     return absl::InternalError(
         absl::StrCat("socketpair: ", std::strerror(errno)));
   }
   absl::StatusOr<pid_t> pid =
-      Spawn({options_.network_service_path, "--control_fd=3"}, {}, control[1],
-            stdout_fd, std::move(on_exit));
+      Spawn({options_.network_service_path, "--control_fd=3"}, {}, {control[1]},
+            service_stdout_,
+            [this](pid_t pid, Exit exit) { OnServiceExit(pid, exit); });
   close(control[1]);
   if (!pid.ok()) {
     close(control[0]);
@@ -139,32 +154,85 @@ absl::Status Host::StartNetworkService(ExitHandler on_exit, int stdout_fd) {
   return absl::OkStatus();
 }
 
+void Host::OnServiceExit(pid_t pid, Exit exit) {
+  if (on_service_exit_)
+    on_service_exit_(pid, exit);
+  if (stopping_ || service_restarts_ >= options_.max_service_restarts)
+    return;
+  ++service_restarts_;
+  absl::Status restarted = SpawnNetworkService();
+  if (!restarted.ok()) {
+    std::fprintf(stderr, "host: cannot restart the network service: %s\n",
+                 restarted.ToString().c_str());
+    return;
+  }
+  std::fprintf(stderr, "host: restarted the network service (pid %d)\n",
+               static_cast<int>(service_pid_));
+  // Every renderer gets a fresh channel, bound to its own app again.
+  for (auto& [renderer_pid, renderer] : renderers_) {
+    const int channel = NewServiceChannel(renderer.origin);
+    if (channel < 0)
+      continue;
+    absl::Status sent = common::SendFdMessage(renderer.host_channel,
+                                              kNewServiceChannel, channel);
+    close(channel);
+    if (!sent.ok()) {
+      std::fprintf(stderr, "host: renderer %d did not get its channel: %s\n",
+                   static_cast<int>(renderer_pid), sent.ToString().c_str());
+    }
+  }
+}
+
+int Host::NewServiceChannel(const std::string& origin) {
+  int channel[2];
+  if (control_fd_ < 0 ||
+      socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, channel) != 0) {
+    return -1;
+  }
+  // The service learns the channel's app before the renderer can speak.
+  absl::Status sent = common::SendFdMessage(control_fd_, origin, channel[0]);
+  close(channel[0]);
+  if (!sent.ok()) {
+    close(channel[1]);
+    return -1;
+  }
+  return channel[1];
+}
+
 absl::StatusOr<pid_t> Host::StartRenderer(const AppManifest::App& app,
                                           ExitHandler on_exit,
                                           int stdout_fd) {
   if (control_fd_ < 0)
     return absl::FailedPreconditionError("start the network service first");
-  int channel[2];
-  if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, channel) != 0) {
+  const int channel = NewServiceChannel(app.origin);
+  if (channel < 0) {
+    return absl::UnavailableError(
+        "cannot hand a channel to the network service");
+  }
+  int host_channel[2];
+  if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, host_channel) !=
+      0) {
+    close(channel);
     return absl::InternalError(
         absl::StrCat("socketpair: ", std::strerror(errno)));
   }
-  // The service learns the channel's app before the renderer can speak.
-  absl::Status sent =
-      common::SendFdMessage(control_fd_, app.origin, channel[0]);
-  close(channel[0]);
-  if (!sent.ok()) {
-    close(channel[1]);
-    return sent;
+  absl::StatusOr<pid_t> pid =
+      Spawn(app.command,
+            {"DSOCK_SERVICE_FD=3", "DSOCK_HOST_FD=4",
+             "DSOCK_APP_ORIGIN=" + app.origin},
+            {channel, host_channel[1]}, stdout_fd, std::move(on_exit));
+  close(channel);
+  close(host_channel[1]);
+  if (!pid.ok()) {
+    close(host_channel[0]);
+    return pid.status();
   }
-  absl::StatusOr<pid_t> pid = Spawn(
-      app.command, {"DSOCK_SERVICE_FD=3", "DSOCK_APP_ORIGIN=" + app.origin},
-      channel[1], stdout_fd, std::move(on_exit));
-  close(channel[1]);
+  renderers_[*pid] = Renderer{app.origin, host_channel[0]};
   return pid;
 }
 
 void Host::SignalAll(int signal) {
+  stopping_ = true;
   for (auto& [pid, process] : processes_)
     uv_process_kill(&process->handle, signal);
 }

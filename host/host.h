@@ -26,14 +26,23 @@ namespace host {
 // with the app's origin (SCM_RIGHTS), so the service knows the channel's app
 // before the renderer speaks. A renderer has no way to claim another.
 //
+// Each renderer also inherits a host channel (fd 4, $DSOCK_HOST_FD). If the
+// network service dies, the host restarts it (as Chrome restarts its network
+// service) and hands every renderer a fresh service channel over its host
+// channel, bound to the same origin; sockets of the old service have failed
+// with NetworkError, new ones work. When the host goes away, the host
+// channels reach EOF and the renderers exit; the control socket reaches EOF
+// and the service exits: nothing lives on as an orphan.
+//
 // Lives on `loop`'s thread, which must run for processes to be supervised.
-// Destroying the Host closes the control socket: the service then exits,
-// and so do renderers whose channel breaks. See docs/host.md.
+// See docs/host.md.
 class Host {
  public:
   struct Options {
     // The network_service binary.
     std::string network_service_path;
+    // How many times a dead service is restarted before the host gives up.
+    int max_service_restarts = 5;
   };
   // How a supervised process ended: exit status, or the signal that ended it.
   struct Exit {
@@ -41,14 +50,17 @@ class Host {
     int signal = 0;
   };
   using ExitHandler = absl::AnyInvocable<void(pid_t pid, Exit exit)>;
+  // The text of a host-channel message that carries a new service channel.
+  static constexpr char kNewServiceChannel[] = "network-service";
 
   Host(common::EventLoop* loop, Options options);
   Host(const Host&) = delete;
   Host& operator=(const Host&) = delete;
   ~Host();
 
-  // Starts the network service with a control socket. `on_exit` runs if it
-  // ends. `stdout_fd` (if >= 0) becomes its stdout, where it says
+  // Starts the network service with a control socket. `on_exit` runs each
+  // time it ends (the host restarts it unless SignalAll() was called or the
+  // restarts ran out). `stdout_fd` (if >= 0) becomes its stdout, where it says
   // "network_service: serving host channels" once ready; its stderr is the
   // host's.
   absl::Status StartNetworkService(ExitHandler on_exit = nullptr,
@@ -61,24 +73,41 @@ class Host {
                                       ExitHandler on_exit,
                                       int stdout_fd = -1);
 
-  // Sends `signal` to the service and every renderer still running.
+  // Sends `signal` to the service and every renderer still running, and
+  // stops restarting the service.
   void SignalAll(int signal);
+  int service_restarts() const { return service_restarts_; }
   // Processes still running (service included).
   size_t running() const { return processes_.size(); }
 
  private:
   struct Process;
+  struct Renderer {
+    std::string origin;
+    int host_channel = -1;  // The host's end of the renderer's host channel.
+  };
+  // `inherited` become the child's fds 3, 4, ...
   absl::StatusOr<pid_t> Spawn(const std::vector<std::string>& command,
                               const std::vector<std::string>& extra_env,
-                              int fd3,
+                              const std::vector<int>& inherited,
                               int stdout_fd,
                               ExitHandler on_exit);
+  absl::Status SpawnNetworkService();
+  void OnServiceExit(pid_t pid, Exit exit);
+  // A fresh channel bound to `origin`: the service gets one end; returns
+  // the other (or -1).
+  int NewServiceChannel(const std::string& origin);
   static void OnExit(uv_process_t* process, int64_t status, int signal);
 
   common::EventLoop* const loop_;
   const Options options_;
   int control_fd_ = -1;  // The host's end of the control socket.
   pid_t service_pid_ = -1;
+  ExitHandler on_service_exit_;
+  int service_stdout_ = -1;
+  int service_restarts_ = 0;
+  bool stopping_ = false;
+  std::map<pid_t, Renderer> renderers_;
   std::map<pid_t, std::unique_ptr<Process>> processes_;
 };
 

@@ -3,11 +3,15 @@
 #include <fcntl.h>
 #include <grpcpp/create_channel_posix.h>
 
+#include <unistd.h>
+
 #include <algorithm>
+#include <cstdio>
 #include <cstdlib>
 #include <utility>
 
 #include "absl/strings/numbers.h"
+#include "common/fd_passing.h"
 
 namespace renderer {
 
@@ -53,15 +57,94 @@ std::unique_ptr<NetworkServiceConnection> NetworkServiceConnection::Connect(
   const char* inherited = std::getenv(kServiceFdEnv);
   int fd;
   if (inherited != nullptr && absl::SimpleAtoi(inherited, &fd) && fd >= 0) {
-    // Only one connection may use the descriptor.
+    // Only one connection may use the descriptors.
     unsetenv(kServiceFdEnv);
-    return FromInheritedFd(loop, fd);
+    std::unique_ptr<NetworkServiceConnection> connection =
+        FromInheritedFd(loop, fd);
+    const char* host = std::getenv(kHostFdEnv);
+    int host_fd;
+    if (host != nullptr && absl::SimpleAtoi(host, &host_fd) && host_fd >= 0) {
+      unsetenv(kHostFdEnv);
+      connection->WatchHostChannel(host_fd);
+    }
+    return connection;
   }
   return std::make_unique<NetworkServiceConnection>(
       loop, socket_path.empty() ? DefaultSocketPath() : socket_path);
 }
 
+struct NetworkServiceConnection::HostWatch {
+  uv_poll_t poll;
+  int fd;
+  NetworkServiceConnection* owner;  // Null once the connection is gone.
+};
+
+void NetworkServiceConnection::WatchHostChannel(int fd) {
+  fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) | O_NONBLOCK);
+  fcntl(fd, F_SETFD, FD_CLOEXEC);
+  host_watch_ = new HostWatch{{}, fd, this};
+  uv_poll_init(loop_->uv_loop(), &host_watch_->poll, fd);
+  host_watch_->poll.data = host_watch_;
+  uv_poll_start(&host_watch_->poll, UV_READABLE | UV_DISCONNECT,
+                [](uv_poll_t* handle, int, int) {
+                  auto* watch = static_cast<HostWatch*>(handle->data);
+                  if (watch->owner != nullptr)
+                    watch->owner->OnHostChannelReadable();
+                });
+  // The watch alone must not keep a renderer's loop running.
+  uv_unref(reinterpret_cast<uv_handle_t*>(&host_watch_->poll));
+}
+
+void NetworkServiceConnection::OnHostChannelReadable() {
+  for (;;) {
+    absl::StatusOr<common::FdMessage> message =
+        common::ReceiveFdMessage(host_watch_->fd);
+    if (message.ok()) {
+      if (message->text == "network-service") {
+        ReplaceChannel(message->fd);
+      } else {
+        close(message->fd);
+      }
+      continue;
+    }
+    if (message.status().code() == absl::StatusCode::kUnavailable ||
+        message.status().code() == absl::StatusCode::kInvalidArgument) {
+      return;
+    }
+    // EOF: the host is gone. A renderer does not outlive its host.
+    uv_poll_stop(&host_watch_->poll);
+    if (on_host_gone_) {
+      on_host_gone_();
+    } else {
+      std::fprintf(stderr, "renderer: the host is gone; exiting\n");
+      std::fflush(nullptr);
+      _exit(0);
+    }
+    return;
+  }
+}
+
+void NetworkServiceConnection::ReplaceChannel(int fd) {
+  fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) | O_NONBLOCK);
+  fcntl(fd, F_SETFD, FD_CLOEXEC);
+  retired_channels_.push_back(std::move(channel_));
+  target_ = "fd:" + std::to_string(fd);
+  channel_ = grpc::CreateInsecureChannelFromFd(target_, fd);
+  stub_ = direct_sockets::v1::NetworkService::NewStub(channel_);
+  ++generation_;
+}
+
 NetworkServiceConnection::~NetworkServiceConnection() {
+  if (host_watch_ != nullptr) {
+    host_watch_->owner = nullptr;
+    uv_close(reinterpret_cast<uv_handle_t*>(&host_watch_->poll),
+             [](uv_handle_t* handle) {
+               auto* watch = static_cast<HostWatch*>(handle->data);
+               close(watch->fd);
+               delete watch;
+             });
+    host_watch_ = nullptr;
+  }
   for (const auto& weak : streams_) {
     if (auto stream = weak.lock())
       stream->Cancel();

@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "absl/base/thread_annotations.h"
+#include "absl/functional/any_invocable.h"
 #include "absl/synchronization/mutex.h"
 
 #include "common/event_loop.h"
@@ -39,8 +40,12 @@ class NetworkServiceConnection {
       int fd);
   // How renderer programs connect: the channel the host gave them
   // ($DSOCK_SERVICE_FD), else `socket_path` if not empty, else
-  // DefaultSocketPath().
+  // DefaultSocketPath(). With a host, it also watches the host channel
+  // ($DSOCK_HOST_FD): a new service channel after the host restarted the
+  // service replaces the old one, and EOF (the host died) ends the process
+  // unless SetHostGoneHandler() says otherwise.
   static constexpr char kServiceFdEnv[] = "DSOCK_SERVICE_FD";
+  static constexpr char kHostFdEnv[] = "DSOCK_HOST_FD";
   static std::unique_ptr<NetworkServiceConnection> Connect(
       common::EventLoop* loop,
       const std::string& socket_path);
@@ -56,6 +61,17 @@ class NetworkServiceConnection {
       SocketStreamClient::DoneHandler on_done);
 
   common::EventLoop* loop() const { return loop_; }
+
+  // Loop thread: new sockets go over a channel on `fd` from now on (the
+  // host restarted the service). Takes ownership of `fd`.
+  void ReplaceChannel(int fd);
+  // Counts ReplaceChannel() calls: a renderer can wait for a new service.
+  int generation() const { return generation_; }
+  // Loop thread: watches the host channel `fd` (see Connect()).
+  void WatchHostChannel(int fd);
+  void SetHostGoneHandler(absl::AnyInvocable<void()> handler) {
+    on_host_gone_ = std::move(handler);
+  }
   direct_sockets::v1::NetworkService::Stub* stub() const { return stub_.get(); }
   const std::string& target() const { return target_; }
 
@@ -64,10 +80,18 @@ class NetworkServiceConnection {
                            std::string target,
                            std::shared_ptr<grpc::Channel> channel);
 
+  struct HostWatch;
+  void OnHostChannelReadable();
+
   common::EventLoop* const loop_;
-  const std::string target_;
+  std::string target_;
   std::shared_ptr<grpc::Channel> channel_;
   std::unique_ptr<direct_sockets::v1::NetworkService::Stub> stub_;
+  // Channels of services that died; calls may still hold them.
+  std::vector<std::shared_ptr<grpc::Channel>> retired_channels_;
+  int generation_ = 0;
+  HostWatch* host_watch_ = nullptr;  // Freed by its close callback.
+  absl::AnyInvocable<void()> on_host_gone_;
 
   absl::Mutex mutex_;
   int active_streams_ ABSL_GUARDED_BY(mutex_) = 0;

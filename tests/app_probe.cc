@@ -15,6 +15,10 @@
 //                      239.10.X.1 and 239.10.X.2, send one datagram to the
 //                      first, then close it (every third one is dropped
 //                      without close); prints "churned N"
+//   app_probe reconnect PORT   open a socket, print "ready PORT", wait
+//                      until it fails (the service died), wait for the
+//                      host's new service channel, then send "after
+//                      restart" to 127.0.0.1:PORT on a new socket
 // Every mode enters the renderer sandbox first, as a hosted renderer does.
 #include <sys/socket.h>
 
@@ -32,6 +36,13 @@
 #include "renderer/network_service_connection.h"
 #include "renderer/sandbox.h"
 #include "renderer/udp_socket.h"
+
+// Defined below main()'s helpers, used by Sandbox().
+int SendOnNewSocket(common::EventLoop& loop,
+                    renderer::NetworkServiceConnection& c,
+                    int port,
+                    const std::string& text,
+                    const char* label);
 
 namespace {
 
@@ -106,26 +117,7 @@ int Sandbox(common::EventLoop& loop,
     std::printf("socket(%s): %s\n", name,
                 fd >= 0 ? "CREATED" : std::strerror(errno));
   }
-  renderer::UDPSocketOptions options;
-  options.remoteAddress = "127.0.0.1";
-  options.remotePort = port;
-  auto socket = renderer::UDPSocket::Create(&c, options);
-  auto opened = socket.value()->opened();
-  loop.RunUntil([&] { return opened.is_settled(); }, absl::Seconds(10));
-  if (!opened.is_fulfilled()) {
-    std::printf("UDPSocket: %s\n", opened.is_settled()
-                                       ? opened.error().ToString().c_str()
-                                       : "timed out");
-    return 1;
-  }
-  renderer::UDPMessage message;
-  const std::string text = "from the sandbox";
-  message.data.assign(text.begin(), text.end());
-  auto written = opened.value().writable->Write(message);
-  loop.RunUntil([&] { return written.is_settled(); }, absl::Seconds(10));
-  std::printf("UDPSocket write: %s\n",
-              written.is_fulfilled() ? "sent" : "failed");
-  return written.is_fulfilled() ? 0 : 1;
+  return SendOnNewSocket(loop, c, port, "from the sandbox", "UDPSocket write");
 }
 
 int Churn(common::EventLoop& loop,
@@ -175,6 +167,56 @@ int Churn(common::EventLoop& loop,
   return 0;
 }
 
+// Opens a connected socket to 127.0.0.1:port and sends `text`; prints the
+// outcome after `label`.
+int SendOnNewSocket(common::EventLoop& loop,
+                    renderer::NetworkServiceConnection& c,
+                    int port,
+                    const std::string& text,
+                    const char* label) {
+  renderer::UDPSocketOptions options;
+  options.remoteAddress = "127.0.0.1";
+  options.remotePort = port;
+  auto socket = renderer::UDPSocket::Create(&c, options);
+  auto opened = socket.value()->opened();
+  loop.RunUntil([&] { return opened.is_settled(); }, absl::Seconds(10));
+  if (!opened.is_fulfilled()) {
+    std::printf(
+        "%s: %s\n", label,
+        opened.is_settled() ? opened.error().ToString().c_str() : "timed out");
+    return 1;
+  }
+  renderer::UDPMessage message;
+  message.data.assign(text.begin(), text.end());
+  auto written = opened.value().writable->Write(message);
+  loop.RunUntil([&] { return written.is_settled(); }, absl::Seconds(10));
+  std::printf("%s: %s\n", label, written.is_fulfilled() ? "sent" : "failed");
+  return written.is_fulfilled() ? 0 : 1;
+}
+
+int Reconnect(common::EventLoop& loop,
+              renderer::NetworkServiceConnection& c,
+              int port) {
+  renderer::UDPSocketOptions options;
+  options.localAddress = "127.0.0.1";
+  auto socket = renderer::UDPSocket::Create(&c, options);
+  auto opened = socket.value()->opened();
+  loop.RunUntil([&] { return opened.is_settled(); }, absl::Seconds(10));
+  if (!opened.is_fulfilled())
+    return 1;
+  std::printf("ready %d\n", opened.value().localPort);
+  std::fflush(stdout);
+  auto closed = socket.value()->closed();
+  loop.RunUntil([&] { return closed.is_settled(); }, absl::Seconds(30));
+  std::printf("closed: %s\n", closed.is_rejected()
+                                  ? closed.error().ToString().c_str()
+                                  : "not as expected");
+  const int generation = c.generation();
+  loop.RunUntil([&] { return c.generation() != generation; },
+                absl::Seconds(10));
+  return SendOnNewSocket(loop, c, port, "after restart", "reopened");
+}
+
 int main(int argc, char** argv) {
   if (argc < 2) {
     std::fprintf(stderr, "usage: app_probe limits|lie|wait|sandbox PORT\n");
@@ -188,7 +230,9 @@ int main(int argc, char** argv) {
   common::EventLoop loop;
   auto connection = renderer::NetworkServiceConnection::Connect(&loop, "");
   int status = 2;
-  if (std::strcmp(argv[1], "churn") == 0 && argc == 4) {
+  if (std::strcmp(argv[1], "reconnect") == 0 && argc == 3) {
+    status = Reconnect(loop, *connection, std::atoi(argv[2]));
+  } else if (std::strcmp(argv[1], "churn") == 0 && argc == 4) {
     status = Churn(loop, *connection, std::atoi(argv[2]), argv[3]);
   } else if (std::strcmp(argv[1], "sandbox") == 0 && argc == 3) {
     status = Sandbox(loop, *connection, std::atoi(argv[2]));

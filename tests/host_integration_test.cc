@@ -209,19 +209,58 @@ TEST_F(HostTest, ASandboxedRendererReachesTheNetworkOnlyThroughTheService) {
   EXPECT_EQ(got->data, "from the sandbox");
 }
 
-TEST_F(HostTest, WithoutItsHostTheServiceExits) {
-  const int pidfd = static_cast<int>(syscall(SYS_pidfd_open, service_pid_, 0));
-  ASSERT_GE(pidfd, 0);
-  host_.reset();  // Closes the control socket, as a dying host would.
+TEST_F(HostTest, AKilledServiceIsRestartedAndNewSocketsWork) {
+  UdpPeer peer("127.0.0.1");
+  Output out;
+  const pid_t pid =
+      StartProbe(kAppA, "reconnect " + std::to_string(peer.port()), &out);
+  ASSERT_TRUE(out.WaitFor("ready ", absl::Seconds(10))) << out.text();
+  const pid_t first_service = service_pid_;
+  kill(first_service, SIGKILL);
+  // The loop must run for the host to see the death and restart.
+  ASSERT_TRUE(loop_.RunUntil(
+      [&] { return exits_.count(pid) > 0 || host_->service_restarts() > 0; },
+      absl::Seconds(5)));
+  ASSERT_TRUE(WaitForExit(pid));
+  out.WaitFor("reopened: ", absl::Seconds(1));
+  EXPECT_NE(out.text().find("closed: NetworkError: lost the network service"),
+            std::string::npos)
+      << out.text();
+  EXPECT_NE(out.text().find("reopened: sent"), std::string::npos) << out.text();
+  EXPECT_EQ(host_->service_restarts(), 1);
+  EXPECT_NE(host_->network_service_pid(), first_service);
+  EXPECT_GT(host_->network_service_pid(), 0);
+  auto got = peer.Receive(absl::Seconds(5));
+  ASSERT_TRUE(got.has_value());
+  EXPECT_EQ(got->data, "after restart");
+}
+
+// Waits (bounded) for a process that is not our child to exit.
+bool WaitForProcessGone(pid_t pid, absl::Duration bound) {
+  const int pidfd = static_cast<int>(syscall(SYS_pidfd_open, pid, 0));
+  if (pidfd < 0)
+    return errno == ESRCH;
   pollfd pfd{pidfd, POLLIN, 0};
   int ready;
   do {
-    ready = poll(&pfd, 1, 5000);
+    ready = poll(&pfd, 1, static_cast<int>(absl::ToInt64Milliseconds(bound)));
   } while (ready < 0 && errno == EINTR);
-  EXPECT_EQ(ready, 1) << "the service outlived its host";
   close(pidfd);
-  // The host no longer reaps it: do so here.
+  return ready == 1;
+}
+
+TEST_F(HostTest, WithoutTheirHostTheServiceAndRenderersExit) {
+  Output out;
+  const pid_t renderer = StartProbe(kAppA, "wait", &out);
+  ASSERT_TRUE(out.WaitFor("ready ", absl::Seconds(10))) << out.text();
+  host_.reset();  // Closes the control socket and the host channels.
+  EXPECT_TRUE(WaitForProcessGone(service_pid_, absl::Seconds(5)))
+      << "the service outlived its host";
+  EXPECT_TRUE(WaitForProcessGone(renderer, absl::Seconds(5)))
+      << "the renderer outlived its host";
+  // The host no longer reaps them: do so here.
   waitpid(service_pid_, nullptr, 0);
+  waitpid(renderer, nullptr, 0);
 }
 
 }  // namespace
