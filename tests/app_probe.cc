@@ -19,6 +19,8 @@
 //                      until it fails (the service died), wait for the
 //                      host's new service channel, then send "after
 //                      restart" to 127.0.0.1:PORT on a new socket
+//   app_probe join GROUP   open a socket on 0.0.0.0, join GROUP, print
+//                      "joined PORT", then wait to be killed
 // Every mode enters the renderer sandbox first, as a hosted renderer does.
 #include <sys/socket.h>
 
@@ -230,7 +232,23 @@ int main(int argc, char** argv) {
   common::EventLoop loop;
   auto connection = renderer::NetworkServiceConnection::Connect(&loop, "");
   int status = 2;
-  if (std::strcmp(argv[1], "reconnect") == 0 && argc == 3) {
+  if (std::strcmp(argv[1], "join") == 0 && argc == 3) {
+    renderer::UDPSocketOptions options;
+    options.localAddress = "0.0.0.0";
+    auto socket = renderer::UDPSocket::Create(connection.get(), options);
+    auto opened = socket.value()->opened();
+    loop.RunUntil([&] { return opened.is_settled(); }, absl::Seconds(10));
+    if (!opened.is_fulfilled())
+      return 1;
+    auto joined = opened.value().multicastController->joinGroup(argv[2]);
+    loop.RunUntil([&] { return joined.is_settled(); }, absl::Seconds(10));
+    if (!joined.is_fulfilled())
+      return 1;
+    std::printf("joined %d\n", opened.value().localPort);
+    std::fflush(stdout);
+    loop.RunUntil([] { return false; }, absl::InfiniteDuration());
+    return 0;
+  } else if (std::strcmp(argv[1], "reconnect") == 0 && argc == 3) {
     status = Reconnect(loop, *connection, std::atoi(argv[2]));
   } else if (std::strcmp(argv[1], "churn") == 0 && argc == 4) {
     status = Churn(loop, *connection, std::atoi(argv[2]), argv[3]);

@@ -100,6 +100,47 @@ TEST(HostStressTest, TwentyRenderersChurnWithoutLeaks) {
   }
 }
 
+TEST(HostCrashTest, AKilledRendererLeavesNoMembershipInTheKernel) {
+  common::EventLoop loop;
+  host::Host host(&loop, {RunfilePath("network_service/network_service")});
+  ASSERT_TRUE(host.StartNetworkService().ok());
+  int out[2];
+  ASSERT_EQ(pipe2(out, O_CLOEXEC), 0);
+  std::map<pid_t, host::Host::Exit> exits;
+  auto pid = host.StartRenderer(
+      {"isolated-app://crashing",
+       {RunfilePath("tests/app_probe"), "join", "239.20.0.1"}},
+      [&](pid_t pid, host::Host::Exit exit) { exits[pid] = exit; }, out[1]);
+  close(out[1]);
+  ASSERT_TRUE(pid.ok());
+  std::string said;
+  char buffer[128];
+  ssize_t n;
+  while (said.find("joined ") == std::string::npos &&
+         (n = read(out[0], buffer, sizeof(buffer))) > 0) {
+    said.append(buffer, static_cast<size_t>(n));
+  }
+  close(out[0]);
+  const auto group = *common::IpAddress::Parse("239.20.0.1");
+  ASSERT_TRUE(KernelHasGroup(group)) << said << KernelMulticastTables();
+  const pid_t service = host.network_service_pid();
+  const int service_fds = OpenFds(service);
+  kill(*pid, SIGKILL);
+  ASSERT_TRUE(
+      loop.RunUntil([&] { return exits.count(*pid) > 0; }, absl::Seconds(5)));
+  EXPECT_EQ(exits[*pid].signal, SIGKILL);
+  // The service sees the channel break and closes the socket: the kernel
+  // drops the membership. No event reaches this process; check, bounded.
+  EXPECT_TRUE(loop.RunUntil([&] { return !KernelHasGroup(group); },
+                            absl::Seconds(2), absl::Milliseconds(10)))
+      << KernelMulticastTables();
+  // The socket and the dead renderer's channel are gone from the service.
+  EXPECT_TRUE(loop.RunUntil([&] { return OpenFds(service) <= service_fds - 2; },
+                            absl::Seconds(2), absl::Milliseconds(10)))
+      << OpenFds(service) << " descriptors, " << service_fds << " before";
+  EXPECT_EQ(kill(service, 0), 0);
+}
+
 }  // namespace
 }  // namespace tests
 
