@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# Multicast between hosts of a private LAN (tools/netns-lan), each host with
-# its own network service, checked on the wire (tcpdump) and against
+# Multicast between machines of a private LAN (tools/netns-lan), each app
+# run by the browser-like host with its own network service and a sandboxed
+# renderer, checked on the wire (tcpdump) and against
 # third-party peers (socat, mcfirst from ssmping). The LAN is removed at the
 # end, pass or fail. Needs root; run by `bazel test` with the sandbox off.
 set -euo pipefail
@@ -21,7 +22,8 @@ kernel_has_v6_group() { on "$1" grep -q "$2" /proc/net/igmp6; }
 kernel_has_v4_source() { on "$1" grep -q "$2 *$3" /proc/net/mcfilter; }
 
 tools/netns-lan up "$lan"
-start_services snd rcv1 rcv2
+# Every dsock below runs as an isolated app under the host on its machine
+# (tools/lib.sh: dsock_on), with that machine's own network service.
 
 # --- TTL and hop limit on the wire equal multicastTimeToLive -------------
 start cap_ttl "listening on" "${ns[@]}" rcv2 sh -c \

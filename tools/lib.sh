@@ -63,21 +63,25 @@ expect_line() {
   return 1
 }
 
-# dsock_on HOST ARGS...: sets the array $cmd to dsock ARGS run on HOST of
-# the LAN $lan, through HOST's network service at $work/HOST/net.sock.
+# dsock_on MACHINE ARGS...: sets the array $cmd to run, on MACHINE of the
+# LAN $lan, the browser-like host with one isolated app whose renderer is
+# dsock ARGS (sandboxed, its channel bound to the app's origin). The app's
+# origin is $app_origin if set, else isolated-app://dsock. Needs $bin (the
+# built binaries) and $work.
 dsock_on() {
-  local host=$1; shift
-  cmd=(tools/netns-lan exec "$lan" "$host" "$bin/tools/dsock/dsock" "$@"
-       --service-socket="$work/$host/net.sock")
-}
-
-# start_services HOST...: a network service on each HOST of the LAN $lan.
-start_services() {
-  local host
-  for host in "$@"; do
-    mkdir -p -m 700 "$work/$host"
-    start "service_$host" "listening on" tools/netns-lan exec "$lan" "$host" \
-      "$bin/network_service/network_service" \
-      --socket_path="$work/$host/net.sock"
+  local machine=$1; shift
+  local origin=${app_origin:-isolated-app://dsock}
+  local args="\"$bin/tools/dsock/dsock\"" arg
+  for arg in "$@"; do
+    arg=${arg//\\/\\\\}
+    arg=${arg//\"/\\\"}
+    arg=${arg//$'\n'/\\n}
+    args+=", \"$arg\""
   done
+  manifest_count=$(( ${manifest_count:-0} + 1 ))
+  local manifest="$work/manifest-$manifest_count.json"
+  printf '{"apps": [{"origin": "%s", "command": [%s]}]}\n' "$origin" "$args" \
+    >"$manifest"
+  cmd=(tools/netns-lan exec "$lan" "$machine" "$bin/host/host_main"
+       --manifest="$manifest")
 }
