@@ -231,6 +231,16 @@ absl::StatusOr<pid_t> Host::StartRenderer(const AppManifest::App& app,
   return pid;
 }
 
+absl::StatusOr<int> Host::NewInProcessRendererChannel(
+    const std::string& origin) {
+  const int channel = NewServiceChannel(origin);
+  if (channel < 0) {
+    return absl::UnavailableError(
+        "cannot hand a channel to the network service");
+  }
+  return channel;
+}
+
 void Host::SignalAll(int signal) {
   stopping_ = true;
   for (auto& [pid, process] : processes_)

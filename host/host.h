@@ -73,6 +73,13 @@ class Host {
                                       ExitHandler on_exit,
                                       int stdout_fd = -1);
 
+  // A channel bound to `origin` for a renderer that lives in the embedder's
+  // own process (tests, or a single-process debug mode): the caller owns
+  // the returned descriptor and builds its connection on it
+  // (NetworkServiceConnection::FromInheritedFd). It is not re-issued after
+  // a service restart.
+  absl::StatusOr<int> NewInProcessRendererChannel(const std::string& origin);
+
   // Sends `signal` to the service and every renderer still running, and
   // stops restarting the service.
   void SignalAll(int signal);

@@ -2,8 +2,14 @@
 // service as a child process, this process as its renderer, all inside a
 // private network namespace that this test makes at start (main() below)
 // and that disappears with it, pass or fail.
+#include <fcntl.h>
+#include <grpcpp/create_channel_posix.h>
 #include <grpcpp/grpcpp.h>
+#include <signal.h>
+#include <unistd.h>
+
 #include <gtest/gtest.h>
+#include <algorithm>
 
 #include <memory>
 #include <string>
@@ -14,8 +20,8 @@
 #include "proto/udp_socket.grpc.pb.h"
 #include "renderer/multicast_controller.h"
 #include "tests/kernel_multicast_state.h"
+#include "tests/network_service_process.h"
 #include "tests/service_fixture.h"
-#include "tests/socket_holder_process.h"
 
 namespace tests {
 namespace {
@@ -56,7 +62,7 @@ void PrintTo(const Family& family, std::ostream* os) {
   *os << family.name;
 }
 
-class MulticastTest : public ServiceTest,
+class MulticastTest : public HostedServiceTest,
                       public ::testing::WithParamInterface<Family> {
  protected:
   // A bound receiver on the wildcard address; port 0 = any.
@@ -266,16 +272,30 @@ TEST_P(MulticastTest, TheServiceCapsMembershipsPerSocket) {
 
 TEST_P(MulticastTest, AKilledRendererLeavesNoMembershipBehind) {
   const Family& f = GetParam();
-  SocketHolderProcess renderer_process;
+  // A renderer process of another app, started by the host: two sockets,
+  // each joined to the group.
+  int out[2];
+  ASSERT_EQ(pipe2(out, O_CLOEXEC), 0);
+  bool exited = false;
+  auto renderer_pid = host_->StartRenderer(
+      {"isolated-app://holder",
+       {RunfilePath("tests/socket_holder"), "-", "2", f.asm_group}},
+      [&](pid_t, host::Host::Exit) { exited = true; }, out[1]);
+  close(out[1]);
+  ASSERT_TRUE(renderer_pid.ok()) << renderer_pid.status();
   std::string printed;
-  ASSERT_EQ(
-      renderer_process
-          .Start(service_.socket_path(), 2, std::string(f.asm_group), &printed)
-          .size(),
-      2u)
-      << printed;
+  char buffer[256];
+  ssize_t n;
+  // It prints a line per socket once all have joined, or exits (EOF).
+  while (std::count(printed.begin(), printed.end(), '\n') < 2 &&
+         (n = read(out[0], buffer, sizeof(buffer))) > 0) {
+    printed.append(buffer, static_cast<size_t>(n));
+  }
+  close(out[0]);
+  ASSERT_EQ(std::count(printed.begin(), printed.end(), '\n'), 2) << printed;
   EXPECT_TRUE(KernelHasGroup(Ip(f.asm_group))) << KernelMulticastTables();
-  renderer_process.Kill();
+  kill(*renderer_pid, SIGKILL);
+  ASSERT_TRUE(loop_.RunUntil([&] { return exited; }, absl::Seconds(5)));
   // Nothing in this process hears of it: check the kernel within a bound.
   EXPECT_TRUE(loop_.RunUntil([&] { return !KernelHasGroup(Ip(f.asm_group)); },
                              absl::Seconds(2), absl::Milliseconds(10)))
@@ -289,7 +309,7 @@ INSTANTIATE_TEST_SUITE_P(BothVersions,
                            return std::string(info.param.name);
                          });
 
-TEST_F(ServiceTest, AnIpv4GroupWorksOnADualStackSocket) {
+TEST_F(HostedServiceTest, AnIpv4GroupWorksOnADualStackSocket) {
   UDPSocketOptions options;
   options.localAddress = "::";
   UDPSocketOpenInfo receiver;
@@ -316,7 +336,8 @@ TEST_F(ServiceTest, AnIpv4GroupWorksOnADualStackSocket) {
   EXPECT_EQ(read.value().value->remoteAddress, "::ffff:10.78.0.1");
 }
 
-TEST_F(ServiceTest, AConnectedSocketHasNoControllerButSetsTtlAndLoopback) {
+TEST_F(HostedServiceTest,
+       AConnectedSocketHasNoControllerButSetsTtlAndLoopback) {
   UDPSocketOptions options;
   options.remoteAddress = "239.1.2.5";
   options.remotePort = 5000;
@@ -330,7 +351,7 @@ TEST_F(ServiceTest, AConnectedSocketHasNoControllerButSetsTtlAndLoopback) {
 
 // A renderer that skips its own checks: the service refuses each request
 // an honest renderer never sends by closing that socket's stream.
-class BrokenRendererTest : public ServiceTest {
+class BrokenRendererTest : public HostedServiceTest {
  protected:
   using Stream =
       grpc::ClientReaderWriter<v1::UdpSocketRequest, v1::UdpSocketEvent>;
@@ -339,8 +360,12 @@ class BrokenRendererTest : public ServiceTest {
   // how the stream ended.
   grpc::Status Run(const v1::OpenUdpSocket& open,
                    const std::vector<v1::UdpSocketRequest>& requests) {
-    auto channel = grpc::CreateChannel("unix:" + service_.socket_path(),
-                                       grpc::InsecureChannelCredentials());
+    // A channel of its own from the host, as a renderer process gets one.
+    absl::StatusOr<int> fd =
+        host_->NewInProcessRendererChannel("isolated-app://broken");
+    EXPECT_TRUE(fd.ok()) << fd.status();
+    fcntl(*fd, F_SETFL, fcntl(*fd, F_GETFL) | O_NONBLOCK);
+    auto channel = grpc::CreateInsecureChannelFromFd("broken", *fd);
     auto stub = v1::NetworkService::NewStub(channel);
     grpc::ClientContext context;
     context.set_deadline(std::chrono::system_clock::now() +
@@ -388,7 +413,7 @@ class BrokenRendererTest : public ServiceTest {
     EXPECT_EQ(status.error_code(), code) << status.error_message();
     EXPECT_NE(status.error_message().find(words), std::string::npos)
         << status.error_message();
-    EXPECT_EQ(kill(service_.pid(), 0), 0) << "the service died";
+    EXPECT_EQ(kill(service_pid(), 0), 0) << "the service died";
   }
 };
 

@@ -7,6 +7,7 @@
 #include <string>
 
 #include "common/event_loop.h"
+#include "host/host.h"
 #include "renderer/network_service_connection.h"
 #include "renderer/udp_socket.h"
 #include "tests/network_service_process.h"
@@ -25,17 +26,10 @@ inline std::string AsText(const renderer::UDPMessage& message) {
   return std::string(message.data.begin(), message.data.end());
 }
 
-// A test with the real network service running as a child process, and
-// this process as its renderer: a loop and a connection to the service.
-class ServiceTest : public ::testing::Test {
+// This process as a renderer of a real network service: a loop and a
+// connection, made by a subclass's SetUp().
+class RendererTest : public ::testing::Test {
  protected:
-  void SetUp() override {
-    absl::Status started = service_.Start();
-    ASSERT_TRUE(started.ok()) << started;
-    connection_ = std::make_unique<renderer::NetworkServiceConnection>(
-        &loop_, service_.socket_path());
-  }
-
   // Runs the loop until `promise` settles; false after `bound`.
   template <typename T>
   bool Settle(const renderer::Promise<T>& promise,
@@ -63,8 +57,48 @@ class ServiceTest : public ::testing::Test {
 
   // Members in this order: the connection goes before the loop it posts to.
   common::EventLoop loop_;
-  NetworkServiceProcess service_;
   std::unique_ptr<renderer::NetworkServiceConnection> connection_;
+};
+
+// The service standalone, as a child process listening on a Unix socket.
+class ServiceTest : public RendererTest {
+ protected:
+  void SetUp() override {
+    absl::Status started = service_.Start();
+    ASSERT_TRUE(started.ok()) << started;
+    connection_ = std::make_unique<renderer::NetworkServiceConnection>(
+        &loop_, service_.socket_path());
+  }
+  void TearDown() override { connection_.reset(); }
+
+  NetworkServiceProcess service_;
+};
+
+// The service started by the host (host/host.h), with this process as the
+// renderer of kTestOrigin on a channel the host bound to it; other renderer
+// processes come from host_->StartRenderer().
+class HostedServiceTest : public RendererTest {
+ protected:
+  static constexpr char kTestOrigin[] = "isolated-app://testrenderer";
+
+  void SetUp() override {
+    host_ = std::make_unique<host::Host>(
+        &loop_,
+        host::Host::Options{RunfilePath("network_service/network_service")});
+    ASSERT_TRUE(host_->StartNetworkService().ok());
+    absl::StatusOr<int> channel =
+        host_->NewInProcessRendererChannel(kTestOrigin);
+    ASSERT_TRUE(channel.ok()) << channel.status();
+    connection_ =
+        renderer::NetworkServiceConnection::FromInheritedFd(&loop_, *channel);
+  }
+  void TearDown() override {
+    connection_.reset();
+    host_.reset();
+  }
+  pid_t service_pid() const { return host_->network_service_pid(); }
+
+  std::unique_ptr<host::Host> host_;
 };
 
 }  // namespace tests

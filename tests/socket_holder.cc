@@ -3,6 +3,7 @@
 // which each socket then joins), prints "port P" for each once all are
 // ready, then serves its loop until killed.
 // Usage: socket_holder SOCKET_PATH N [GROUP]
+// (SOCKET_PATH is ignored when a host gave it a channel.)
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
@@ -20,7 +21,10 @@ int main(int argc, char** argv) {
   }
   const char* group = argc == 4 ? argv[3] : nullptr;
   common::EventLoop loop;
-  renderer::NetworkServiceConnection connection(&loop, argv[1]);
+  // Under a host, the inherited channel; else the socket path.
+  std::unique_ptr<renderer::NetworkServiceConnection> owned =
+      renderer::NetworkServiceConnection::Connect(&loop, argv[1]);
+  renderer::NetworkServiceConnection& connection = *owned;
   std::vector<std::shared_ptr<renderer::UDPSocket>> sockets;
   renderer::UDPSocketOptions options;
   // A group's sockets bind the wildcard of its IP version.
