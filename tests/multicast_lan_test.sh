@@ -15,27 +15,20 @@ failures=0
 pass() { echo "PASS: $*"; }
 fail() { echo "FAIL: $*"; failures=$((failures + 1)); }
 ns=(tools/netns-lan exec "$lan")  # ns HOST CMD: run CMD on HOST.
-on() { "${ns[@]}" "$@"; }
-# The hex forms /proc prints (x86): igmp's group, and igmp6's.
-kernel_has_v4_group() { on "$1" grep -q "$2" /proc/net/igmp; }
-kernel_has_v6_group() { on "$1" grep -q "$2" /proc/net/igmp6; }
-kernel_has_v4_source() { on "$1" grep -q "$2 *$3" /proc/net/mcfilter; }
 
 tools/netns-lan up "$lan"
 # Every dsock below runs as an isolated app under the host on its machine
 # (tools/lib.sh: dsock_on), with that machine's own network service.
 
 # --- TTL and hop limit on the wire equal multicastTimeToLive -------------
-start cap_ttl "listening on" "${ns[@]}" rcv2 sh -c \
-  'exec timeout 10 tcpdump -i eth0 -n -v -l -c 1 "udp port 6000" 2>&1'
+capture cap_ttl rcv2 -v -c 1 "udp port 6000"
 dsock_on snd send --group 239.1.2.10 --port 6000 --ttl 5 --message ttl
 "${cmd[@]}" >/dev/null
 finish cap_ttl || true
 grep -q "ttl 5," "$work/cap_ttl.out" && pass "IPv4 TTL on the wire is 5" ||
   { fail "IPv4 TTL"; cat "$work/cap_ttl.out"; }
 
-start cap_hops "listening on" "${ns[@]}" rcv2 sh -c \
-  'exec timeout 10 tcpdump -i eth0 -n -v -l -c 1 "ip6 and udp port 6001" 2>&1'
+capture cap_hops rcv2 -v -c 1 "ip6 and udp port 6001"
 dsock_on snd send --group ff0e::10 --port 6001 --ttl 7 --message hops
 "${cmd[@]}" >/dev/null
 finish cap_hops || true
@@ -47,8 +40,7 @@ grep -q "hlim 7," "$work/cap_hops.out" && pass "IPv6 hop limit on the wire is 7"
 # the leave ("block") have shown, bounded by timeout.
 check_reports() {
   local label=$1 filter=$2 group=$3 source=$4 port=$5
-  start "cap_$label" "listening on" "${ns[@]}" rcv1 sh -c \
-    "exec timeout 10 tcpdump -i eth0 -n -vv -l '$filter' 2>&1"
+  capture "cap_$label" rcv1 -vv "$filter"
   dsock_on rcv1 recv --group "$group" --source "$source" --port "$port" \
     --count 1 --timeout-ms 5000
   start "rcv_$label" "joined" "${cmd[@]}"
@@ -114,7 +106,7 @@ unlisted_source IPv6 ff3e::80 fd77::1 6031
 # --- Interop: third-party receivers get our sender's datagrams -------------
 start socat4 "" "${ns[@]}" rcv2 timeout 10 socat -u \
   UDP4-RECV:6040,bind=239.1.2.90,reuseaddr,ip-add-membership=239.1.2.90:eth0 STDOUT
-wait_for 5 kernel_has_v4_group rcv2 5A0201EF
+wait_for 5 kernel_has_igmp rcv2 5A0201EF
 dsock_on snd send --group 239.1.2.90 --port 6040 --message $'from dsock\n'
 "${cmd[@]}" >/dev/null
 expect_line socat4 "from dsock" && pass "socat (IPv4 ASM) received our sender" ||
@@ -122,7 +114,7 @@ expect_line socat4 "from dsock" && pass "socat (IPv4 ASM) received our sender" |
 
 start socat6 "" "${ns[@]}" rcv2 timeout 10 socat -u \
   "UDP6-RECV:6041,bind=[ff0e::90],reuseaddr,ipv6-join-group=[ff0e::90]:eth0" STDOUT
-wait_for 5 kernel_has_v6_group rcv2 ff0e0000000000000000000000000090
+wait_for 5 kernel_has_igmp6 rcv2 ff0e0000000000000000000000000090
 dsock_on snd send --group ff0e::90 --port 6041 --message $'from dsock\n'
 "${cmd[@]}" >/dev/null
 expect_line socat6 "from dsock" && pass "socat (IPv6 ASM) received our sender" ||
@@ -132,9 +124,9 @@ mcfirst_receives() {
   local label=$1 family=$2 source=$3 group=$4 port=$5 ready_check=$6
   start "mcfirst_$label" "" "${ns[@]}" rcv2 mcfirst "$family" -I eth0 -c 1 -t 5 \
     "$source" "$group" "$port"
-  local table=/proc/net/mcfilter
-  [ "$family" = -6 ] && table=/proc/net/mcfilter6
-  wait_for 5 on rcv2 grep -q "$ready_check" "$table"
+  local check=kernel_has_mcfilter
+  [ "$family" = -6 ] && check=kernel_has_mcfilter6
+  wait_for 5 "$check" rcv2 "$ready_check"
   dsock_on snd send --group "$group" --port "$port" --message ssm
   "${cmd[@]}" >/dev/null
   finish "mcfirst_$label" && pass "mcfirst ($label SSM) received our sender" ||

@@ -85,3 +85,26 @@ dsock_on() {
   cmd=(tools/netns-lan exec "$lan" "$machine" "$bin/host/host_main"
        --manifest="$manifest")
 }
+
+# --- Kernel state and packets on a machine of the LAN $lan ----------------
+# on MACHINE CMD...: runs CMD on MACHINE.
+on() { tools/netns-lan exec "$lan" "$@"; }
+# /proc/net/igmp prints an IPv4 group as the raw 32-bit value in host
+# order (x86: 239.1.2.3 is 030201EF); /proc/net/mcfilter prints group and
+# source with ntohl (0xef010203); igmp6 and mcfilter6 print 32 hex digits.
+kernel_has_igmp() { on "$1" grep -q "$2" /proc/net/igmp; }
+kernel_has_igmp6() { on "$1" grep -q "$2" /proc/net/igmp6; }
+kernel_has_mcfilter() { on "$1" grep -q "$2" /proc/net/mcfilter; }
+kernel_has_mcfilter6() { on "$1" grep -q "$2" /proc/net/mcfilter6; }
+# Processes still running on MACHINE (the namespace's pids), one per line.
+processes_on() { ip netns pids "$lan-$1" 2>/dev/null || true; }
+# capture NAME MACHINE TCPDUMP-ARGS...: starts tcpdump on MACHINE's eth0
+# (line-buffered, at most 10 s) and returns once it is listening; read its
+# lines with expect_line NAME or finish NAME.
+capture() {
+  local name=$1 machine=$2; shift 2
+  local args="" arg
+  for arg in "$@"; do args+=" '$arg'"; done
+  start "$name" "listening on" tools/netns-lan exec "$lan" "$machine" sh -c \
+    "exec timeout 10 tcpdump -i eth0 -n -l$args 2>&1"
+}
