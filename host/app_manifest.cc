@@ -7,27 +7,9 @@
 #include <nlohmann/json.hpp>
 
 #include "absl/strings/str_cat.h"
+#include "common/app_origin.h"
 
 namespace host {
-namespace {
-
-// Same rule as the service's (network_service/app_registry.h): the service
-// checks again, since it trusts only what it can check.
-bool IsIsolatedAppOrigin(const std::string& origin) {
-  const std::string prefix = "isolated-app://";
-  if (origin.compare(0, prefix.size(), prefix) != 0)
-    return false;
-  const std::string id = origin.substr(prefix.size());
-  if (id.empty() || id.size() > 128)
-    return false;
-  for (char c : id) {
-    if (!((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9')))
-      return false;
-  }
-  return true;
-}
-
-}  // namespace
 
 absl::StatusOr<AppManifest> ParseAppManifest(const std::string& text,
                                              const std::string& name,
@@ -67,11 +49,9 @@ absl::StatusOr<AppManifest> ParseAppManifest(const std::string& text,
     if (!entry.contains("origin") || !entry["origin"].is_string())
       return error(at + ".origin", "expected a string");
     app.origin = entry["origin"].get<std::string>();
-    if (!IsIsolatedAppOrigin(app.origin)) {
-      return error(at + ".origin",
-                   absl::StrCat("\"", app.origin,
-                                "\" is not isolated-app:// followed by an id "
-                                "of lowercase letters and digits"));
+    if (absl::Status valid = common::CheckIsolatedAppOrigin(app.origin);
+        !valid.ok()) {
+      return error(at + ".origin", std::string(valid.message()));
     }
     if (!origins.insert(app.origin).second)
       return error(at + ".origin", "listed twice");

@@ -35,7 +35,8 @@ TEST(AppManifestTest, ErrorsNameTheKeyPath) {
   ExpectError(R"({"apps": [], "extra": 1})", "extra: unknown key");
   ExpectError(R"({"apps": [{"command": ["x"]}]})", "apps[0].origin");
   ExpectError(R"({"apps": [{"origin": "https://x", "command": ["x"]}]})",
-              "apps[0].origin: \"https://x\" is not isolated-app://");
+              "apps[0].origin: origin \"https://x\" does not start with "
+              "isolated-app://");
   ExpectError(R"({"apps": [{"origin": "isolated-app://a", "command": []}]})",
               "apps[0].command: expected a non-empty array");
   ExpectError(R"({"apps": [{"origin": "isolated-app://a", "command": [1]}]})",

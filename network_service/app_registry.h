@@ -55,10 +55,6 @@ class AppRegistry {
   std::map<std::string, Holdings> holdings_;  // Loop thread.
 };
 
-// Whether `origin` is an isolated app origin: "isolated-app://" and an id of
-// lowercase letters and digits (the Web Bundle ID's base32). Error says why.
-absl::Status CheckIsolatedAppOrigin(const std::string& origin);
-
 }  // namespace network_service
 
 #endif  // NETWORK_SERVICE_APP_REGISTRY_H_

@@ -2,6 +2,8 @@
 
 #include <gtest/gtest.h>
 
+#include "common/app_origin.h"
+
 namespace network_service {
 namespace {
 
@@ -32,6 +34,7 @@ TEST(AppRegistryTest, CapsArePerApp) {
 }
 
 TEST(CheckIsolatedAppOriginTest, AcceptsOnlyIsolatedAppOrigins) {
+  using common::CheckIsolatedAppOrigin;
   EXPECT_TRUE(CheckIsolatedAppOrigin(
                   "isolated-app://"
                   "aerugqztij5biqquuk3mfwpsaibuegaqcitgfchwuosuofdjabzqaaic")

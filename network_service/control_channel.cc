@@ -6,6 +6,7 @@
 #include <cstdio>
 #include <utility>
 
+#include "common/app_origin.h"
 #include "common/fd_passing.h"
 #include "network_service/app_registry.h"
 
@@ -46,7 +47,7 @@ void ControlChannel::ReadAll() {
   while (!closed_) {
     absl::StatusOr<common::FdMessage> message = common::ReceiveFdMessage(fd_);
     if (message.ok()) {
-      absl::Status origin = CheckIsolatedAppOrigin(message->text);
+      absl::Status origin = common::CheckIsolatedAppOrigin(message->text);
       if (!origin.ok()) {
         std::fprintf(stderr, "network_service: refused a channel: %s\n",
                      origin.ToString().c_str());
