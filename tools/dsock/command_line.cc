@@ -11,8 +11,8 @@
 
 namespace dsock {
 
-CommandLine::CommandLine(std::set<std::string> allowed)
-    : allowed_(std::move(allowed)) {}
+CommandLine::CommandLine(std::set<std::string> allowed, size_t max_positional)
+    : allowed_(std::move(allowed)), max_positional_(max_positional) {}
 
 absl::Status CommandLine::Parse(const std::vector<std::string>& args) {
   for (size_t i = 0; i < args.size(); ++i) {
@@ -22,6 +22,11 @@ absl::Status CommandLine::Parse(const std::vector<std::string>& args) {
       continue;
     }
     if (!absl::StartsWith(arg, "--") || arg.size() == 2) {
+      if (positional_.size() < max_positional_ && !arg.empty() &&
+          !absl::StartsWith(arg, "-")) {
+        positional_.push_back(arg);
+        continue;
+      }
       return absl::InvalidArgumentError(
           absl::StrCat("unexpected argument \"", arg, "\""));
     }

@@ -19,7 +19,9 @@ namespace dsock {
 class CommandLine {
  public:
   // `allowed`: flag names (underscored) this subcommand takes.
-  explicit CommandLine(std::set<std::string> allowed);
+  // `max_positional`: how many plain arguments (not --flags) it takes.
+  explicit CommandLine(std::set<std::string> allowed,
+                       size_t max_positional = 0);
 
   // Parses `args` (after the subcommand); INVALID_ARGUMENT names the
   // argument and why. `help` is set by --help or -h.
@@ -27,12 +29,15 @@ class CommandLine {
   bool help() const { return help_; }
   // Whether --name was given.
   bool Given(const std::string& name) const;
+  const std::vector<std::string>& positional() const { return positional_; }
   // One line per allowed flag: "  --name  help (default: x)".
   std::string FlagHelp() const;
 
  private:
   std::set<std::string> allowed_;
   std::set<std::string> given_;
+  size_t max_positional_;
+  std::vector<std::string> positional_;
   bool help_ = false;
 };
 

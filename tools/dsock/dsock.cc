@@ -6,6 +6,9 @@
 //              [--interval-ms T] --message TEXT
 //   dsock recv --group G [--source S] --port P [--share] [--count N]
 //              [--timeout-ms T]
+//   dsock policy validate DIR
+//   dsock policy explain --policy-dir DIR --origin O --join G [--source S]
+//              --port P   (or --send G, or --open)
 //   dsock SUBCOMMAND --help
 //
 // It finds the network service as every renderer does: the channel its host
@@ -25,6 +28,9 @@
 #include "absl/time/clock.h"
 #include "common/event_loop.h"
 #include "common/ip_address.h"
+#include "common/multicast_membership.h"
+#include "policy/policy.h"
+#include "policy/policy_loader.h"
 #include "renderer/multicast_controller.h"
 #include "renderer/network_service_connection.h"
 #include "renderer/sandbox.h"
@@ -54,6 +60,14 @@ ABSL_FLAG(bool,
           false,
           "multicastAllowAddressSharing: let other sockets bind the port.");
 ABSL_FLAG(int, timeout_ms, 5000, "Give up after this long.");
+ABSL_FLAG(std::string,
+          policy_dir,
+          "/etc/dsock/policies/managed",
+          "The managed policy directory.");
+ABSL_FLAG(std::string, origin, "", "The isolated app asking.");
+ABSL_FLAG(std::string, join, "", "Explain a join of this group.");
+ABSL_FLAG(std::string, send, "", "Explain a send to this group.");
+ABSL_FLAG(bool, open, false, "Explain the open of a multicast socket.");
 ABSL_FLAG(std::string,
           service_socket,
           "",
@@ -249,10 +263,80 @@ int Recv(const std::string& command) {
   return kOk;
 }
 
+// dsock policy validate DIR | dsock policy explain ...
+int Policy(const std::string& command,
+           const std::vector<std::string>& positional) {
+  if (positional.empty())
+    return UsageError(command, "say validate DIR or explain");
+  if (positional[0] == "validate") {
+    if (positional.size() != 2)
+      return UsageError(command, "validate takes one directory");
+    std::vector<std::string> errors;
+    policy::Policy loaded = policy::LoadPolicyDirectory(positional[1], &errors);
+    for (const std::string& error : errors)
+      std::printf("%s/%s\n", positional[1].c_str(), error.c_str());
+    if (!errors.empty())
+      return kFailed;
+    std::printf("%s: valid (%s)\n", positional[1].c_str(),
+                loaded.managed() ? "managed device"
+                                 : "no policy files: an unmanaged device");
+    return kOk;
+  }
+  if (positional[0] != "explain" || positional.size() != 1)
+    return UsageError(command, "say validate DIR or explain");
+  const std::string origin = absl::GetFlag(FLAGS_origin);
+  if (origin.empty())
+    return UsageError(command, "--origin is required");
+  const int actions = !absl::GetFlag(FLAGS_join).empty() +
+                      !absl::GetFlag(FLAGS_send).empty() +
+                      absl::GetFlag(FLAGS_open);
+  if (actions != 1)
+    return UsageError(command, "give one of --join G, --send G, --open");
+  const int port = absl::GetFlag(FLAGS_port);
+  if (port < 1 || port > 65535)
+    return UsageError(command, "--port must be 1..65535");
+  std::vector<std::string> errors;
+  policy::Policy loaded =
+      policy::LoadPolicyDirectory(absl::GetFlag(FLAGS_policy_dir), &errors);
+  if (!errors.empty()) {
+    for (const std::string& error : errors)
+      std::fprintf(stderr, "%s\n", error.c_str());
+    return Fail(command, "the policy directory has errors (see above)");
+  }
+  policy::Decision decision;
+  if (!absl::GetFlag(FLAGS_join).empty()) {
+    std::optional<std::string> source;
+    if (!absl::GetFlag(FLAGS_source).empty())
+      source = absl::GetFlag(FLAGS_source);
+    absl::StatusOr<common::MulticastMembership> membership =
+        common::ParseMulticastMembership(absl::GetFlag(FLAGS_join), source);
+    if (!membership.ok())
+      return UsageError(command, std::string(membership.status().message()));
+    decision = loaded.Join(origin, *membership, static_cast<uint16_t>(port));
+  } else if (!absl::GetFlag(FLAGS_send).empty()) {
+    std::optional<common::IpAddress> group =
+        common::IpAddress::Parse(absl::GetFlag(FLAGS_send));
+    if (!group || !group->IsMulticast())
+      return UsageError(command, "--send needs a multicast group address");
+    decision = loaded.Send(origin, *group, static_cast<uint16_t>(port),
+                           static_cast<uint32_t>(absl::GetFlag(FLAGS_ttl)));
+  } else {
+    decision = loaded.OpenMulticast(
+        origin, static_cast<uint16_t>(port),
+        static_cast<uint32_t>(absl::GetFlag(FLAGS_ttl)),
+        absl::GetFlag(FLAGS_share),
+        absl::GetFlag(FLAGS_loopback) && !absl::GetFlag(FLAGS_no_loopback));
+  }
+  std::printf("%s by %s: %s\n", decision.allowed ? "ALLOW" : "DENY",
+              decision.policy.c_str(), decision.reason.c_str());
+  return decision.allowed ? kOk : kFailed;
+}
+
 struct Command {
   const char* synopsis;
   std::set<std::string> flags;
-  std::function<int(const std::string&)> run;
+  std::function<int(const std::string&, const std::vector<std::string>&)> run;
+  size_t max_positional = 0;
 };
 
 const std::map<std::string, Command>& Commands() {
@@ -264,7 +348,9 @@ const std::map<std::string, Command>& Commands() {
         "UDPSocket.",
         {"group", "port", "ttl", "loopback", "no_loopback", "count",
          "interval_ms", "message", "timeout_ms", "service_socket"},
-        Send}},
+        [](const std::string& c, const std::vector<std::string>&) {
+          return Send(c);
+        }}},
       {"recv",
        {"dsock recv --group G [--source S] --port P [--share] [--count N] "
         "[--timeout-ms T]\n"
@@ -273,7 +359,22 @@ const std::map<std::string, Command>& Commands() {
         "Exits 0 once --count datagrams arrived, 1 on timeout.",
         {"group", "source", "port", "share", "count", "timeout_ms",
          "service_socket"},
-        Recv}},
+        [](const std::string& c, const std::vector<std::string>&) {
+          return Recv(c);
+        }}},
+      {"policy",
+       {"dsock policy validate DIR\n"
+        "dsock policy explain --policy-dir DIR --origin O (--join G "
+        "[--source S] | --send G [--ttl N] | --open [--ttl N] [--share] "
+        "[--no-loopback]) --port P\n"
+        "validate: exit 0, or print each error with its file and key path "
+        "and exit 1.\n"
+        "explain: print ALLOW or DENY and the policy that decided; exit 0 "
+        "for ALLOW, 1 for DENY.",
+        {"policy_dir", "origin", "join", "send", "open", "source", "port",
+         "ttl", "share", "loopback", "no_loopback"},
+        Policy,
+        3}},
   };
   return *commands;
 }
@@ -311,7 +412,8 @@ int main(int argc, char** argv) {
     PrintUsage(stderr);
     return kUsage;
   }
-  dsock::CommandLine command_line(command->second.flags);
+  dsock::CommandLine command_line(command->second.flags,
+                                  command->second.max_positional);
   absl::Status parsed =
       command_line.Parse(std::vector<std::string>(argv + 2, argv + argc));
   if (command_line.help()) {
@@ -321,5 +423,5 @@ int main(int argc, char** argv) {
   }
   if (!parsed.ok())
     return UsageError(name, std::string(parsed.message()));
-  return command->second.run(name);
+  return command->second.run(name, command_line.positional());
 }
