@@ -43,6 +43,12 @@ class Host {
     std::string network_service_path;
     // How many times a dead service is restarted before the host gives up.
     int max_service_restarts = 5;
+    // The managed policy directory the service enforces (docs/policy.md);
+    // empty: none (development mode).
+    std::string policy_dir;
+    // Where the service appends its policy refusals (JSON lines); empty:
+    // its stderr.
+    std::string audit_log;
   };
   // How a supervised process ended: exit status, or the signal that ended it.
   struct Exit {

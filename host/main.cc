@@ -21,6 +21,15 @@
 
 ABSL_FLAG(std::string, manifest, "", "The apps to run (JSON; docs/host.md).");
 ABSL_FLAG(std::string,
+          policy_dir,
+          "",
+          "The managed policy directory the network service enforces "
+          "(docs/policy.md); empty: none (development mode).");
+ABSL_FLAG(std::string,
+          audit_log,
+          "",
+          "File for the service's policy refusals (default: its stderr).");
+ABSL_FLAG(std::string,
           network_service,
           "",
           "The network_service binary (default: ../network_service/"
@@ -60,6 +69,8 @@ int main(int argc, char** argv) {
   options.network_service_path = absl::GetFlag(FLAGS_network_service);
   if (options.network_service_path.empty())
     options.network_service_path = DefaultServicePath(argv[0]);
+  options.policy_dir = absl::GetFlag(FLAGS_policy_dir);
+  options.audit_log = absl::GetFlag(FLAGS_audit_log);
   host::Host host(&loop, options);
 
   bool service_died = false;

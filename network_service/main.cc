@@ -37,12 +37,24 @@
 #include "network_service/app_registry.h"
 #include "network_service/control_channel.h"
 #include "network_service/network_service_impl.h"
+#include "network_service/policy_enforcer.h"
+#include "policy/policy_loader.h"
 
 ABSL_FLAG(int,
           control_fd,
           -1,
           "Inherited control socket from the host (SOCK_SEQPACKET): renderer "
           "channels and their origins arrive on it.");
+ABSL_FLAG(std::string,
+          policy_dir,
+          "",
+          "The managed policy directory (docs/policy.md). Without it the "
+          "service enforces no policy: a development mode.");
+ABSL_FLAG(std::string,
+          audit_log,
+          "",
+          "Where policy refusals go, one JSON object a line (default: "
+          "stderr).");
 ABSL_FLAG(std::string,
           socket_path,
           "",
@@ -127,7 +139,34 @@ int main(int argc, char** argv) {
 
   common::EventLoop loop;
   network_service::AppRegistry apps;
-  network_service::NetworkServiceImpl service(&loop, &apps);
+  FILE* audit_log = stderr;
+  if (!absl::GetFlag(FLAGS_audit_log).empty()) {
+    audit_log = std::fopen(absl::GetFlag(FLAGS_audit_log).c_str(), "a");
+    if (audit_log == nullptr) {
+      std::fprintf(stderr, "network_service: cannot open --audit_log %s\n",
+                   absl::GetFlag(FLAGS_audit_log).c_str());
+      return 2;
+    }
+  }
+  network_service::PolicyEnforcer enforcer;
+  const std::string policy_dir = absl::GetFlag(FLAGS_policy_dir);
+  if (policy_dir.empty()) {
+    std::fprintf(stderr,
+                 "network_service: no --policy_dir: no policy is enforced "
+                 "(development mode)\n");
+  } else {
+    std::vector<std::string> errors;
+    policy::Policy loaded = policy::LoadPolicyDirectory(policy_dir, &errors);
+    for (const std::string& error : errors) {
+      std::fprintf(stderr, "network_service: policy: %s/%s\n",
+                   policy_dir.c_str(), error.c_str());
+    }
+    // With errors and no earlier good policy: an unmanaged device (no
+    // multicast for anyone), never a half-read policy.
+    enforcer = network_service::PolicyEnforcer(
+        errors.empty() ? std::move(loaded) : policy::Policy(), audit_log);
+  }
+  network_service::NetworkServiceImpl service(&loop, &apps, &enforcer);
 
   // gRPC creates the socket file; the umask makes it 0600 from the start.
   const mode_t old_umask = umask(0177);

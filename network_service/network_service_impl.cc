@@ -8,8 +8,9 @@ namespace network_service {
 namespace v1 = ::direct_sockets::v1;
 
 NetworkServiceImpl::NetworkServiceImpl(common::EventLoop* loop,
-                                       AppRegistry* apps)
-    : loop_(loop), apps_(apps) {}
+                                       AppRegistry* apps,
+                                       PolicyEnforcer* policy)
+    : loop_(loop), apps_(apps), policy_(policy) {}
 
 NetworkServiceImpl::~NetworkServiceImpl() = default;
 
@@ -59,7 +60,7 @@ void NetworkServiceImpl::AddSocket(uint64_t id,
     return;
   }
   auto host = std::make_unique<UdpSocketHost>(
-      loop_->uv_loop(), std::move(stream), apps_, std::move(origin),
+      loop_->uv_loop(), std::move(stream), apps_, policy_, std::move(origin),
       [this, id] { sockets_.erase(id); });
   sockets_.emplace(id, std::move(host));
 }

@@ -8,6 +8,7 @@
 #include "absl/status/status.h"
 #include "common/event_loop.h"
 #include "network_service/app_registry.h"
+#include "network_service/policy_enforcer.h"
 #include "network_service/udp_socket_host.h"
 #include "proto/udp_socket.grpc.pb.h"
 
@@ -21,8 +22,11 @@ namespace network_service {
 class NetworkServiceImpl final
     : public direct_sockets::v1::NetworkService::CallbackService {
  public:
-  // `apps` says which app each channel speaks for; not owned, outlives this.
-  NetworkServiceImpl(common::EventLoop* loop, AppRegistry* apps);
+  // `apps` says which app each channel speaks for; `policy` enforces the
+  // admin's policy. Not owned; both outlive this.
+  NetworkServiceImpl(common::EventLoop* loop,
+                     AppRegistry* apps,
+                     PolicyEnforcer* policy);
   NetworkServiceImpl(const NetworkServiceImpl&) = delete;
   NetworkServiceImpl& operator=(const NetworkServiceImpl&) = delete;
   ~NetworkServiceImpl() override;
@@ -47,6 +51,7 @@ class NetworkServiceImpl final
 
   common::EventLoop* const loop_;
   AppRegistry* const apps_;
+  PolicyEnforcer* const policy_;
   std::atomic<uint64_t> next_id_{1};
   std::map<uint64_t, std::unique_ptr<UdpSocketHost>> sockets_;  // Loop.
   bool closing_all_ = false;                                    // Loop.

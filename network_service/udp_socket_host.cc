@@ -67,11 +67,13 @@ struct UdpSocketHost::SendBatch {
 UdpSocketHost::UdpSocketHost(uv_loop_t* loop,
                              std::shared_ptr<UdpSocketStream> stream,
                              AppRegistry* apps,
+                             PolicyEnforcer* policy,
                              std::string origin,
                              absl::AnyInvocable<void()> on_closed)
     : loop_(loop),
       stream_(std::move(stream)),
       apps_(apps),
+      policy_(policy),
       origin_(std::move(origin)),
       on_closed_(std::move(on_closed)) {}
 
@@ -146,6 +148,12 @@ void UdpSocketHost::HandleOpen(uint64_t request_id,
     return;
   }
   holds_app_socket_ = true;
+  // The admin's policy, which no renderer can bypass.
+  absl::Status allowed = policy_->CheckOpen(origin_, open);
+  if (!allowed.ok()) {
+    Close(allowed);
+    return;
+  }
   // The address to bind (bound mode) or connect to (connected mode), when
   // it is a literal; a host name is resolved first.
   const std::string& literal = open.has_bound()
@@ -293,7 +301,8 @@ void UdpSocketHost::ReplyOpened() {
                          &length) == 0) {
     const auto* addr = reinterpret_cast<const sockaddr*>(&address);
     opened->set_local_address(IpAddress::FromSockaddr(addr).ToString());
-    opened->set_local_port(common::SockaddrPort(addr));
+    local_port_ = common::SockaddrPort(addr);
+    opened->set_local_port(local_port_);
   }
   length = sizeof(address);
   if (connected_ &&
@@ -328,6 +337,20 @@ void UdpSocketHost::HandleSend(uint64_t request_id, v1::SendDatagrams send) {
     if (!destination.ok()) {
       ReplyResult(request_id, destination.status());
       return;
+    }
+    // Sending to a group from a bound socket is the policy's to allow.
+    if (!connected_) {
+      std::optional<IpAddress> to = IpAddress::Parse(datagram.remote_address());
+      if (to && to->IsMulticast()) {
+        absl::Status allowed = policy_->CheckSend(
+            origin_, *to, static_cast<uint16_t>(datagram.remote_port()),
+            open_.has_multicast_time_to_live() ? open_.multicast_time_to_live()
+                                               : 1);
+        if (!allowed.ok()) {
+          ReplyResult(request_id, allowed);
+          return;
+        }
+      }
     }
     destinations.push_back(*std::move(destination));
   }
@@ -554,6 +577,11 @@ void UdpSocketHost::HandleJoin(uint64_t request_id,
             membership->ToString(), ": group ", membership->group.ToString(),
             " already has ", kMaxSourcesPerGroup,
             " sources, the most one group's source set may have")));
+    return;
+  }
+  absl::Status allowed = policy_->CheckJoin(origin_, *membership, local_port_);
+  if (!allowed.ok()) {
+    ReplyResult(request_id, allowed);
     return;
   }
   absl::Status app_slot = apps_->AcquireMembership(origin_);

@@ -12,6 +12,7 @@
 #include "absl/status/status.h"
 #include "common/multicast_membership.h"
 #include "network_service/app_registry.h"
+#include "network_service/policy_enforcer.h"
 #include "network_service/udp_socket_stream.h"
 #include "proto/udp_socket.pb.h"
 
@@ -51,6 +52,7 @@ class UdpSocketHost {
   UdpSocketHost(uv_loop_t* loop,
                 std::shared_ptr<UdpSocketStream> stream,
                 AppRegistry* apps,
+                PolicyEnforcer* policy,
                 std::string origin,
                 absl::AnyInvocable<void()> on_closed);
   UdpSocketHost(const UdpSocketHost&) = delete;
@@ -121,7 +123,9 @@ class UdpSocketHost {
   uv_loop_t* const loop_;
   std::shared_ptr<UdpSocketStream> stream_;
   AppRegistry* const apps_;
+  PolicyEnforcer* const policy_;  // Not owned.
   const std::string origin_;
+  uint16_t local_port_ = 0;
   bool holds_app_socket_ = false;  // Counted against the app's cap.
   absl::AnyInvocable<void()> on_closed_;
   State state_ = State::kAwaitingOpen;

@@ -1,0 +1,112 @@
+#include "network_service/policy_enforcer.h"
+
+#include <nlohmann/json.hpp>
+
+#include "absl/strings/str_cat.h"
+#include "absl/time/clock.h"
+#include "absl/time/time.h"
+
+namespace network_service {
+
+namespace v1 = ::direct_sockets::v1;
+
+PolicyEnforcer::PolicyEnforcer(policy::Policy policy, FILE* audit_log)
+    : policy_(std::move(policy)), audit_log_(audit_log) {}
+
+absl::Status PolicyEnforcer::Refuse(const std::string& origin,
+                                    const char* action,
+                                    const std::string& target,
+                                    const policy::Decision& decision) {
+  if (audit_log_ != nullptr) {
+    nlohmann::json line = {
+        {"time", absl::FormatTime(absl::RFC3339_full, absl::Now(),
+                                  absl::UTCTimeZone())},
+        {"origin", origin},
+        {"action", action},
+        {"target", target},
+        {"policy", decision.policy},
+        {"reason", decision.reason}};
+    std::fprintf(audit_log_, "%s\n", line.dump().c_str());
+    std::fflush(audit_log_);
+  }
+  return absl::PermissionDeniedError(decision.reason);
+}
+
+absl::Status PolicyEnforcer::CheckOpen(const std::string& origin,
+                                       const v1::OpenUdpSocket& open) {
+  if (!policy_)
+    return absl::OkStatus();
+  const bool bound = open.has_bound();
+  const std::string target =
+      bound ? absl::StrCat(open.bound().local_address(), ":",
+                           open.bound().local_port())
+            : absl::StrCat(open.connected().remote_address(), ":",
+                           open.connected().remote_port());
+  policy::Decision sockets = policy_->DirectSockets(origin);
+  if (!sockets.allowed)
+    return Refuse(origin, "open", target, sockets);
+  if (bound) {
+    policy::Decision private_access = policy_->PrivateNetworkAccess(origin);
+    if (!private_access.allowed)
+      return Refuse(origin, "open", target, private_access);
+  }
+  // Multicast options, or a connected socket aimed at a group, need the
+  // multicast policy.
+  std::optional<common::IpAddress> remote;
+  if (!bound)
+    remote = common::IpAddress::Parse(open.connected().remote_address());
+  const bool to_group = remote && remote->IsMulticast();
+  const bool multicast_options = open.has_multicast_time_to_live() ||
+                                 open.has_multicast_loopback() ||
+                                 open.multicast_allow_address_sharing();
+  if (!to_group && !multicast_options)
+    return absl::OkStatus();
+  const uint32_t ttl =
+      open.has_multicast_time_to_live() ? open.multicast_time_to_live() : 1;
+  const bool loopback =
+      open.has_multicast_loopback() ? open.multicast_loopback() : true;
+  policy::Decision decision = policy_->OpenMulticast(
+      origin, static_cast<uint16_t>(bound ? open.bound().local_port() : 0), ttl,
+      open.multicast_allow_address_sharing(), loopback);
+  if (!decision.allowed)
+    return Refuse(origin, "open", target, decision);
+  if (to_group) {
+    decision = policy_->Send(
+        origin, *remote, static_cast<uint16_t>(open.connected().remote_port()),
+        ttl);
+    if (!decision.allowed)
+      return Refuse(origin, "send", target, decision);
+  }
+  return absl::OkStatus();
+}
+
+absl::Status PolicyEnforcer::CheckJoin(
+    const std::string& origin,
+    const common::MulticastMembership& membership,
+    uint16_t local_port) {
+  if (!policy_)
+    return absl::OkStatus();
+  policy::Decision decision = policy_->Join(origin, membership, local_port);
+  if (!decision.allowed) {
+    return Refuse(origin, "join",
+                  absl::StrCat(membership.ToString(), " port ", local_port),
+                  decision);
+  }
+  return absl::OkStatus();
+}
+
+absl::Status PolicyEnforcer::CheckSend(const std::string& origin,
+                                       const common::IpAddress& group,
+                                       uint16_t port,
+                                       uint32_t ttl) {
+  if (!policy_)
+    return absl::OkStatus();
+  policy::Decision decision = policy_->Send(origin, group, port, ttl);
+  if (!decision.allowed) {
+    return Refuse(origin, "send", absl::StrCat(group.ToString(), ":", port),
+                  decision);
+  }
+  return absl::OkStatus();
+}
+
+}  // namespace network_service

@@ -1,0 +1,57 @@
+#ifndef NETWORK_SERVICE_POLICY_ENFORCER_H_
+#define NETWORK_SERVICE_POLICY_ENFORCER_H_
+
+#include <cstdint>
+#include <cstdio>
+#include <optional>
+#include <string>
+
+#include "absl/status/status.h"
+#include "common/multicast_membership.h"
+#include "policy/policy.h"
+#include "proto/udp_socket.pb.h"
+
+namespace network_service {
+
+// Where the service enforces the admin's policy: at open, join and send,
+// the only place a compromised renderer cannot bypass. Each refusal is
+// PERMISSION_DENIED (the page's NotAllowedError) with a message that names
+// the deciding policy, and one JSON line in the audit log:
+//   {"time":"...","origin":"...","action":"join","target":"239.9.9.9:5004",
+//    "policy":"DirectSocketsMulticastRules[0].receive_groups","reason":"..."}
+// Without a policy directory (`--policy_dir` not given) nothing is enforced:
+// a development mode, said at start. Owned by main(); loop thread only.
+class PolicyEnforcer {
+ public:
+  // Not enforcing.
+  PolicyEnforcer() = default;
+  // Enforcing `policy`; refusals are appended to `audit_log` (not owned;
+  // may be null for none).
+  PolicyEnforcer(policy::Policy policy, FILE* audit_log);
+
+  bool enforcing() const { return policy_.has_value(); }
+  void set_policy(policy::Policy policy) { policy_ = std::move(policy); }
+
+  absl::Status CheckOpen(const std::string& origin,
+                         const direct_sockets::v1::OpenUdpSocket& open);
+  absl::Status CheckJoin(const std::string& origin,
+                         const common::MulticastMembership& membership,
+                         uint16_t local_port);
+  absl::Status CheckSend(const std::string& origin,
+                         const common::IpAddress& group,
+                         uint16_t port,
+                         uint32_t ttl);
+
+ private:
+  absl::Status Refuse(const std::string& origin,
+                      const char* action,
+                      const std::string& target,
+                      const policy::Decision& decision);
+
+  std::optional<policy::Policy> policy_;
+  FILE* audit_log_ = nullptr;
+};
+
+}  // namespace network_service
+
+#endif  // NETWORK_SERVICE_POLICY_ENFORCER_H_
