@@ -138,9 +138,14 @@ absl::Status Host::SpawnNetworkService() {
     return absl::InternalError(
         absl::StrCat("socketpair: ", std::strerror(errno)));
   }
+  std::vector<std::string> command = {options_.network_service_path,
+                                      "--control_fd=3"};
+  if (!options_.policy_dir.empty())
+    command.push_back("--policy_dir=" + options_.policy_dir);
+  if (!options_.audit_log.empty())
+    command.push_back("--audit_log=" + options_.audit_log);
   absl::StatusOr<pid_t> pid =
-      Spawn({options_.network_service_path, "--control_fd=3"}, {}, {control[1]},
-            service_stdout_,
+      Spawn(command, {}, {control[1]}, service_stdout_,
             [this](pid_t pid, Exit exit) { OnServiceExit(pid, exit); });
   close(control[1]);
   if (!pid.ok()) {

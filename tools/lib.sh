@@ -66,8 +66,9 @@ expect_line() {
 # dsock_on MACHINE ARGS...: sets the array $cmd to run, on MACHINE of the
 # LAN $lan, the browser-like host with one isolated app whose renderer is
 # dsock ARGS (sandboxed, its channel bound to the app's origin). The app's
-# origin is $app_origin if set, else isolated-app://dsock. Needs $bin (the
-# built binaries) and $work.
+# origin is $app_origin if set, else isolated-app://dsock. The machine's
+# network service enforces the policy directory $policy_dir when set.
+# Needs $bin (the built binaries) and $work.
 dsock_on() {
   local machine=$1; shift
   local origin=${app_origin:-isolated-app://dsock}
@@ -84,6 +85,8 @@ dsock_on() {
     >"$manifest"
   cmd=(tools/netns-lan exec "$lan" "$machine" "$bin/host/host_main"
        --manifest="$manifest")
+  [ -n "${policy_dir:-}" ] && cmd+=(--policy_dir="$policy_dir")
+  return 0
 }
 
 # --- Kernel state and packets on a machine of the LAN $lan ----------------

@@ -7,6 +7,7 @@ out=$(DSOCK_BIN_DIR="$PWD" tools/main-job --no-setup --count 2 2>&1) || {
   echo "$out"; echo "main job failed"; exit 1; }
 echo "$out"
 grep -q "both receivers got all 2 datagrams" <<<"$out"
+grep -q "enforcing the policy in policy/examples" <<<"$out"
 [ "$(grep -c '^rcv1 (ASM 239.1.2.3): from 10.77.0.1:' <<<"$out")" = 2 ]
 [ "$(grep -c '^rcv2 (SSM 232.1.2.3 from 10.77.0.1): from 10.77.0.1:' <<<"$out")" = 2 ]
 lan=$(sed -n 's/^main-job: LAN \([^ ]*\) up.*/\1/p' <<<"$out")

@@ -1,0 +1,246 @@
+// The admin's policy, enforced by the network service (started by the host
+// with --policy_dir), seen from renderers of several apps, in a private
+// network namespace this test makes at start: refusals reach the page as
+// NotAllowedError naming the deciding policy, land in the audit log, and
+// leave no membership in the kernel.
+#include <fcntl.h>
+#include <gtest/gtest.h>
+#include <unistd.h>
+
+#include <fstream>
+#include <memory>
+#include <sstream>
+#include <string>
+#include <vector>
+
+#include "absl/strings/str_cat.h"
+#include "common/event_loop.h"
+#include "host/host.h"
+#include "renderer/network_service_connection.h"
+#include "renderer/udp_socket.h"
+#include "tests/kernel_multicast_state.h"
+#include "tests/network_service_process.h"
+
+namespace tests {
+namespace {
+
+using renderer::Promise;
+using renderer::UDPSocket;
+using renderer::UDPSocketOpenInfo;
+using renderer::UDPSocketOptions;
+using renderer::Undefined;
+
+constexpr char kAllowed[] = "isolated-app://allowedapp";
+constexpr char kBlocked[] = "isolated-app://blockedapp";
+constexpr char kNoRule[] = "isolated-app://noruleapp";
+
+constexpr char kPolicy[] = R"({
+  "DirectSocketsBlockedForUrls": ["isolated-app://blockedapp"],
+  "DirectSocketsMulticastRules": [{
+    "origins": ["isolated-app://allowedapp"],
+    "receive_groups": ["239.10.0.0/16"],
+    "send_groups": ["239.10.0.0/16"],
+    "ssm_sources": ["10.78.0.0/24"],
+    "ports": ["5004-5010"],
+    "max_ttl": 2
+  }]
+})";
+
+class PolicyEnforcementTest : public ::testing::Test {
+ protected:
+  void SetUp() override { StartWith(kPolicy); }
+
+  // Starts the host and service with `policy_json` as the only policy file
+  // (none if empty: an unmanaged device).
+  void StartWith(const std::string& policy_json) {
+    char pattern[] = "/tmp/dsock-policy.XXXXXX";
+    ASSERT_NE(mkdtemp(pattern), nullptr);
+    dir_ = pattern;
+    if (!policy_json.empty()) {
+      std::ofstream(dir_ + "/10-test.json") << policy_json;
+    }
+    host::Host::Options options;
+    options.network_service_path =
+        RunfilePath("network_service/network_service");
+    options.policy_dir = dir_;
+    options.audit_log = dir_ + "/audit.log";
+    host_ = std::make_unique<host::Host>(&loop_, options);
+    ASSERT_TRUE(host_->StartNetworkService().ok());
+  }
+
+  void TearDown() override {
+    sockets_.clear();
+    connections_.clear();
+    host_.reset();
+    std::system(("rm -rf " + dir_).c_str());
+  }
+
+  // A renderer of `origin`, in this process, on a host-bound channel.
+  renderer::NetworkServiceConnection* Renderer(const std::string& origin) {
+    absl::StatusOr<int> fd = host_->NewInProcessRendererChannel(origin);
+    EXPECT_TRUE(fd.ok());
+    connections_.push_back(
+        renderer::NetworkServiceConnection::FromInheritedFd(&loop_, *fd));
+    return connections_.back().get();
+  }
+
+  template <typename T>
+  void Settle(const Promise<T>& promise) {
+    ASSERT_TRUE(loop_.RunUntil([&] { return promise.is_settled(); },
+                               absl::Seconds(10)));
+  }
+
+  // Opens a socket; returns its opened promise (settled).
+  Promise<UDPSocketOpenInfo> Open(renderer::NetworkServiceConnection* c,
+                                  const UDPSocketOptions& options) {
+    auto socket = UDPSocket::Create(c, options);
+    EXPECT_TRUE(socket.ok());
+    sockets_.push_back(socket.value());
+    auto opened = socket.value()->opened();
+    Settle(opened);
+    return opened;
+  }
+
+  UDPSocketOptions Bound(int port) {
+    UDPSocketOptions options;
+    options.localAddress = "0.0.0.0";
+    options.localPort = port;
+    return options;
+  }
+
+  void ExpectNotAllowed(const Promise<Undefined>& promise,
+                        const std::string& words) {
+    ASSERT_TRUE(promise.is_rejected());
+    EXPECT_EQ(promise.error().name(), "NotAllowedError");
+    EXPECT_NE(promise.error().message().find(words), std::string::npos)
+        << promise.error().message();
+  }
+
+  std::string AuditLog() {
+    std::ifstream file(dir_ + "/audit.log");
+    std::stringstream text;
+    text << file.rdbuf();
+    return text.str();
+  }
+
+  common::EventLoop loop_;
+  std::unique_ptr<host::Host> host_;
+  std::vector<std::unique_ptr<renderer::NetworkServiceConnection>> connections_;
+  std::vector<std::shared_ptr<UDPSocket>> sockets_;
+  std::string dir_;
+};
+
+TEST_F(PolicyEnforcementTest, JoinsFollowTheRuleOfTheApp) {
+  auto opened = Open(Renderer(kAllowed), Bound(5004));
+  ASSERT_TRUE(opened.is_fulfilled()) << opened.error().ToString();
+  auto& controller = *opened.value().multicastController;
+  auto inside = controller.joinGroup("239.10.0.1");
+  Settle(inside);
+  EXPECT_TRUE(inside.is_fulfilled()) << inside.error().ToString();
+  auto outside = controller.joinGroup("239.11.0.1");
+  Settle(outside);
+  ExpectNotAllowed(outside,
+                   "DirectSocketsMulticastRules[0].receive_groups: 239.11.0.1 "
+                   "is outside the groups allowed for "
+                   "isolated-app://allowedapp");
+  auto source = controller.joinGroup(
+      "239.10.0.2", renderer::MulticastGroupOptions{"192.0.2.1"});
+  Settle(source);
+  ExpectNotAllowed(source, "ssm_sources: source 192.0.2.1 is not allowed");
+  EXPECT_TRUE(KernelHasGroup(*common::IpAddress::Parse("239.10.0.1")));
+  EXPECT_FALSE(KernelHasGroup(*common::IpAddress::Parse("239.11.0.1")));
+  EXPECT_EQ(controller.joinedGroups().size(), 1u);
+  const std::string audit = AuditLog();
+  EXPECT_NE(audit.find(R"("origin":"isolated-app://allowedapp")"),
+            std::string::npos)
+      << audit;
+  EXPECT_NE(audit.find(R"("action":"join")"), std::string::npos) << audit;
+  EXPECT_NE(
+      audit.find(R"("policy":"DirectSocketsMulticastRules[0].receive_groups")"),
+      std::string::npos)
+      << audit;
+}
+
+TEST_F(PolicyEnforcementTest, PortsOutsideTheRuleAreRefused) {
+  auto opened = Open(Renderer(kAllowed), Bound(6000));
+  ASSERT_TRUE(opened.is_fulfilled());
+  auto join = opened.value().multicastController->joinGroup("239.10.0.1");
+  Settle(join);
+  ExpectNotAllowed(join, "ports: port 6000 is not allowed");
+}
+
+TEST_F(PolicyEnforcementTest, ABlockedAppCannotOpenASocket) {
+  auto opened = Open(Renderer(kBlocked), Bound(5004));
+  ASSERT_TRUE(opened.is_rejected());
+  EXPECT_EQ(opened.error().name(), "NotAllowedError");
+  EXPECT_NE(opened.error().message().find(
+                "DirectSocketsBlockedForUrls lists isolated-app://blockedapp"),
+            std::string::npos)
+      << opened.error().message();
+}
+
+TEST_F(PolicyEnforcementTest, AnAppNoRuleNamesGetsNoMulticast) {
+  auto opened = Open(Renderer(kNoRule), Bound(5004));
+  ASSERT_TRUE(opened.is_fulfilled());  // Plain sockets are allowed.
+  auto join = opened.value().multicastController->joinGroup("239.10.0.1");
+  Settle(join);
+  ExpectNotAllowed(join, "no rule names isolated-app://noruleapp");
+}
+
+TEST_F(PolicyEnforcementTest, SendsAndTtlFollowTheRule) {
+  renderer::NetworkServiceConnection* c = Renderer(kAllowed);
+  auto opened = Open(c, Bound(5005));
+  ASSERT_TRUE(opened.is_fulfilled());
+  renderer::UDPMessage message;
+  message.data = {'x'};
+  message.remoteAddress = "239.10.0.9";
+  message.remotePort = 5005;
+  auto allowed = opened.value().writable->Write(message);
+  Settle(allowed);
+  EXPECT_TRUE(allowed.is_fulfilled()) << allowed.error().ToString();
+  message.remoteAddress = "239.12.0.9";
+  auto refused = opened.value().writable->Write(message);
+  Settle(refused);
+  ExpectNotAllowed(refused, "send_groups: 239.12.0.9 is outside the groups");
+
+  UDPSocketOptions sender;
+  sender.remoteAddress = "239.10.0.9";
+  sender.remotePort = 5005;
+  sender.multicastTimeToLive = 3;
+  auto too_far = Open(c, sender);
+  ASSERT_TRUE(too_far.is_rejected());
+  EXPECT_EQ(too_far.error().name(), "NotAllowedError");
+  EXPECT_NE(too_far.error().message().find(
+                "max_ttl: multicastTimeToLive 3 is above 2"),
+            std::string::npos)
+      << too_far.error().message();
+}
+
+// No policy file at all: an unmanaged device.
+class UnmanagedDeviceTest : public PolicyEnforcementTest {
+ protected:
+  void SetUp() override { StartWith(""); }
+};
+
+TEST_F(UnmanagedDeviceTest, NoMulticastForAnyoneButPlainSocketsWork) {
+  auto opened = Open(Renderer(kAllowed), Bound(5004));
+  ASSERT_TRUE(opened.is_fulfilled());  // Chrome's default for sockets.
+  auto join = opened.value().multicastController->joinGroup("239.10.0.1");
+  Settle(join);
+  ExpectNotAllowed(join, "this device is not managed");
+}
+
+}  // namespace
+}  // namespace tests
+
+int main(int argc, char** argv) {
+  // Before any thread exists: unshare moves only the calling thread.
+  absl::Status entered = tests::EnterPrivateNetworkNamespace();
+  if (!entered.ok()) {
+    std::fprintf(stderr, "policy_enforcement_test: %s\n",
+                 std::string(entered.message()).c_str());
+    return 1;
+  }
+  ::testing::InitGoogleTest(&argc, argv);
+  return RUN_ALL_TESTS();
+}
