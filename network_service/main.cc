@@ -38,6 +38,7 @@
 #include "network_service/control_channel.h"
 #include "network_service/network_service_impl.h"
 #include "network_service/policy_enforcer.h"
+#include "network_service/policy_watcher.h"
 #include "policy/policy_loader.h"
 
 ABSL_FLAG(int,
@@ -167,6 +168,17 @@ int main(int argc, char** argv) {
         errors.empty() ? std::move(loaded) : policy::Policy(), audit_log);
   }
   network_service::NetworkServiceImpl service(&loop, &apps, &enforcer);
+  std::unique_ptr<network_service::PolicyWatcher> watcher;
+  if (!policy_dir.empty()) {
+    watcher = std::make_unique<network_service::PolicyWatcher>(
+        loop.uv_loop(), policy_dir, &enforcer, audit_log,
+        [&service] { service.RecheckPolicy(); });
+    absl::Status watching = watcher->Start();
+    if (!watching.ok()) {
+      std::fprintf(stderr, "network_service: %s\n",
+                   std::string(watching.message()).c_str());
+    }
+  }
 
   // gRPC creates the socket file; the umask makes it 0600 from the start.
   const mode_t old_umask = umask(0177);
@@ -240,6 +252,8 @@ int main(int argc, char** argv) {
 
   if (control)
     control->Close();
+  if (watcher)
+    watcher->Close();
   uv_close(reinterpret_cast<uv_handle_t*>(&signals.term), nullptr);
   uv_close(reinterpret_cast<uv_handle_t*>(&signals.interrupt), nullptr);
   // Run the close callbacks now, while the objects that own the handles

@@ -70,6 +70,17 @@ UdpSocketHost* NetworkServiceImpl::FindSocket(uint64_t id) {
   return it == sockets_.end() ? nullptr : it->second.get();
 }
 
+void NetworkServiceImpl::RecheckPolicy() {
+  std::vector<uint64_t> ids;
+  for (const auto& [id, host] : sockets_)
+    ids.push_back(id);
+  // A host may close (and leave the table) while rechecking: look each up.
+  for (uint64_t id : ids) {
+    if (UdpSocketHost* host = FindSocket(id))
+      host->RecheckPolicy();
+  }
+}
+
 void NetworkServiceImpl::CloseAll(absl::Status status) {
   closing_all_ = true;
   close_all_status_ = status;

@@ -34,6 +34,8 @@ class NetworkServiceImpl final
   // Loop thread: closes every socket, ending each stream with `status`, and
   // refuses new ones.
   void CloseAll(absl::Status status);
+  // Loop thread: the policy changed; every socket checks itself again.
+  void RecheckPolicy();
   // Loop thread: how many sockets are open or opening.
   size_t socket_count() const { return sockets_.size(); }
 

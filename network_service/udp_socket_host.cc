@@ -659,6 +659,19 @@ void UdpSocketHost::UpdateReceiving() {
   receiving_ = want;
 }
 
+void UdpSocketHost::RecheckPolicy() {
+  if (state_ != State::kOpen)
+    return;
+  absl::Status allowed = policy_->CheckOpen(origin_, open_);
+  for (size_t i = 0; allowed.ok() && i < memberships_.size(); ++i)
+    allowed = policy_->CheckJoin(origin_, memberships_[i], local_port_);
+  if (!allowed.ok()) {
+    Fail(absl::UnavailableError(absl::StrCat(
+        "the admin's policy changed and no longer allows this socket: ",
+        allowed.message())));
+  }
+}
+
 void UdpSocketHost::OnOutboxDrained() {
   UpdateReceiving();
 }
@@ -730,9 +743,9 @@ void UdpSocketHost::ReplyResult(uint64_t request_id,
 void UdpSocketHost::Fail(absl::Status status) {
   if (state_ == State::kOpen) {
     FlushReceived();
-    v1::UdpSocketEvent event;
-    *event.mutable_socket_error() = ToWireStatus(status);
-    stream_->Write(std::move(event));
+    // Told once the socket is really closed (MaybeFinishClose), so that
+    // whoever hears of the error finds the kernel's memberships gone.
+    report_socket_error_ = true;
   }
   Close(std::move(status));
 }
@@ -784,6 +797,11 @@ void UdpSocketHost::MaybeFinishClose() {
   if (holds_app_socket_)
     apps_->ReleaseSocket(origin_);
   holds_app_socket_ = false;
+  if (report_socket_error_) {
+    v1::UdpSocketEvent event;
+    *event.mutable_socket_error() = ToWireStatus(close_status_);
+    stream_->Write(std::move(event));
+  }
   stream_->FinishWhenWritten(ToGrpcStatus(close_status_));
   // The owner deletes this object (and the callback with it); nothing may
   // follow.

@@ -68,6 +68,9 @@ class UdpSocketHost {
   void Close(absl::Status status);
   // The stream's outbox drained: receiving may resume.
   void OnOutboxDrained();
+  // The policy changed: a socket, or a membership, it no longer allows is
+  // closed with a NetworkError (the kernel drops its memberships).
+  void RecheckPolicy();
 
   bool is_open() const { return state_ == State::kOpen; }
 
@@ -126,7 +129,8 @@ class UdpSocketHost {
   PolicyEnforcer* const policy_;  // Not owned.
   const std::string origin_;
   uint16_t local_port_ = 0;
-  bool holds_app_socket_ = false;  // Counted against the app's cap.
+  bool holds_app_socket_ = false;     // Counted against the app's cap.
+  bool report_socket_error_ = false;  // Fail(): send socket_error at close.
   absl::AnyInvocable<void()> on_closed_;
   State state_ = State::kAwaitingOpen;
   absl::Status close_status_;

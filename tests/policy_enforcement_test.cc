@@ -7,6 +7,7 @@
 #include <gtest/gtest.h>
 #include <unistd.h>
 
+#include <cstdio>
 #include <fstream>
 #include <memory>
 #include <sstream>
@@ -63,7 +64,7 @@ class PolicyEnforcementTest : public ::testing::Test {
     options.network_service_path =
         RunfilePath("network_service/network_service");
     options.policy_dir = dir_;
-    options.audit_log = dir_ + "/audit.log";
+    options.audit_log = dir_ + ".audit.log";
     host_ = std::make_unique<host::Host>(&loop_, options);
     ASSERT_TRUE(host_->StartNetworkService().ok());
   }
@@ -72,7 +73,7 @@ class PolicyEnforcementTest : public ::testing::Test {
     sockets_.clear();
     connections_.clear();
     host_.reset();
-    std::system(("rm -rf " + dir_).c_str());
+    std::system(("rm -rf " + dir_ + " " + dir_ + ".audit.log").c_str());
   }
 
   // A renderer of `origin`, in this process, on a host-bound channel.
@@ -117,7 +118,7 @@ class PolicyEnforcementTest : public ::testing::Test {
   }
 
   std::string AuditLog() {
-    std::ifstream file(dir_ + "/audit.log");
+    std::ifstream file(dir_ + ".audit.log");
     std::stringstream text;
     text << file.rdbuf();
     return text.str();
@@ -214,6 +215,71 @@ TEST_F(PolicyEnforcementTest, SendsAndTtlFollowTheRule) {
                 "max_ttl: multicastTimeToLive 3 is above 2"),
             std::string::npos)
       << too_far.error().message();
+}
+
+// Replaces the test's policy file atomically (write, then rename).
+void WritePolicy(const std::string& dir, const std::string& json) {
+  const std::string path = dir + "/10-test.json";
+  std::ofstream(path + ".new") << json;
+  std::rename((path + ".new").c_str(), path.c_str());
+}
+
+std::string RuleWithGroups(const std::string& groups) {
+  return absl::StrCat(R"({"DirectSocketsMulticastRules": [{
+      "origins": ["isolated-app://allowedapp"],
+      "receive_groups": [)",
+                      groups, R"(], "ports": ["5004-5010"]}]})");
+}
+
+TEST_F(PolicyEnforcementTest, LivePolicyGrantsRevokesAndIgnoresBrokenEdits) {
+  renderer::NetworkServiceConnection* c = Renderer(kAllowed);
+  auto first = Open(c, Bound(5004));
+  ASSERT_TRUE(first.is_fulfilled());
+  auto joined = first.value().multicastController->joinGroup("239.10.0.1");
+  Settle(joined);
+  ASSERT_TRUE(joined.is_fulfilled());
+
+  // A grant: 239.30.0.0/16 appears. New joins see it once the service has
+  // read the directory (within a second): retry, bounded.
+  WritePolicy(dir_, RuleWithGroups(R"("239.10.0.0/16", "239.30.0.0/16")"));
+  auto second = Open(c, Bound(5005));
+  ASSERT_TRUE(second.is_fulfilled());
+  bool granted = false;
+  for (int attempt = 0; attempt < 100 && !granted; ++attempt) {
+    auto join = second.value().multicastController->joinGroup("239.30.0.1");
+    Settle(join);
+    granted = join.is_fulfilled();
+    if (!granted) {
+      ASSERT_EQ(join.error().name(), "NotAllowedError");
+      loop_.RunUntil([] { return false; }, absl::Milliseconds(20));
+    }
+  }
+  EXPECT_TRUE(granted) << "the grant did not take effect within 2 s";
+
+  // A revoke: 239.10.0.0/16 goes. The socket holding it closes with a
+  // NetworkError and the kernel drops the membership.
+  WritePolicy(dir_, RuleWithGroups(R"("239.30.0.0/16")"));
+  auto closed = sockets_[0]->closed();
+  ASSERT_TRUE(
+      loop_.RunUntil([&] { return closed.is_settled(); }, absl::Seconds(5)));
+  ASSERT_TRUE(closed.is_rejected());
+  EXPECT_EQ(closed.error().name(), "NetworkError");
+  EXPECT_NE(closed.error().message().find("policy changed"), std::string::npos)
+      << closed.error().message();
+  EXPECT_FALSE(KernelHasGroup(*common::IpAddress::Parse("239.10.0.1")))
+      << KernelMulticastTables();
+  EXPECT_FALSE(sockets_[1]->closed().is_settled()) << "239.30 is still allowed";
+
+  // A broken edit changes nothing: the service refuses it (audit log) and
+  // the last good policy stays in force.
+  WritePolicy(dir_, "{ broken");
+  ASSERT_TRUE(loop_.RunUntil(
+      [&] { return AuditLog().find("reload-refused") != std::string::npos; },
+      absl::Seconds(5), absl::Milliseconds(20)));
+  auto still = second.value().multicastController->joinGroup("239.30.0.2");
+  Settle(still);
+  EXPECT_TRUE(still.is_fulfilled()) << still.error().ToString();
+  EXPECT_FALSE(sockets_[1]->closed().is_settled());
 }
 
 // No policy file at all: an unmanaged device.

@@ -1,0 +1,106 @@
+#include "network_service/policy_watcher.h"
+
+#include <nlohmann/json.hpp>
+
+#include <utility>
+#include <vector>
+
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
+#include "absl/time/clock.h"
+#include "policy/policy_loader.h"
+
+namespace network_service {
+namespace {
+
+// How long the directory must be quiet before it is read: an editor's save
+// or a config tool's burst of renames is one change.
+constexpr uint64_t kSettleMs = 100;
+
+}  // namespace
+
+PolicyWatcher::PolicyWatcher(uv_loop_t* loop,
+                             std::string dir,
+                             PolicyEnforcer* enforcer,
+                             FILE* audit_log,
+                             absl::AnyInvocable<void()> on_changed)
+    : loop_(loop),
+      dir_(std::move(dir)),
+      enforcer_(enforcer),
+      audit_log_(audit_log),
+      on_changed_(std::move(on_changed)) {}
+
+PolicyWatcher::~PolicyWatcher() = default;
+
+absl::Status PolicyWatcher::Start() {
+  uv_fs_event_init(loop_, &watch_);
+  uv_timer_init(loop_, &settle_);
+  watch_.data = settle_.data = this;
+  started_ = true;
+  const int error =
+      uv_fs_event_start(&watch_, &PolicyWatcher::OnChange, dir_.c_str(), 0);
+  if (error != 0) {
+    return absl::UnavailableError(
+        absl::StrCat("cannot watch the policy directory ", dir_, ": ",
+                     uv_strerror(error), "; changes need a restart"));
+  }
+  return absl::OkStatus();
+}
+
+void PolicyWatcher::Close() {
+  if (!started_)
+    return;
+  started_ = false;
+  uv_fs_event_stop(&watch_);
+  uv_timer_stop(&settle_);
+  uv_close(reinterpret_cast<uv_handle_t*>(&watch_), nullptr);
+  uv_close(reinterpret_cast<uv_handle_t*>(&settle_), nullptr);
+}
+
+void PolicyWatcher::OnChange(uv_fs_event_t* handle,
+                             const char* name,
+                             int,
+                             int) {
+  auto* watcher = static_cast<PolicyWatcher*>(handle->data);
+  // Only policy files count (not an editor's temporary file, nor a log
+  // that happens to live in the same directory).
+  const std::string file = name == nullptr ? "" : name;
+  if (!file.empty() &&
+      (file.size() < 5 || file.compare(file.size() - 5, 5, ".json") != 0)) {
+    return;
+  }
+  // (Re)start the quiet period.
+  uv_timer_start(&watcher->settle_, &PolicyWatcher::OnSettled, kSettleMs, 0);
+}
+
+void PolicyWatcher::OnSettled(uv_timer_t* handle) {
+  static_cast<PolicyWatcher*>(handle->data)->Reload();
+}
+
+void PolicyWatcher::Reload() {
+  std::vector<std::string> errors;
+  policy::Policy loaded = policy::LoadPolicyDirectory(dir_, &errors);
+  if (!errors.empty()) {
+    const std::string why =
+        absl::StrCat("kept the last good policy; the new one has errors: ",
+                     absl::StrJoin(errors, "; "));
+    std::fprintf(stderr, "network_service: policy %s: %s\n", dir_.c_str(),
+                 why.c_str());
+    if (audit_log_ != nullptr) {
+      nlohmann::json line = {
+          {"time", absl::FormatTime(absl::RFC3339_full, absl::Now(),
+                                    absl::UTCTimeZone())},
+          {"action", "reload-refused"},
+          {"target", dir_},
+          {"reason", why}};
+      std::fprintf(audit_log_, "%s\n", line.dump().c_str());
+      std::fflush(audit_log_);
+    }
+    return;
+  }
+  enforcer_->set_policy(std::move(loaded));
+  std::fprintf(stderr, "network_service: policy %s: applied\n", dir_.c_str());
+  on_changed_();
+}
+
+}  // namespace network_service
