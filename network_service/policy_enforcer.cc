@@ -80,6 +80,18 @@ absl::Status PolicyEnforcer::CheckOpen(const std::string& origin,
   return absl::OkStatus();
 }
 
+PolicyEnforcer::SendRate PolicyEnforcer::RateFor(
+    const std::string& origin) const {
+  SendRate rate;
+  if (!policy_)
+    return rate;
+  if (const policy::MulticastRule* rule = policy_->RuleFor(origin)) {
+    rate.datagrams_per_second = rule->max_datagrams_per_second;
+    rate.bytes_per_second = rule->max_bytes_per_second;
+  }
+  return rate;
+}
+
 absl::Status PolicyEnforcer::CheckJoin(
     const std::string& origin,
     const common::MulticastMembership& membership,

@@ -37,6 +37,13 @@ class PolicyEnforcer {
   absl::Status CheckJoin(const std::string& origin,
                          const common::MulticastMembership& membership,
                          uint16_t local_port);
+  // The app's multicast send rate (MulticastRule's limits); zeros: none.
+  struct SendRate {
+    uint32_t datagrams_per_second = 0;
+    uint64_t bytes_per_second = 0;
+  };
+  SendRate RateFor(const std::string& origin) const;
+
   absl::Status CheckSend(const std::string& origin,
                          const common::IpAddress& group,
                          uint16_t port,

@@ -107,6 +107,10 @@ void UdpSocketHost::HandleRequest(v1::UdpSocketRequest request) {
       HandleOpen(request.request_id(), request.open());
       break;
     case v1::UdpSocketRequest::kSend:
+      if (state_ == State::kOpen && !AdmitSend(request.send())) {
+        deferred_send_ = std::move(request);
+        return;  // No next read until the rate allows this one.
+      }
       HandleSend(request.request_id(), std::move(*request.mutable_send()));
       break;
     case v1::UdpSocketRequest::kReceiveMore:
@@ -244,6 +248,9 @@ absl::Status UdpSocketHost::OpenSocket(const sockaddr* address) {
   uv_check_init(loop_, &flush_check_);
   flush_check_.data = this;
   ++open_handles_;
+  uv_timer_init(loop_, &rate_timer_);
+  rate_timer_.data = this;
+  ++open_handles_;
 
   uv_os_fd_t fd;
   uv_fileno(reinterpret_cast<uv_handle_t*>(&udp_), &fd);
@@ -313,6 +320,74 @@ void UdpSocketHost::ReplyOpened() {
     opened->set_remote_port(common::SockaddrPort(addr));
   }
   stream_->Write(std::move(event));
+}
+
+bool UdpSocketHost::AdmitSend(const v1::SendDatagrams& send) {
+  const PolicyEnforcer::SendRate rate = policy_->RateFor(origin_);
+  if (rate.datagrams_per_second == 0 && rate.bytes_per_second == 0)
+    return true;
+  // Only datagrams to groups are the multicast policy's to limit.
+  std::optional<IpAddress> remote;
+  if (connected_)
+    remote = IpAddress::Parse(open_.connected().remote_address());
+  double datagrams = 0, bytes = 0;
+  for (const v1::Datagram& datagram : send.datagrams()) {
+    std::optional<IpAddress> to =
+        connected_ ? remote : IpAddress::Parse(datagram.remote_address());
+    if (to && to->IsMulticast()) {
+      ++datagrams;
+      bytes += static_cast<double>(datagram.data().size());
+    }
+  }
+  if (datagrams == 0)
+    return true;
+  // Refill: at most a tenth of a second's worth, so the rate holds over any
+  // few seconds.
+  const uint64_t now = uv_now(loop_);
+  const double elapsed =
+      tokens_started_ ? static_cast<double>(now - tokens_at_ms_) / 1000 : 0;
+  tokens_at_ms_ = now;
+  const double d_rate = rate.datagrams_per_second;
+  const double b_rate = static_cast<double>(rate.bytes_per_second);
+  if (!tokens_started_) {
+    // One datagram's worth to start with: no opening burst above the rate.
+    datagram_tokens_ = 1;
+    byte_tokens_ = 65507;
+    tokens_started_ = true;
+  } else {
+    if (d_rate > 0) {
+      datagram_tokens_ = std::min(datagram_tokens_ + elapsed * d_rate,
+                                  std::max(d_rate / 10, 1.0));
+    }
+    if (b_rate > 0) {
+      byte_tokens_ = std::min(byte_tokens_ + elapsed * b_rate,
+                              std::max(b_rate / 10, 65507.0));
+    }
+  }
+  double wait_s = 0;
+  if (d_rate > 0 && datagram_tokens_ < 0)
+    wait_s = std::max(wait_s, -datagram_tokens_ / d_rate);
+  if (b_rate > 0 && byte_tokens_ < 0)
+    wait_s = std::max(wait_s, -byte_tokens_ / b_rate);
+  if (wait_s > 0) {
+    uv_timer_start(&rate_timer_, &UdpSocketHost::OnRateTimer,
+                   static_cast<uint64_t>(wait_s * 1000) + 1, 0);
+    return false;
+  }
+  if (d_rate > 0)
+    datagram_tokens_ -= datagrams;
+  if (b_rate > 0)
+    byte_tokens_ -= bytes;
+  return true;
+}
+
+void UdpSocketHost::OnRateTimer(uv_timer_t* handle) {
+  auto* host = static_cast<UdpSocketHost*>(handle->data);
+  if (!host->deferred_send_ || host->state_ != State::kOpen)
+    return;
+  v1::UdpSocketRequest request = std::move(*host->deferred_send_);
+  host->deferred_send_.reset();
+  host->HandleRequest(std::move(request));
 }
 
 void UdpSocketHost::HandleSend(uint64_t request_id, v1::SendDatagrams send) {
@@ -775,6 +850,8 @@ void UdpSocketHost::Close(absl::Status status) {
     uv_close(reinterpret_cast<uv_handle_t*>(&udp_),
              &UdpSocketHost::OnHandleClosed);
     uv_close(reinterpret_cast<uv_handle_t*>(&flush_check_),
+             &UdpSocketHost::OnHandleClosed);
+    uv_close(reinterpret_cast<uv_handle_t*>(&rate_timer_),
              &UdpSocketHost::OnHandleClosed);
   }
   MaybeFinishClose();

@@ -5,6 +5,7 @@
 
 #include <cstdint>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -88,6 +89,12 @@ class UdpSocketHost {
   void OpenAndReply(const sockaddr* address);
   void ReplyOpened();
   void HandleSend(uint64_t request_id, direct_sockets::v1::SendDatagrams send);
+  // The policy's send rate: true if `send` may go now (its datagrams to
+  // groups are taken from the token buckets); false after arming the timer
+  // for when it may. Holding the request back holds back the renderer: the
+  // next request is not read until this one is handled.
+  bool AdmitSend(const direct_sockets::v1::SendDatagrams& send);
+  static void OnRateTimer(uv_timer_t* handle);
   static void OnSent(uv_udp_send_t* req, int status);
   void FinishBatch(SendBatch* batch);
   void HandleReceiveMore(uint32_t count);
@@ -142,6 +149,14 @@ class UdpSocketHost {
   uv_udp_t udp_;
   bool udp_initialized_ = false;
   uv_check_t flush_check_;
+  uv_timer_t rate_timer_;
+  // A send waiting for the rate limit, and the token buckets (may go
+  // negative: a batch takes what it needs, the next waits for the debt).
+  std::optional<direct_sockets::v1::UdpSocketRequest> deferred_send_;
+  double datagram_tokens_ = 0;
+  double byte_tokens_ = 0;
+  uint64_t tokens_at_ms_ = 0;
+  bool tokens_started_ = false;
   int open_handles_ = 0;  // Handles whose close callback has not run.
   int family_ = AF_UNSPEC;
   bool connected_ = false;
