@@ -59,6 +59,11 @@ void AppRegistry::ReleaseMembership(const std::string& origin) {
     --held.memberships;
 }
 
+size_t AppRegistry::memberships_of(const std::string& origin) const {
+  auto it = holdings_.find(origin);
+  return it == holdings_.end() ? 0 : it->second.memberships;
+}
+
 size_t AppRegistry::sockets_of(const std::string& origin) const {
   auto it = holdings_.find(origin);
   return it == holdings_.end() ? 0 : it->second.sockets;

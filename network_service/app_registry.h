@@ -43,6 +43,7 @@ class AppRegistry {
   absl::Status AcquireMembership(const std::string& origin);
   void ReleaseMembership(const std::string& origin);
   size_t sockets_of(const std::string& origin) const;
+  size_t memberships_of(const std::string& origin) const;
 
  private:
   struct Holdings {

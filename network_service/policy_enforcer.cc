@@ -95,10 +95,18 @@ PolicyEnforcer::SendRate PolicyEnforcer::RateFor(
 absl::Status PolicyEnforcer::CheckJoin(
     const std::string& origin,
     const common::MulticastMembership& membership,
-    uint16_t local_port) {
+    uint16_t local_port,
+    size_t held) {
   if (!policy_)
     return absl::OkStatus();
   policy::Decision decision = policy_->Join(origin, membership, local_port);
+  const policy::MulticastRule* rule = policy_->RuleFor(origin);
+  if (decision.allowed && rule != nullptr && held >= rule->max_memberships) {
+    decision = {
+        false, rule->key + ".max_memberships",
+        absl::StrCat(rule->key, ".max_memberships: ", origin, " already holds ",
+                     held, " memberships, the most this policy allows")};
+  }
   if (!decision.allowed) {
     return Refuse(origin, "join",
                   absl::StrCat(membership.ToString(), " port ", local_port),

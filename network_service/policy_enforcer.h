@@ -34,9 +34,12 @@ class PolicyEnforcer {
 
   absl::Status CheckOpen(const std::string& origin,
                          const direct_sockets::v1::OpenUdpSocket& open);
+  // `held` is how many memberships the app holds now (all its sockets):
+  // the rule's max_memberships caps it.
   absl::Status CheckJoin(const std::string& origin,
                          const common::MulticastMembership& membership,
-                         uint16_t local_port);
+                         uint16_t local_port,
+                         size_t held = 0);
   // The app's multicast send rate (MulticastRule's limits); zeros: none.
   struct SendRate {
     uint32_t datagrams_per_second = 0;

@@ -654,7 +654,8 @@ void UdpSocketHost::HandleJoin(uint64_t request_id,
             " sources, the most one group's source set may have")));
     return;
   }
-  absl::Status allowed = policy_->CheckJoin(origin_, *membership, local_port_);
+  absl::Status allowed = policy_->CheckJoin(origin_, *membership, local_port_,
+                                            apps_->memberships_of(origin_));
   if (!allowed.ok()) {
     ReplyResult(request_id, allowed);
     return;

@@ -44,7 +44,8 @@ constexpr char kPolicy[] = R"({
     "send_groups": ["239.10.0.0/16"],
     "ssm_sources": ["10.78.0.0/24"],
     "ports": ["5004-5010"],
-    "max_ttl": 2
+    "max_ttl": 2,
+    "max_memberships": 3
   }]
 })";
 
@@ -161,6 +162,32 @@ TEST_F(PolicyEnforcementTest, JoinsFollowTheRuleOfTheApp) {
       audit.find(R"("policy":"DirectSocketsMulticastRules[0].receive_groups")"),
       std::string::npos)
       << audit;
+}
+
+TEST_F(PolicyEnforcementTest, MaxMembershipsCountsEverySocketOfTheApp) {
+  renderer::NetworkServiceConnection* c = Renderer(kAllowed);
+  auto a = Open(c, Bound(5004));
+  auto b = Open(c, Bound(5005));
+  ASSERT_TRUE(a.is_fulfilled() && b.is_fulfilled());
+  for (const char* group : {"239.10.1.1", "239.10.1.2"}) {
+    auto join = a.value().multicastController->joinGroup(group);
+    Settle(join);
+    ASSERT_TRUE(join.is_fulfilled()) << join.error().ToString();
+  }
+  auto third = b.value().multicastController->joinGroup("239.10.1.3");
+  Settle(third);
+  ASSERT_TRUE(third.is_fulfilled()) << third.error().ToString();
+  auto fourth = b.value().multicastController->joinGroup("239.10.1.4");
+  Settle(fourth);
+  ExpectNotAllowed(fourth,
+                   "max_memberships: isolated-app://allowedapp already holds "
+                   "3 memberships");
+  // Leaving one frees a place.
+  auto leave = a.value().multicastController->leaveGroup("239.10.1.1");
+  Settle(leave);
+  auto again = b.value().multicastController->joinGroup("239.10.1.4");
+  Settle(again);
+  EXPECT_TRUE(again.is_fulfilled()) << again.error().ToString();
 }
 
 TEST_F(PolicyEnforcementTest, PortsOutsideTheRuleAreRefused) {
