@@ -1,5 +1,6 @@
 #include "host/app_manifest.h"
 
+#include <algorithm>
 #include <fstream>
 #include <set>
 #include <sstream>
@@ -42,7 +43,7 @@ absl::StatusOr<AppManifest> ParseAppManifest(const std::string& text,
     if (!entry.is_object())
       return error(at, "expected an object with origin and command");
     for (const auto& [key, value] : entry.items()) {
-      if (key != "origin" && key != "command")
+      if (key != "origin" && key != "command" && key != "permissions")
         return error(absl::StrCat(at, ".", key), "unknown key");
     }
     AppManifest::App app;
@@ -66,6 +67,25 @@ absl::StatusOr<AppManifest> ParseAppManifest(const std::string& text,
                      "expected a string");
       }
       app.command.push_back(entry["command"][j].get<std::string>());
+    }
+    if (entry.contains("permissions")) {
+      if (!entry["permissions"].is_array())
+        return error(at + ".permissions", "expected an array of features");
+      app.permissions.clear();
+      const std::vector<std::string> known = AppManifest::AllPermissions();
+      for (size_t j = 0; j < entry["permissions"].size(); ++j) {
+        const auto& feature = entry["permissions"][j];
+        const std::string key = absl::StrCat(at, ".permissions[", j, "]");
+        if (!feature.is_string() ||
+            std::find(known.begin(), known.end(), feature.get<std::string>()) ==
+                known.end()) {
+          return error(key,
+                       "expected \"direct-sockets\", "
+                       "\"direct-sockets-private\" or "
+                       "\"direct-sockets-multicast\"");
+        }
+        app.permissions.push_back(feature.get<std::string>());
+      }
     }
     if (app.command[0].empty())
       return error(at + ".command[0]", "the program is empty");

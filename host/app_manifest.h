@@ -11,7 +11,12 @@ namespace host {
 // The host's list of isolated apps, read from a JSON file:
 //
 //   {"apps": [{"origin": "isolated-app://<id>",
-//              "command": ["path/to/renderer/program", "arg", ...]}]}
+//              "command": ["path/to/renderer/program", "arg", ...],
+//              "permissions": ["direct-sockets", ...]}]}
+//
+// `permissions` are the app's permissions-policy features for Direct
+// Sockets: "direct-sockets", "direct-sockets-private",
+// "direct-sockets-multicast". Without the key, the app has all three.
 //
 // A relative program path is resolved against the manifest's directory.
 // A value type; any thread.
@@ -19,7 +24,12 @@ struct AppManifest {
   struct App {
     std::string origin;
     std::vector<std::string> command;
+    std::vector<std::string> permissions = AllPermissions();
   };
+  static std::vector<std::string> AllPermissions() {
+    return {"direct-sockets", "direct-sockets-private",
+            "direct-sockets-multicast"};
+  }
   std::vector<App> apps;
 };
 

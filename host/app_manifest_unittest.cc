@@ -28,6 +28,21 @@ TEST(AppManifestTest, ReadsAppsAndResolvesRelativePrograms) {
   EXPECT_EQ(manifest->apps[1].command[0], "/usr/bin/app2");
 }
 
+TEST(AppManifestTest, Permissions) {
+  auto manifest = ParseAppManifest(
+      R"({"apps": [{"origin": "isolated-app://a", "command": ["/x"],
+                    "permissions": ["direct-sockets"]},
+                   {"origin": "isolated-app://b", "command": ["/y"]}]})",
+      "apps.json", "/");
+  ASSERT_TRUE(manifest.ok()) << manifest.status();
+  EXPECT_EQ(manifest->apps[0].permissions,
+            std::vector<std::string>{"direct-sockets"});
+  EXPECT_EQ(manifest->apps[1].permissions, AppManifest::AllPermissions());
+  ExpectError(R"({"apps": [{"origin": "isolated-app://a", "command": ["/x"],
+                            "permissions": ["camera"]}]})",
+              "apps[0].permissions[0]: expected \"direct-sockets\"");
+}
+
 TEST(AppManifestTest, ErrorsNameTheKeyPath) {
   ExpectError("{", "not valid JSON");
   ExpectError("[]", "expected an object");

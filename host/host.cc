@@ -10,6 +10,7 @@
 
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
 #include "common/fd_passing.h"
 
 extern char** environ;
@@ -59,7 +60,8 @@ absl::StatusOr<pid_t> Host::Spawn(const std::vector<std::string>& command,
   for (char** entry = environ; *entry != nullptr; ++entry) {
     if (!absl::StartsWith(*entry, "DSOCK_SERVICE_FD=") &&
         !absl::StartsWith(*entry, "DSOCK_HOST_FD=") &&
-        !absl::StartsWith(*entry, "DSOCK_APP_ORIGIN=")) {
+        !absl::StartsWith(*entry, "DSOCK_APP_ORIGIN=") &&
+        !absl::StartsWith(*entry, "DSOCK_APP_PERMISSIONS=")) {
       env_strings.push_back(*entry);
     }
   }
@@ -175,7 +177,8 @@ void Host::OnServiceExit(pid_t pid, Exit exit) {
                static_cast<int>(service_pid_));
   // Every renderer gets a fresh channel, bound to its own app again.
   for (auto& [renderer_pid, renderer] : renderers_) {
-    const int channel = NewServiceChannel(renderer.origin);
+    const int channel =
+        NewServiceChannel(renderer.origin, renderer.permissions);
     if (channel < 0)
       continue;
     absl::Status sent = common::SendFdMessage(renderer.host_channel,
@@ -188,14 +191,19 @@ void Host::OnServiceExit(pid_t pid, Exit exit) {
   }
 }
 
-int Host::NewServiceChannel(const std::string& origin) {
+int Host::NewServiceChannel(const std::string& origin,
+                            const std::vector<std::string>& permissions) {
   int channel[2];
   if (control_fd_ < 0 ||
       socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, channel) != 0) {
     return -1;
   }
   // The service learns the channel's app before the renderer can speak.
-  absl::Status sent = common::SendFdMessage(control_fd_, origin, channel[0]);
+  // "ORIGIN\nFEATURE,FEATURE": who the channel speaks for, and what its
+  // manifest grants.
+  absl::Status sent = common::SendFdMessage(
+      control_fd_, absl::StrCat(origin, "\n", absl::StrJoin(permissions, ",")),
+      channel[0]);
   close(channel[0]);
   if (!sent.ok()) {
     close(channel[1]);
@@ -209,7 +217,7 @@ absl::StatusOr<pid_t> Host::StartRenderer(const AppManifest::App& app,
                                           int stdout_fd) {
   if (control_fd_ < 0)
     return absl::FailedPreconditionError("start the network service first");
-  const int channel = NewServiceChannel(app.origin);
+  const int channel = NewServiceChannel(app.origin, app.permissions);
   if (channel < 0) {
     return absl::UnavailableError(
         "cannot hand a channel to the network service");
@@ -224,7 +232,8 @@ absl::StatusOr<pid_t> Host::StartRenderer(const AppManifest::App& app,
   absl::StatusOr<pid_t> pid =
       Spawn(app.command,
             {"DSOCK_SERVICE_FD=3", "DSOCK_HOST_FD=4",
-             "DSOCK_APP_ORIGIN=" + app.origin},
+             "DSOCK_APP_ORIGIN=" + app.origin,
+             "DSOCK_APP_PERMISSIONS=" + absl::StrJoin(app.permissions, ",")},
             {channel, host_channel[1]}, stdout_fd, std::move(on_exit));
   close(channel);
   close(host_channel[1]);
@@ -232,13 +241,14 @@ absl::StatusOr<pid_t> Host::StartRenderer(const AppManifest::App& app,
     close(host_channel[0]);
     return pid.status();
   }
-  renderers_[*pid] = Renderer{app.origin, host_channel[0]};
+  renderers_[*pid] = Renderer{app.origin, app.permissions, host_channel[0]};
   return pid;
 }
 
 absl::StatusOr<int> Host::NewInProcessRendererChannel(
-    const std::string& origin) {
-  const int channel = NewServiceChannel(origin);
+    const std::string& origin,
+    const std::vector<std::string>& permissions) {
+  const int channel = NewServiceChannel(origin, permissions);
   if (channel < 0) {
     return absl::UnavailableError(
         "cannot hand a channel to the network service");

@@ -84,7 +84,10 @@ class Host {
   // the returned descriptor and builds its connection on it
   // (NetworkServiceConnection::FromInheritedFd). It is not re-issued after
   // a service restart.
-  absl::StatusOr<int> NewInProcessRendererChannel(const std::string& origin);
+  absl::StatusOr<int> NewInProcessRendererChannel(
+      const std::string& origin,
+      const std::vector<std::string>& permissions =
+          AppManifest::AllPermissions());
 
   // Sends `signal` to the service and every renderer still running, and
   // stops restarting the service.
@@ -97,6 +100,7 @@ class Host {
   struct Process;
   struct Renderer {
     std::string origin;
+    std::vector<std::string> permissions;
     int host_channel = -1;  // The host's end of the renderer's host channel.
   };
   // `inherited` become the child's fds 3, 4, ...
@@ -109,7 +113,8 @@ class Host {
   void OnServiceExit(pid_t pid, Exit exit);
   // A fresh channel bound to `origin`: the service gets one end; returns
   // the other (or -1).
-  int NewServiceChannel(const std::string& origin);
+  int NewServiceChannel(const std::string& origin,
+                        const std::vector<std::string>& permissions);
   static void OnExit(uv_process_t* process, int64_t status, int signal);
 
   common::EventLoop* const loop_;

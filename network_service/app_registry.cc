@@ -7,22 +7,28 @@
 
 namespace network_service {
 
-void AppRegistry::BindChannel(int fd, const std::string& origin) {
+void AppRegistry::BindChannel(int fd, AppIdentity app) {
   absl::MutexLock lock(&mutex_);
   // A descriptor number is reused once its channel closed: replace.
-  origin_of_fd_[fd] = origin;
+  app_of_fd_[fd] = std::move(app);
 }
 
-std::string AppRegistry::OriginOfPeer(const std::string& peer) const {
+AppIdentity AppRegistry::AppOfPeer(const std::string& peer) const {
   absl::string_view rest = peer;
   int fd;
   if (absl::ConsumePrefix(&rest, "fd:") && absl::SimpleAtoi(rest, &fd)) {
     absl::MutexLock lock(&mutex_);
-    auto it = origin_of_fd_.find(fd);
-    if (it != origin_of_fd_.end())
+    auto it = app_of_fd_.find(fd);
+    if (it != app_of_fd_.end())
       return it->second;
   }
-  return kUnboundOrigin;
+  return AppIdentity{
+      kUnboundOrigin,
+      {"direct-sockets", "direct-sockets-private", "direct-sockets-multicast"}};
+}
+
+std::string AppRegistry::OriginOfPeer(const std::string& peer) const {
+  return AppOfPeer(peer).origin;
 }
 
 absl::Status AppRegistry::AcquireSocket(const std::string& origin) {

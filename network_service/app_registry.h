@@ -4,6 +4,7 @@
 #include <cstddef>
 #include <map>
 #include <optional>
+#include <set>
 #include <string>
 
 #include "absl/base/thread_annotations.h"
@@ -18,6 +19,16 @@ namespace network_service {
 // channel a call arrived on (gRPC's peer "fd:N"). Owned by main(). Channel
 // lookups are thread-safe (gRPC threads); the resource counts are for the
 // loop thread only.
+// The app a channel speaks for, as the host said: its origin and the
+// permissions-policy features its manifest grants.
+struct AppIdentity {
+  std::string origin;
+  std::set<std::string> permissions;
+  bool has(const std::string& feature) const {
+    return permissions.count(feature) > 0;
+  }
+};
+
 class AppRegistry {
  public:
   // Per-app caps, so one app cannot exhaust the service's descriptors or
@@ -32,7 +43,10 @@ class AppRegistry {
   AppRegistry& operator=(const AppRegistry&) = delete;
 
   // Any thread. `fd` is the service's end of a renderer's channel.
-  void BindChannel(int fd, const std::string& origin);
+  void BindChannel(int fd, AppIdentity app);
+  // Any thread: the app of a call whose peer is `peer`; for calls on the
+  // listening socket, the unbound origin with every feature.
+  AppIdentity AppOfPeer(const std::string& peer) const;
   // Any thread: the origin of a call whose peer is `peer`; the unbound
   // origin for calls on the listening socket.
   std::string OriginOfPeer(const std::string& peer) const;
@@ -52,7 +66,7 @@ class AppRegistry {
   };
 
   mutable absl::Mutex mutex_;
-  std::map<int, std::string> origin_of_fd_ ABSL_GUARDED_BY(mutex_);
+  std::map<int, AppIdentity> app_of_fd_ ABSL_GUARDED_BY(mutex_);
   std::map<std::string, Holdings> holdings_;  // Loop thread.
 };
 

@@ -9,12 +9,14 @@ namespace {
 
 TEST(AppRegistryTest, OriginsComeFromTheBoundChannelOnly) {
   AppRegistry apps;
-  apps.BindChannel(7, "isolated-app://aaaa");
+  apps.BindChannel(7, {"isolated-app://aaaa", {"direct-sockets"}});
   EXPECT_EQ(apps.OriginOfPeer("fd:7"), "isolated-app://aaaa");
   EXPECT_EQ(apps.OriginOfPeer("fd:8"), AppRegistry::kUnboundOrigin);
   EXPECT_EQ(apps.OriginOfPeer("unix:/run/x"), AppRegistry::kUnboundOrigin);
-  apps.BindChannel(7, "isolated-app://bbbb");  // Descriptor reused.
+  apps.BindChannel(7, {"isolated-app://bbbb", {}});  // Descriptor reused.
   EXPECT_EQ(apps.OriginOfPeer("fd:7"), "isolated-app://bbbb");
+  EXPECT_FALSE(apps.AppOfPeer("fd:7").has("direct-sockets"));
+  EXPECT_TRUE(apps.AppOfPeer("unix:x").has("direct-sockets-multicast"));
 }
 
 TEST(AppRegistryTest, CapsArePerApp) {

@@ -47,7 +47,8 @@ void ControlChannel::ReadAll() {
   while (!closed_) {
     absl::StatusOr<common::FdMessage> message = common::ReceiveFdMessage(fd_);
     if (message.ok()) {
-      absl::Status origin = common::CheckIsolatedAppOrigin(message->text);
+      absl::Status origin = common::CheckIsolatedAppOrigin(
+          message->text.substr(0, message->text.find('\n')));
       if (!origin.ok()) {
         std::fprintf(stderr, "network_service: refused a channel: %s\n",
                      origin.ToString().c_str());

@@ -16,7 +16,9 @@ namespace network_service {
 // shuts down rather than live on as an orphan. Owned by main(); loop thread.
 class ControlChannel {
  public:
-  using ChannelHandler = absl::AnyInvocable<void(int fd, std::string origin)>;
+  // `text` is "ORIGIN\nFEATURE,FEATURE" (the app's origin, then the
+  // permissions-policy features its manifest grants).
+  using ChannelHandler = absl::AnyInvocable<void(int fd, std::string text)>;
 
   // `fd` is the inherited control socket. `on_channel` runs for each valid
   // channel (the fd is non-blocking and close-on-exec, owned by the

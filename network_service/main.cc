@@ -33,6 +33,7 @@
 #include "absl/flags/usage.h"
 #include "absl/status/status.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_split.h"
 #include "common/event_loop.h"
 #include "network_service/app_registry.h"
 #include "network_service/control_channel.h"
@@ -228,8 +229,17 @@ int main(int argc, char** argv) {
   if (control_fd >= 0) {
     control = std::make_unique<network_service::ControlChannel>(
         loop.uv_loop(), control_fd,
-        [&apps, &server](int fd, std::string origin) {
-          apps.BindChannel(fd, origin);
+        [&apps, &server](int fd, std::string text) {
+          network_service::AppIdentity app;
+          const size_t newline = text.find('\n');
+          app.origin = text.substr(0, newline);
+          if (newline != std::string::npos) {
+            for (absl::string_view feature : absl::StrSplit(
+                     text.substr(newline + 1), ',', absl::SkipEmpty())) {
+              app.permissions.insert(std::string(feature));
+            }
+          }
+          apps.BindChannel(fd, std::move(app));
           grpc::AddInsecureChannelFromFd(server.get(), fd);
         },
         [&begin_shutdown] {

@@ -22,9 +22,9 @@ NetworkServiceImpl::OpenUdpSocket(grpc::CallbackServerContext* context) {
   // tasks run in order, so posting creation first is enough.
   // The app is the one the host bound to this channel; nothing the
   // renderer sends can change it.
-  std::string origin = apps_->OriginOfPeer(context->peer());
-  loop_->PostTask([this, id, stream, origin = std::move(origin)]() mutable {
-    AddSocket(id, stream, std::move(origin));
+  AppIdentity app = apps_->AppOfPeer(context->peer());
+  loop_->PostTask([this, id, stream, app = std::move(app)]() mutable {
+    AddSocket(id, stream, std::move(app));
   });
   stream->Start(
       context->peer(),
@@ -52,7 +52,7 @@ NetworkServiceImpl::OpenUdpSocket(grpc::CallbackServerContext* context) {
 
 void NetworkServiceImpl::AddSocket(uint64_t id,
                                    std::shared_ptr<UdpSocketStream> stream,
-                                   std::string origin) {
+                                   AppIdentity app) {
   if (closing_all_) {
     stream->FinishWhenWritten(
         grpc::Status(grpc::StatusCode::UNAVAILABLE,
@@ -60,7 +60,7 @@ void NetworkServiceImpl::AddSocket(uint64_t id,
     return;
   }
   auto host = std::make_unique<UdpSocketHost>(
-      loop_->uv_loop(), std::move(stream), apps_, policy_, std::move(origin),
+      loop_->uv_loop(), std::move(stream), apps_, policy_, std::move(app),
       [this, id] { sockets_.erase(id); });
   sockets_.emplace(id, std::move(host));
 }

@@ -48,7 +48,7 @@ class NetworkServiceImpl final
   // Loop thread.
   void AddSocket(uint64_t id,
                  std::shared_ptr<UdpSocketStream> stream,
-                 std::string origin);
+                 AppIdentity app);
   UdpSocketHost* FindSocket(uint64_t id);
 
   common::EventLoop* const loop_;

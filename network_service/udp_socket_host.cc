@@ -68,13 +68,14 @@ UdpSocketHost::UdpSocketHost(uv_loop_t* loop,
                              std::shared_ptr<UdpSocketStream> stream,
                              AppRegistry* apps,
                              PolicyEnforcer* policy,
-                             std::string origin,
+                             AppIdentity app,
                              absl::AnyInvocable<void()> on_closed)
     : loop_(loop),
       stream_(std::move(stream)),
       apps_(apps),
       policy_(policy),
-      origin_(std::move(origin)),
+      origin_(std::move(app.origin)),
+      permissions_(std::move(app.permissions)),
       on_closed_(std::move(on_closed)) {}
 
 UdpSocketHost::~UdpSocketHost() {
@@ -144,6 +145,30 @@ void UdpSocketHost::HandleOpen(uint64_t request_id,
   absl::Status valid = ValidateOpen(open);
   if (!valid.ok()) {
     Close(valid);
+    return;
+  }
+  // The app's manifest (permissions policy), as the host reported it.
+  auto lacks = [this](const char* feature) {
+    return permissions_.count(feature) == 0;
+  };
+  auto not_granted = [this](const char* feature, const char* why) {
+    return absl::PermissionDeniedError(absl::StrCat(
+        origin_, ": the app's manifest does not grant ", feature, why));
+  };
+  if (lacks("direct-sockets")) {
+    Close(not_granted("direct-sockets", ""));
+    return;
+  }
+  if (open.has_bound() && lacks("direct-sockets-private")) {
+    Close(not_granted("direct-sockets-private", " (a bound socket needs it)"));
+    return;
+  }
+  if ((open.has_multicast_time_to_live() || open.has_multicast_loopback() ||
+       open.multicast_allow_address_sharing()) &&
+      lacks("direct-sockets-multicast")) {
+    // The renderer throws NotAllowedError for these: it should never ask.
+    RejectBrokenRenderer(not_granted("direct-sockets-multicast",
+                                     " (multicast options need it)"));
     return;
   }
   absl::Status slot = apps_->AcquireSocket(origin_);
@@ -540,6 +565,13 @@ absl::Status UdpSocketHost::ApplyMulticastOptions(int fd) {
 
 absl::StatusOr<common::MulticastMembership>
 UdpSocketHost::CheckMembershipRequest(const v1::MulticastGroup& group) {
+  if (permissions_.count("direct-sockets-multicast") == 0) {
+    // Without the feature the page has no MulticastController.
+    return absl::PermissionDeniedError(
+        absl::StrCat(origin_,
+                     ": the app's manifest does not grant "
+                     "direct-sockets-multicast"));
+  }
   if (state_ != State::kOpen) {
     return absl::FailedPreconditionError(
         "joinGroup/leaveGroup before the socket is open");

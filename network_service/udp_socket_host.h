@@ -6,6 +6,7 @@
 #include <cstdint>
 #include <memory>
 #include <optional>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -48,13 +49,14 @@ class UdpSocketHost {
   // (net.ipv4.igmp_max_msf).
   static constexpr size_t kMaxSourcesPerGroup = 10;
 
-  // `apps` (not owned, outlives this) holds the per-app caps; `origin` is
-  // the app the host bound this socket's channel to.
+  // `apps` (not owned, outlives this) holds the per-app caps; `app` is the
+  // app the host bound this socket's channel to, with its manifest's
+  // permissions.
   UdpSocketHost(uv_loop_t* loop,
                 std::shared_ptr<UdpSocketStream> stream,
                 AppRegistry* apps,
                 PolicyEnforcer* policy,
-                std::string origin,
+                AppIdentity app,
                 absl::AnyInvocable<void()> on_closed);
   UdpSocketHost(const UdpSocketHost&) = delete;
   UdpSocketHost& operator=(const UdpSocketHost&) = delete;
@@ -135,6 +137,7 @@ class UdpSocketHost {
   AppRegistry* const apps_;
   PolicyEnforcer* const policy_;  // Not owned.
   const std::string origin_;
+  const std::set<std::string> permissions_;  // From the app's manifest.
   uint16_t local_port_ = 0;
   bool holds_app_socket_ = false;     // Counted against the app's cap.
   bool report_socket_error_ = false;  // Fail(): send socket_error at close.

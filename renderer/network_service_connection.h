@@ -4,6 +4,7 @@
 #include <grpcpp/grpcpp.h>
 
 #include <memory>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -45,6 +46,9 @@ class NetworkServiceConnection {
   // service replaces the old one, and EOF (the host died) ends the process
   // unless SetHostGoneHandler() says otherwise.
   static constexpr char kServiceFdEnv[] = "DSOCK_SERVICE_FD";
+  // The permissions-policy features the host says the app's manifest grants
+  // (comma-separated); without it, every Direct Sockets feature.
+  static constexpr char kPermissionsEnv[] = "DSOCK_APP_PERMISSIONS";
   static constexpr char kHostFdEnv[] = "DSOCK_HOST_FD";
   static std::unique_ptr<NetworkServiceConnection> Connect(
       common::EventLoop* loop,
@@ -61,6 +65,16 @@ class NetworkServiceConnection {
       SocketStreamClient::DoneHandler on_done);
 
   common::EventLoop* loop() const { return loop_; }
+
+  // Whether the app may use a permissions-policy feature
+  // ("direct-sockets", "direct-sockets-private", "direct-sockets-multicast").
+  // The network service checks again: this only spares a doomed request.
+  bool HasPermission(const std::string& feature) const {
+    return permissions_.count(feature) > 0;
+  }
+  void set_permissions(std::set<std::string> permissions) {
+    permissions_ = std::move(permissions);
+  }
 
   // Loop thread: new sockets go over a channel on `fd` from now on (the
   // host restarted the service). Takes ownership of `fd`.
@@ -90,6 +104,8 @@ class NetworkServiceConnection {
   // Channels of services that died; calls may still hold them.
   std::vector<std::shared_ptr<grpc::Channel>> retired_channels_;
   int generation_ = 0;
+  std::set<std::string> permissions_ = {
+      "direct-sockets", "direct-sockets-private", "direct-sockets-multicast"};
   HostWatch* host_watch_ = nullptr;  // Freed by its close callback.
   absl::AnyInvocable<void()> on_host_gone_;
 

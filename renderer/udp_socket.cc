@@ -13,6 +13,19 @@ namespace v1 = ::direct_sockets::v1;
 ScriptErrorOr<std::shared_ptr<UDPSocket>> UDPSocket::Create(
     NetworkServiceConnection* connection,
     const UDPSocketOptions& options) {
+  // Direct Sockets spec, constructor steps 1-2: the permissions policy.
+  if (!connection->HasPermission("direct-sockets")) {
+    return ScriptError::DomException(
+        "NotAllowedError", "this app's manifest does not allow direct-sockets");
+  }
+  if ((options.multicastTimeToLive || options.multicastLoopback ||
+       options.multicastAllowAddressSharing) &&
+      !connection->HasPermission("direct-sockets-multicast")) {
+    return ScriptError::DomException(
+        "NotAllowedError",
+        "multicast options need the direct-sockets-multicast permission, "
+        "which this app's manifest does not grant");
+  }
   ScriptErrorOr<v1::OpenUdpSocket> request = BuildOpenRequest(options);
   if (!request.ok())
     return request.error();
@@ -23,8 +36,13 @@ ScriptErrorOr<std::shared_ptr<UDPSocket>> UDPSocket::Create(
       new UDPSocket(connection, connected, ipv6_only));
   // Checked "in parallel" by the spec: it rejects `opened`, not throws.
   std::optional<ScriptError> refusal;
-  if (!connected && request->bound().local_port() != 0 &&
-      request->bound().local_port() < common::kFirstUnprivilegedPort) {
+  if (!connected && !connection->HasPermission("direct-sockets-private")) {
+    refusal = ScriptError::DomException(
+        "NotAllowedError",
+        "a bound socket needs the direct-sockets-private permission, which "
+        "this app's manifest does not grant");
+  } else if (!connected && request->bound().local_port() != 0 &&
+             request->bound().local_port() < common::kFirstUnprivilegedPort) {
     refusal = ScriptError::DomException(
         "NotAllowedError",
         absl::StrCat("localPort ", request->bound().local_port(),
@@ -149,7 +167,8 @@ void UDPSocket::OnOpened(const v1::Opened& opened) {
   if (connected_) {
     info.remoteAddress = opened.remote_address();
     info.remotePort = static_cast<uint16_t>(opened.remote_port());
-  } else {
+  } else if (connection_->HasPermission("direct-sockets-multicast")) {
+    // The controller exists only for apps allowed multicast.
     std::optional<common::IpAddress> local =
         common::IpAddress::Parse(opened.local_address());
     common::MulticastSocketFamily family;

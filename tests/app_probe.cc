@@ -21,6 +21,10 @@
 //                      restart" to 127.0.0.1:PORT on a new socket
 //   app_probe join GROUP   open a socket on 0.0.0.0, join GROUP, print
 //                      "joined PORT", then wait to be killed
+//   app_probe perms    report what the app's permissions allow: a socket
+//                      with multicast options, a bound socket (and whether
+//                      it has a controller), a connected one, and a raw
+//                      open with multicast options that skips the checks
 // Every mode enters the renderer sandbox first, as a hosted renderer does.
 #include <sys/socket.h>
 
@@ -219,6 +223,58 @@ int Reconnect(common::EventLoop& loop,
   return SendOnNewSocket(loop, c, port, "after restart", "reopened");
 }
 
+int Perms(common::EventLoop& loop, renderer::NetworkServiceConnection& c) {
+  auto describe = [&](const char* label,
+                      const renderer::UDPSocketOptions& options) {
+    auto socket = renderer::UDPSocket::Create(&c, options);
+    if (!socket.ok()) {
+      std::printf("%s: throws %s\n", label, socket.error().ToString().c_str());
+      return;
+    }
+    auto opened = socket.value()->opened();
+    loop.RunUntil([&] { return opened.is_settled(); }, absl::Seconds(10));
+    if (!opened.is_fulfilled()) {
+      std::printf("%s: rejects %s\n", label,
+                  opened.is_settled() ? opened.error().ToString().c_str()
+                                      : "timed out");
+      return;
+    }
+    std::printf("%s: opened, controller %s\n", label,
+                opened.value().multicastController ? "present" : "absent");
+  };
+  renderer::UDPSocketOptions ttl;
+  ttl.remoteAddress = "127.0.0.1";
+  ttl.remotePort = 9;
+  ttl.multicastTimeToLive = 2;
+  describe("multicast options", ttl);
+  renderer::UDPSocketOptions bound;
+  bound.localAddress = "127.0.0.1";
+  describe("bound", bound);
+  renderer::UDPSocketOptions connected;
+  connected.remoteAddress = "127.0.0.1";
+  connected.remotePort = 9;
+  describe("connected", connected);
+
+  grpc::ClientContext context;
+  context.set_deadline(std::chrono::system_clock::now() +
+                       std::chrono::seconds(10));
+  auto stream = c.stub()->OpenUdpSocket(&context);
+  v1::UdpSocketRequest open;
+  open.set_request_id(1);
+  open.mutable_open()->mutable_connected()->set_remote_address("127.0.0.1");
+  open.mutable_open()->mutable_connected()->set_remote_port(9);
+  open.mutable_open()->set_multicast_time_to_live(2);
+  stream->Write(open);
+  v1::UdpSocketEvent event;
+  const bool opened = stream->Read(&event) && event.has_opened();
+  stream->WritesDone();
+  grpc::Status status = stream->Finish();
+  std::printf("raw multicast open: %s %d %s\n", opened ? "opened" : "refused",
+              static_cast<int>(status.error_code()),
+              status.error_message().c_str());
+  return 0;
+}
+
 int main(int argc, char** argv) {
   if (argc < 2) {
     std::fprintf(stderr, "usage: app_probe limits|lie|wait|sandbox PORT\n");
@@ -232,7 +288,9 @@ int main(int argc, char** argv) {
   common::EventLoop loop;
   auto connection = renderer::NetworkServiceConnection::Connect(&loop, "");
   int status = 2;
-  if (std::strcmp(argv[1], "join") == 0 && argc == 3) {
+  if (std::strcmp(argv[1], "perms") == 0) {
+    status = Perms(loop, *connection);
+  } else if (std::strcmp(argv[1], "join") == 0 && argc == 3) {
     renderer::UDPSocketOptions options;
     options.localAddress = "0.0.0.0";
     auto socket = renderer::UDPSocket::Create(connection.get(), options);

@@ -96,8 +96,11 @@ class HostTest : public ::testing::Test {
   // Starts app_probe MODE as `origin`'s renderer; records its exit.
   pid_t StartProbe(const std::string& origin,
                    const std::string& mode,
-                   Output* output) {
-    host::AppManifest::App app{origin, {RunfilePath("tests/app_probe")}};
+                   Output* output,
+                   std::vector<std::string> permissions =
+                       host::AppManifest::AllPermissions()) {
+    host::AppManifest::App app{
+        origin, {RunfilePath("tests/app_probe")}, std::move(permissions)};
     for (absl::string_view arg : absl::StrSplit(mode, ' '))
       app.command.emplace_back(arg);
     auto pid = host_->StartRenderer(
@@ -146,6 +149,43 @@ TEST_F(HostTest, ARendererThatClaimsAnotherOriginIsRefused) {
   EXPECT_NE(out.text().find("lie: refused 3 "), std::string::npos)
       << out.text();
   EXPECT_NE(out.text().find("does not know"), std::string::npos) << out.text();
+}
+
+TEST_F(HostTest, TheManifestsPermissionsAreEnforcedOnBothSides) {
+  Output plain;
+  const pid_t only_sockets =
+      StartProbe(kAppA, "perms", &plain, {"direct-sockets"});
+  ASSERT_TRUE(WaitForExit(only_sockets));
+  ASSERT_TRUE(plain.WaitFor("raw multicast open: ", absl::Seconds(1)))
+      << plain.text();
+  EXPECT_NE(plain.text().find("multicast options: throws NotAllowedError: "
+                              "multicast options need the "
+                              "direct-sockets-multicast permission"),
+            std::string::npos)
+      << plain.text();
+  EXPECT_NE(plain.text().find("bound: rejects NotAllowedError: a bound "
+                              "socket needs the direct-sockets-private"),
+            std::string::npos)
+      << plain.text();
+  EXPECT_NE(plain.text().find("connected: opened, controller absent"),
+            std::string::npos)
+      << plain.text();
+  // A renderer that asks anyway is refused by the service.
+  EXPECT_NE(plain.text().find("raw multicast open: refused 7 "
+                              "isolated-app://aaaa1111: the app's manifest "
+                              "does not grant direct-sockets-multicast"),
+            std::string::npos)
+      << plain.text();
+
+  Output private_only;
+  const pid_t no_multicast =
+      StartProbe(kAppB, "perms", &private_only,
+                 {"direct-sockets", "direct-sockets-private"});
+  ASSERT_TRUE(WaitForExit(no_multicast));
+  ASSERT_TRUE(private_only.WaitFor("raw multicast open: ", absl::Seconds(1)));
+  EXPECT_NE(private_only.text().find("bound: opened, controller absent"),
+            std::string::npos)
+      << private_only.text();
 }
 
 TEST_F(HostTest, NothingButTheHostCanReachTheService) {
