@@ -310,6 +310,59 @@ TEST_F(PolicyEnforcementTest, LivePolicyGrantsRevokesAndIgnoresBrokenEdits) {
   EXPECT_FALSE(sockets_[1]->closed().is_settled());
 }
 
+class FlagsAndSettingsTest : public PolicyEnforcementTest {
+ protected:
+  void SetUp() override {
+    StartWith(R"({
+      "DefaultDirectSocketsPrivateNetworkAccessSetting": 2,
+      "DirectSocketsPrivateNetworkAccessAllowedForUrls": [
+        "isolated-app://allowedapp"],
+      "DirectSocketsMulticastRules": [{
+        "origins": ["isolated-app://allowedapp", "isolated-app://noruleapp"],
+        "receive_groups": ["239.10.0.0/16"],
+        "send_groups": ["239.10.0.0/16"],
+        "ports": ["5004-5010"],
+        "allow_address_sharing": false,
+        "allow_loopback": false
+      }]})");
+  }
+};
+
+TEST_F(FlagsAndSettingsTest, SharingLoopbackAndPrivateNetworkAccess) {
+  renderer::NetworkServiceConnection* c = Renderer(kAllowed);
+  UDPSocketOptions sharing = Bound(5004);
+  sharing.multicastAllowAddressSharing = true;
+  auto shared = Open(c, sharing);
+  ASSERT_TRUE(shared.is_rejected());
+  EXPECT_NE(shared.error().message().find(
+                "allow_address_sharing: address sharing is not allowed"),
+            std::string::npos)
+      << shared.error().message();
+
+  UDPSocketOptions sender;
+  sender.remoteAddress = "239.10.0.3";
+  sender.remotePort = 5004;
+  sender.multicastLoopback = true;
+  auto looped = Open(c, sender);
+  ASSERT_TRUE(looped.is_rejected());
+  EXPECT_NE(
+      looped.error().message().find("allow_loopback: loopback is not allowed"),
+      std::string::npos)
+      << looped.error().message();
+  sender.multicastLoopback = false;
+  auto quiet = Open(c, sender);
+  EXPECT_TRUE(quiet.is_fulfilled()) << quiet.error().ToString();
+
+  // Bound sockets need private-network access: only allowedapp has it.
+  auto other = Open(Renderer(kNoRule), Bound(5005));
+  ASSERT_TRUE(other.is_rejected());
+  EXPECT_EQ(other.error().name(), "NotAllowedError");
+  EXPECT_NE(other.error().message().find(
+                "DefaultDirectSocketsPrivateNetworkAccessSetting is 2"),
+            std::string::npos)
+      << other.error().message();
+}
+
 class RateLimitTest : public PolicyEnforcementTest {
  protected:
   static constexpr int kRate = 200;  // Datagrams per second.
