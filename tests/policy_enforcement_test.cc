@@ -4,6 +4,8 @@
 // NotAllowedError naming the deciding policy, land in the audit log, and
 // leave no membership in the kernel.
 #include <fcntl.h>
+#include <grpcpp/create_channel_posix.h>
+#include <grpcpp/grpcpp.h>
 #include <gtest/gtest.h>
 #include <unistd.h>
 
@@ -11,13 +13,16 @@
 #include <fstream>
 #include <functional>
 #include <memory>
+#include <optional>
 #include <sstream>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "absl/strings/str_cat.h"
 #include "common/event_loop.h"
 #include "host/host.h"
+#include "proto/udp_socket.grpc.pb.h"
 #include "renderer/network_service_connection.h"
 #include "renderer/udp_socket.h"
 #include "tests/kernel_multicast_state.h"
@@ -308,6 +313,100 @@ TEST_F(PolicyEnforcementTest, LivePolicyGrantsRevokesAndIgnoresBrokenEdits) {
   Settle(still);
   EXPECT_TRUE(still.is_fulfilled()) << still.error().ToString();
   EXPECT_FALSE(sockets_[1]->closed().is_settled());
+}
+
+// The same keys, hit by a client that skips the renderer library: the
+// service is what refuses.
+TEST_F(PolicyEnforcementTest, TheServiceRefusesARawClientByEachKey) {
+  namespace v1 = ::direct_sockets::v1;
+  auto raw = [&](const std::string& origin) {
+    absl::StatusOr<int> fd = host_->NewInProcessRendererChannel(origin);
+    EXPECT_TRUE(fd.ok());
+    fcntl(*fd, F_SETFL, fcntl(*fd, F_GETFL) | O_NONBLOCK);
+    return v1::NetworkService::NewStub(
+        grpc::CreateInsecureChannelFromFd("raw", *fd));
+  };
+  // Opens `open`, sends `then` (if any); returns the result of `then`, or
+  // the stream's end status when the open is refused.
+  auto run = [&](v1::NetworkService::Stub* stub, const v1::OpenUdpSocket& open,
+                 std::optional<v1::UdpSocketRequest> then) {
+    grpc::ClientContext context;
+    context.set_deadline(std::chrono::system_clock::now() +
+                         std::chrono::seconds(10));
+    auto stream = stub->OpenUdpSocket(&context);
+    v1::UdpSocketRequest request;
+    request.set_request_id(1);
+    *request.mutable_open() = open;
+    stream->Write(request);
+    v1::UdpSocketEvent event;
+    std::pair<int, std::string> answer{-1, ""};
+    if (stream->Read(&event) && event.has_opened()) {
+      if (then) {
+        stream->Write(*then);
+        while (stream->Read(&event)) {
+          if (event.has_result()) {
+            answer = {event.result().status().code(),
+                      event.result().status().message()};
+            break;
+          }
+        }
+      } else {
+        answer = {0, "opened"};
+      }
+      stream->WritesDone();
+      while (stream->Read(&event)) {
+      }
+      stream->Finish();
+      return answer;
+    }
+    grpc::Status status = stream->Finish();
+    return std::pair<int, std::string>{status.error_code(),
+                                       status.error_message()};
+  };
+  auto bound = [](uint32_t port) {
+    v1::OpenUdpSocket open;
+    open.mutable_bound()->set_local_address("0.0.0.0");
+    open.mutable_bound()->set_local_port(port);
+    return open;
+  };
+  auto join = [](const std::string& group, const std::string& source = "") {
+    v1::UdpSocketRequest request;
+    request.set_request_id(2);
+    request.mutable_join_group()->set_group_address(group);
+    if (!source.empty())
+      request.mutable_join_group()->set_source_address(source);
+    return request;
+  };
+  constexpr int kPermissionDenied = 7;
+  auto expect = [&](std::pair<int, std::string> got, int code,
+                    const std::string& words) {
+    EXPECT_EQ(got.first, code) << got.second;
+    EXPECT_NE(got.second.find(words), std::string::npos) << got.second;
+  };
+  auto allowed = raw(kAllowed);
+  expect(run(allowed.get(), bound(5004), join("239.10.0.1")), 0, "");
+  expect(run(allowed.get(), bound(5004), join("239.11.0.1")), kPermissionDenied,
+         "receive_groups: 239.11.0.1 is outside");
+  expect(run(allowed.get(), bound(6000), join("239.10.0.1")), kPermissionDenied,
+         "ports: port 6000");
+  expect(run(allowed.get(), bound(5004), join("239.10.0.1", "192.0.2.1")),
+         kPermissionDenied, "ssm_sources: source 192.0.2.1");
+  v1::OpenUdpSocket ttl = bound(5004);
+  ttl.set_multicast_time_to_live(3);
+  expect(run(allowed.get(), ttl, std::nullopt), kPermissionDenied,
+         "max_ttl: multicastTimeToLive 3 is above 2");
+  v1::UdpSocketRequest send;
+  send.set_request_id(2);
+  v1::Datagram* datagram = send.mutable_send()->add_datagrams();
+  datagram->set_data("x");
+  datagram->set_remote_address("239.12.0.1");
+  datagram->set_remote_port(5004);
+  expect(run(allowed.get(), bound(5004), send), kPermissionDenied,
+         "send_groups: 239.12.0.1 is outside");
+  expect(run(raw(kBlocked).get(), bound(5004), std::nullopt), kPermissionDenied,
+         "DirectSocketsBlockedForUrls lists");
+  expect(run(raw(kNoRule).get(), bound(5004), join("239.10.0.1")),
+         kPermissionDenied, "no rule names isolated-app://noruleapp");
 }
 
 class FlagsAndSettingsTest : public PolicyEnforcementTest {
