@@ -1,0 +1,23 @@
+#!/usr/bin/env bash
+# The renderer's JS engine: web globals only, modules with top-level await,
+# errors reported with their name and message, no Node powers.
+set -uo pipefail
+run=renderer/js/run_module
+data=renderer/js/testdata
+failures=0
+check() {  # check STATUS WORDS FILE
+  local out got
+  out=$("$run" "$data/$3" 2>&1); got=$?
+  if [ "$got" != "$1" ] || ! grep -qF -- "$2" <<<"$out"; then
+    echo "FAIL: $3 exited $got (want $1), said: $out"; failures=$((failures + 1))
+  else
+    echo "ok: $3"
+  fi
+}
+check 0 "require:undefined process:undefined Buffer:undefined module:undefined __dirname:undefined" web_globals.mjs
+check 0 "encoded 6 héllo" web_globals.mjs
+check 0 "stream chunk function function" web_globals.mjs
+check 0 "DOMException NetworkError" web_globals.mjs
+check 1 "throws.mjs: uncaught InvalidStateError: the socket is closed" throws.mjs
+check 1 'import of "node:fs" is not available' imports_node.mjs
+[ "$failures" = 0 ]

@@ -1,0 +1,2 @@
+await Promise.resolve();
+throw new DOMException('the socket is closed', 'InvalidStateError');
