@@ -72,12 +72,15 @@ bool OriginMatches(const std::string& pattern, const std::string& origin) {
 }
 
 bool IsDiscoveryGroup(const common::IpAddress& group) {
-  for (const char* text :
-       {"224.0.0.251", "ff02::fb", "239.255.255.250", "ff02::c", "ff05::c"}) {
-    if (group == *common::IpAddress::Parse(text))
-      return true;
-  }
-  return false;
+  // Parsed once: this runs for every join and send the policy checks.
+  static const auto* const kDiscovery = new std::vector<common::IpAddress>{
+      *common::IpAddress::Parse("224.0.0.251"),
+      *common::IpAddress::Parse("ff02::fb"),
+      *common::IpAddress::Parse("239.255.255.250"),
+      *common::IpAddress::Parse("ff02::c"),
+      *common::IpAddress::Parse("ff05::c")};
+  return std::find(kDiscovery->begin(), kDiscovery->end(), group) !=
+         kDiscovery->end();
 }
 
 Decision Policy::DirectSockets(const std::string& origin) const {
