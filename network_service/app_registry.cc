@@ -27,10 +27,6 @@ AppIdentity AppRegistry::AppOfPeer(const std::string& peer) const {
       {"direct-sockets", "direct-sockets-private", "direct-sockets-multicast"}};
 }
 
-std::string AppRegistry::OriginOfPeer(const std::string& peer) const {
-  return AppOfPeer(peer).origin;
-}
-
 absl::Status AppRegistry::AcquireSocket(const std::string& origin) {
   Holdings& held = holdings_[origin];
   if (held.sockets >= kMaxSocketsPerApp) {

@@ -47,9 +47,6 @@ class AppRegistry {
   // Any thread: the app of a call whose peer is `peer`; for calls on the
   // listening socket, the unbound origin with every feature.
   AppIdentity AppOfPeer(const std::string& peer) const;
-  // Any thread: the origin of a call whose peer is `peer`; the unbound
-  // origin for calls on the listening socket.
-  std::string OriginOfPeer(const std::string& peer) const;
 
   // Loop thread. RESOURCE_EXHAUSTED names the app and the cap.
   absl::Status AcquireSocket(const std::string& origin);

@@ -10,11 +10,11 @@ namespace {
 TEST(AppRegistryTest, OriginsComeFromTheBoundChannelOnly) {
   AppRegistry apps;
   apps.BindChannel(7, {"isolated-app://aaaa", {"direct-sockets"}});
-  EXPECT_EQ(apps.OriginOfPeer("fd:7"), "isolated-app://aaaa");
-  EXPECT_EQ(apps.OriginOfPeer("fd:8"), AppRegistry::kUnboundOrigin);
-  EXPECT_EQ(apps.OriginOfPeer("unix:/run/x"), AppRegistry::kUnboundOrigin);
+  EXPECT_EQ(apps.AppOfPeer("fd:7").origin, "isolated-app://aaaa");
+  EXPECT_EQ(apps.AppOfPeer("fd:8").origin, AppRegistry::kUnboundOrigin);
+  EXPECT_EQ(apps.AppOfPeer("unix:/run/x").origin, AppRegistry::kUnboundOrigin);
   apps.BindChannel(7, {"isolated-app://bbbb", {}});  // Descriptor reused.
-  EXPECT_EQ(apps.OriginOfPeer("fd:7"), "isolated-app://bbbb");
+  EXPECT_EQ(apps.AppOfPeer("fd:7").origin, "isolated-app://bbbb");
   EXPECT_FALSE(apps.AppOfPeer("fd:7").has("direct-sockets"));
   EXPECT_TRUE(apps.AppOfPeer("unix:x").has("direct-sockets-multicast"));
 }

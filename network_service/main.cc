@@ -172,7 +172,7 @@ int main(int argc, char** argv) {
   std::unique_ptr<network_service::PolicyWatcher> watcher;
   if (!policy_dir.empty()) {
     watcher = std::make_unique<network_service::PolicyWatcher>(
-        loop.uv_loop(), policy_dir, &enforcer, audit_log,
+        loop.uv_loop(), policy_dir, &enforcer,
         [&service] { service.RecheckPolicy(); });
     absl::Status watching = watcher->Start();
     if (!watching.ok()) {

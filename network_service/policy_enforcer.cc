@@ -13,22 +13,30 @@ namespace v1 = ::direct_sockets::v1;
 PolicyEnforcer::PolicyEnforcer(policy::Policy policy, FILE* audit_log)
     : policy_(std::move(policy)), audit_log_(audit_log) {}
 
+void PolicyEnforcer::WriteAudit(nlohmann::json line) {
+  if (audit_log_ == nullptr)
+    return;
+  line["time"] =
+      absl::FormatTime(absl::RFC3339_full, absl::Now(), absl::UTCTimeZone());
+  std::fprintf(audit_log_, "%s\n", line.dump().c_str());
+  std::fflush(audit_log_);
+}
+
+void PolicyEnforcer::AuditReloadRefused(const std::string& dir,
+                                        const std::string& reason) {
+  WriteAudit(
+      {{"action", "reload-refused"}, {"target", dir}, {"reason", reason}});
+}
+
 absl::Status PolicyEnforcer::Refuse(const std::string& origin,
                                     const char* action,
                                     const std::string& target,
                                     const policy::Decision& decision) {
-  if (audit_log_ != nullptr) {
-    nlohmann::json line = {
-        {"time", absl::FormatTime(absl::RFC3339_full, absl::Now(),
-                                  absl::UTCTimeZone())},
-        {"origin", origin},
-        {"action", action},
-        {"target", target},
-        {"policy", decision.policy},
-        {"reason", decision.reason}};
-    std::fprintf(audit_log_, "%s\n", line.dump().c_str());
-    std::fflush(audit_log_);
-  }
+  WriteAudit({{"origin", origin},
+              {"action", action},
+              {"target", target},
+              {"policy", decision.policy},
+              {"reason", decision.reason}});
   return absl::PermissionDeniedError(decision.reason);
 }
 

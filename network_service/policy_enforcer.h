@@ -6,6 +6,8 @@
 #include <optional>
 #include <string>
 
+#include <nlohmann/json.hpp>
+
 #include "absl/status/status.h"
 #include "common/multicast_membership.h"
 #include "policy/policy.h"
@@ -47,12 +49,18 @@ class PolicyEnforcer {
   };
   SendRate RateFor(const std::string& origin) const;
 
+  // Records that a new policy directory was refused (kept the last good
+  // one): {"action":"reload-refused","target":DIR,"reason":...}.
+  void AuditReloadRefused(const std::string& dir, const std::string& reason);
+
   absl::Status CheckSend(const std::string& origin,
                          const common::IpAddress& group,
                          uint16_t port,
                          uint32_t ttl);
 
  private:
+  // Appends `line`, stamped with the time, to the audit log (if any).
+  void WriteAudit(nlohmann::json line);
   absl::Status Refuse(const std::string& origin,
                       const char* action,
                       const std::string& target,

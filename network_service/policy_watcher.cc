@@ -1,7 +1,5 @@
 #include "network_service/policy_watcher.h"
 
-#include <nlohmann/json.hpp>
-
 #include <utility>
 #include <vector>
 
@@ -22,12 +20,10 @@ constexpr uint64_t kSettleMs = 100;
 PolicyWatcher::PolicyWatcher(uv_loop_t* loop,
                              std::string dir,
                              PolicyEnforcer* enforcer,
-                             FILE* audit_log,
                              absl::AnyInvocable<void()> on_changed)
     : loop_(loop),
       dir_(std::move(dir)),
       enforcer_(enforcer),
-      audit_log_(audit_log),
       on_changed_(std::move(on_changed)) {}
 
 PolicyWatcher::~PolicyWatcher() = default;
@@ -86,16 +82,7 @@ void PolicyWatcher::Reload() {
                      absl::StrJoin(errors, "; "));
     std::fprintf(stderr, "network_service: policy %s: %s\n", dir_.c_str(),
                  why.c_str());
-    if (audit_log_ != nullptr) {
-      nlohmann::json line = {
-          {"time", absl::FormatTime(absl::RFC3339_full, absl::Now(),
-                                    absl::UTCTimeZone())},
-          {"action", "reload-refused"},
-          {"target", dir_},
-          {"reason", why}};
-      std::fprintf(audit_log_, "%s\n", line.dump().c_str());
-      std::fflush(audit_log_);
-    }
+    enforcer_->AuditReloadRefused(dir_, why);
     return;
   }
   enforcer_->set_policy(std::move(loaded));

@@ -22,7 +22,6 @@ class PolicyWatcher {
   PolicyWatcher(uv_loop_t* loop,
                 std::string dir,
                 PolicyEnforcer* enforcer,
-                FILE* audit_log,
                 absl::AnyInvocable<void()> on_changed);
   PolicyWatcher(const PolicyWatcher&) = delete;
   PolicyWatcher& operator=(const PolicyWatcher&) = delete;
@@ -44,7 +43,6 @@ class PolicyWatcher {
   uv_loop_t* loop_;
   const std::string dir_;
   PolicyEnforcer* const enforcer_;
-  FILE* const audit_log_;
   absl::AnyInvocable<void()> on_changed_;
   uv_fs_event_t watch_;
   uv_timer_t settle_;
