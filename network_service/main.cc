@@ -33,6 +33,7 @@
 #include "absl/flags/usage.h"
 #include "absl/status/status.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_format.h"
 #include "absl/strings/str_split.h"
 #include "common/event_loop.h"
 #include "network_service/app_registry.h"
@@ -85,7 +86,7 @@ absl::Status PreparePrivateDirectory(const std::string& dir) {
   if ((info.st_mode & 077) != 0) {
     return absl::FailedPreconditionError(
         absl::StrCat(dir, " is open to other users (mode ",
-                     absl::StrCat(absl::Hex(info.st_mode & 0777)),
+                     absl::StrFormat("%o", info.st_mode & 0777),
                      "); run chmod 700 on it or pick another directory"));
   }
   return absl::OkStatus();

@@ -5,6 +5,8 @@
 #include <string>
 
 #include "absl/status/statusor.h"
+#include "common/event_loop.h"
+#include "renderer/network_service_connection.h"
 
 namespace renderer {
 
@@ -15,8 +17,9 @@ namespace renderer {
 // EventTarget, DOMException, structuredClone) and none of Node's (require,
 // process, Buffer, node: modules). One per process; main thread.
 //
-// Not yet: the UDPSocket binding, and running on the renderer's own libuv
-// loop (Node's loop is used for now) — issue 7's next slices.
+// It runs on the renderer's own libuv loop, and gives the app UDPSocket and
+// MulticastController (direct_sockets.js over UdpSocketBinding) on the
+// renderer's connection to the network service.
 class JsRuntime {
  public:
   // Starts V8 once for the process.
@@ -25,10 +28,15 @@ class JsRuntime {
   JsRuntime& operator=(const JsRuntime&) = delete;
   ~JsRuntime();
 
-  // Runs `source` as the module `name` until nothing is left to do. Returns
-  // 0 when it finished, 1 when it threw or a promise rejected unhandled
-  // (the error's name and message are printed on stderr).
-  int RunModule(const std::string& name, const std::string& source);
+  // Runs `source` as the module `name` on `loop` until nothing is left to
+  // do (no timer, no open socket). Returns 0 when it finished, 1 when it
+  // threw or a promise rejected unhandled (the error's name and message are
+  // printed on stderr; its sockets are closed). `connection` outlives this
+  // call.
+  int RunModule(common::EventLoop* loop,
+                NetworkServiceConnection* connection,
+                const std::string& name,
+                const std::string& source);
 
  private:
   JsRuntime();

@@ -2,7 +2,7 @@
 # The renderer's JS engine: web globals only, modules with top-level await,
 # errors reported with their name and message, no Node powers.
 set -uo pipefail
-run=renderer/js/run_module
+run=renderer/js/js_renderer
 data=renderer/js/testdata
 failures=0
 check() {  # check STATUS WORDS FILE

@@ -1,0 +1,312 @@
+// The page-facing half of Direct Sockets' UDPSocket and MulticastController
+// (the native half is udp_socket_binding.cc). Evaluated inside the app's
+// realm, so the promises, errors, arrays and Uint8Arrays it makes are the
+// app's own (`instanceof TypeError` holds). It does what a Blink binding
+// does: WebIDL conversions of arguments and dictionaries, then hands typed
+// values to the C++ layer, which checks the rules and makes the messages.
+(function installDirectSockets(binding) {
+  'use strict';
+
+  const internals = new WeakMap();  // UDPSocket / MulticastController -> state
+  const kIllegal = Symbol('internal');
+
+  function makeError(pair) {
+    const [name, message] = [pair[0], pair[1]];
+    return name === 'TypeError' ? new TypeError(message)
+                                : new DOMException(message, name);
+  }
+
+  // Calls binding[name](...args, callback) and returns a promise of the
+  // callback's values; an immediate [name, message] return rejects it.
+  function call(name, ...args) {
+    return new Promise((resolve, reject) => {
+      const refused = binding[name](...args, (error, value) => {
+        if (error) reject(makeError(error));
+        else resolve(value);
+      });
+      if (Array.isArray(refused)) reject(makeError(refused));
+    });
+  }
+
+  // --- WebIDL conversions -------------------------------------------------
+  function toDOMString(value) {
+    if (typeof value === 'symbol') {
+      throw new TypeError('Cannot convert a Symbol value to a string');
+    }
+    return `${value}`;
+  }
+
+  // [EnforceRange] integer types: finite, truncated; the C++ layer checks
+  // the type's range (its message names the member and the range).
+  function toEnforcedInteger(value, member) {
+    if (typeof value === 'bigint') {
+      throw new TypeError(`${member}: a BigInt cannot be converted to a number`);
+    }
+    const number = Number(value);
+    if (!Number.isFinite(number)) {
+      throw new TypeError(`${member}: value ${number} is not a finite number`);
+    }
+    return Math.trunc(number) + 0;  // +0 turns -0 into 0.
+  }
+
+  function toDictionary(value, type) {
+    if (value === undefined || value === null) return {};
+    if (typeof value !== 'object' && typeof value !== 'function') {
+      throw new TypeError(`${type}: the value is not an object`);
+    }
+    return value;
+  }
+
+  // Dictionary members in WebIDL order: inherited (SocketOptions) first,
+  // each dictionary's own members in lexicographic order.
+  const kSocketOptionMembers = [
+    ['receiveBufferSize', 'integer'],
+    ['sendBufferSize', 'integer'],
+    ['dnsQueryType', 'enum'],
+    ['ipv6Only', 'boolean'],
+    ['localAddress', 'string'],
+    ['localPort', 'integer'],
+    ['multicastAllowAddressSharing', 'boolean'],
+    ['multicastLoopback', 'boolean'],
+    ['multicastTimeToLive', 'integer'],
+    ['remoteAddress', 'string'],
+    ['remotePort', 'integer'],
+  ];
+
+  function convertMember(value, kind, member) {
+    switch (kind) {
+      case 'boolean': return Boolean(value);
+      case 'integer': return toEnforcedInteger(value, member);
+      default: return toDOMString(value);
+    }
+  }
+
+  function convertUDPSocketOptions(value) {
+    const dictionary = toDictionary(value, 'UDPSocketOptions');
+    const options = {};
+    for (const [member, kind] of kSocketOptionMembers) {
+      const memberValue = dictionary[member];
+      if (memberValue !== undefined) {
+        options[member] = convertMember(memberValue, kind, member);
+      }
+    }
+    return options;
+  }
+
+  function convertUDPMessage(value) {
+    if (value === null || (typeof value !== 'object' && typeof value !== 'function')) {
+      throw new TypeError('UDPMessage: the chunk written must be an object ' +
+                          '({data, remoteAddress?, remotePort?})');
+    }
+    const message = {};
+    // Lexicographic: data, dnsQueryType, remoteAddress, remotePort.
+    message.data = value.data;
+    if (message.data === undefined) {
+      throw new TypeError('UDPMessage: the member data is required');
+    }
+    for (const [member, kind] of [['dnsQueryType', 'enum'],
+                                  ['remoteAddress', 'string'],
+                                  ['remotePort', 'integer']]) {
+      if (value[member] !== undefined) {
+        message[member] = convertMember(value[member], kind, member);
+      }
+    }
+    return message;
+  }
+
+  function convertGroupOptions(value) {
+    const dictionary = toDictionary(value, 'MulticastGroupOptions');
+    const source = dictionary.sourceAddress;
+    return source === undefined ? undefined : toDOMString(source);
+  }
+
+  // --- Streams ----------------------------------------------------------
+  // The page's reads drive the C++ readable, whose queue drives the
+  // service's receive credit: a page that stops reading makes the service
+  // stop receiving. The JS queue holds nothing (high-water mark 0).
+  function makeReadable(handle) {
+    return new ReadableStream({
+      pull(controller) {
+        return new Promise((resolve, reject) => {
+          const refused = binding.read(handle, (error, data, remoteAddress, remotePort) => {
+            if (error) {
+              reject(makeError(error));
+            } else if (data === undefined) {
+              controller.close();
+              resolve();
+            } else {
+              const message = { data };
+              if (remoteAddress !== undefined) {
+                message.remoteAddress = remoteAddress;
+                message.remotePort = remotePort;
+              }
+              controller.enqueue(message);
+              resolve();
+            }
+          });
+          if (Array.isArray(refused)) reject(makeError(refused));
+        });
+      },
+      cancel() {
+        return call('cancelReadable', handle);
+      },
+    }, { highWaterMark: 0 });
+  }
+
+  // A write settles at once while the C++ writable has room, so writes made
+  // back to back travel as one batch; a send that fails later errors the
+  // stream (and so the next write and close), as a failed write does.
+  // `unsent` holds the writes settled early whose datagrams are on their
+  // way; close() waits for them, so nothing written is lost to it.
+  function makeWritable(handle, unsent) {
+    let controller;
+    return new WritableStream({
+      start(c) { controller = c; },
+      write(chunk) {
+        const message = convertUDPMessage(chunk);
+        return new Promise((resolve, reject) => {
+          let sent;
+          const done = new Promise((settle) => { sent = settle; });
+          const result = binding.write(
+              handle, message.data, message.remoteAddress, message.remotePort,
+              message.dnsQueryType, (error) => {
+                unsent.delete(done);
+                sent();
+                if (error) {
+                  const exception = makeError(error);
+                  controller.error(exception);
+                  reject(exception);
+                } else {
+                  resolve();
+                }
+              });
+          if (Array.isArray(result)) {
+            reject(makeError(result));
+          } else if (result > 0) {
+            unsent.add(done);
+            resolve();
+          }
+        });
+      },
+      close() { return call('closeWritable', handle); },
+      abort() { return call('abortWritable', handle); },
+    }, { highWaterMark: 1 });
+  }
+
+  // --- MulticastController -----------------------------------------------
+  function freezeGroups(raw) {
+    return Object.freeze(raw.map((group) => (typeof group === 'string'
+        ? group
+        : Object.freeze({ groupAddress: group[0], sourceAddress: group[1] }))));
+  }
+
+  function sameGroups(frozen, raw) {
+    if (frozen.length !== raw.length) return false;
+    return raw.every((group, i) => (typeof group === 'string'
+        ? frozen[i] === group
+        : typeof frozen[i] === 'object' && frozen[i].groupAddress === group[0] &&
+          frozen[i].sourceAddress === group[1]));
+  }
+
+  class MulticastController {
+    constructor(key, handle) {
+      if (key !== kIllegal) throw new TypeError('Illegal constructor');
+      internals.set(this, { handle, joined: Object.freeze([]) });
+    }
+
+    joinGroup(groupAddress, options = undefined) {
+      return changeMembership(this, 'joinGroup', arguments.length, groupAddress, options);
+    }
+
+    leaveGroup(groupAddress, options = undefined) {
+      return changeMembership(this, 'leaveGroup', arguments.length, groupAddress, options);
+    }
+
+    // A FrozenArray: the same frozen array until the memberships change.
+    get joinedGroups() {
+      const state = internals.get(this);
+      if (!state) throw new TypeError('Illegal invocation');
+      const raw = binding.joinedGroups(state.handle);
+      if (Array.isArray(raw) && !sameGroups(state.joined, raw)) {
+        state.joined = freezeGroups(raw);
+      }
+      return state.joined;
+    }
+
+    get [Symbol.toStringTag]() { return 'MulticastController'; }
+  }
+
+  function changeMembership(controller, operation, argumentCount, groupAddress, options) {
+    try {
+      const state = internals.get(controller);
+      if (!state) throw new TypeError('Illegal invocation');
+      if (argumentCount < 1) {
+        throw new TypeError(`Failed to execute '${operation}' on 'MulticastController': ` +
+                            '1 argument required, but only 0 present.');
+      }
+      const group = toDOMString(groupAddress);
+      const source = convertGroupOptions(options);
+      return call(operation, state.handle, group, source);
+    } catch (error) {
+      // Promise-returning operations reject rather than throw (WebIDL).
+      return Promise.reject(error);
+    }
+  }
+
+  // --- UDPSocket -----------------------------------------------------------
+  class UDPSocket {
+    constructor(options = undefined) {
+      if (new.target === undefined) {
+        throw new TypeError("Failed to construct 'UDPSocket': Please use the 'new' operator");
+      }
+      const converted = convertUDPSocketOptions(options);
+      const handle = binding.createSocket(converted);
+      if (Array.isArray(handle)) throw makeError(handle);
+      const state = { handle, readable: null, writable: null, unsent: new Set() };
+      internals.set(this, state);
+      state.opened = call('opened', handle).then((info) => {
+        state.readable = makeReadable(handle);
+        state.writable = makeWritable(handle, state.unsent);
+        const openInfo = { readable: state.readable, writable: state.writable };
+        for (const key of ['remoteAddress', 'remotePort', 'localAddress', 'localPort']) {
+          if (info[key] !== undefined) openInfo[key] = info[key];
+        }
+        if (info.multicast) {
+          openInfo.multicastController = new MulticastController(kIllegal, handle);
+        }
+        return openInfo;
+      });
+      state.closed = call('closed', handle);
+      // As in Blink: a page that never looks at them is not told of an
+      // unhandled rejection.
+      state.opened.catch(() => {});
+      state.closed.catch(() => {});
+    }
+
+    get opened() { return stateOf(this).opened; }
+    get closed() { return stateOf(this).closed; }
+
+    close() {
+      try {
+        const state = stateOf(this);
+        if ((state.readable && state.readable.locked) ||
+            (state.writable && state.writable.locked)) {
+          throw new DOMException('Close called on locked streams.', 'InvalidStateError');
+        }
+        return Promise.all([...state.unsent]).then(() => call('close', state.handle));
+      } catch (error) {
+        return Promise.reject(error);
+      }
+    }
+
+    get [Symbol.toStringTag]() { return 'UDPSocket'; }
+  }
+
+  function stateOf(socket) {
+    const state = internals.get(socket);
+    if (!state) throw new TypeError('Illegal invocation');
+    return state;
+  }
+
+  return { UDPSocket, MulticastController };
+})

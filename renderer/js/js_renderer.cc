@@ -1,0 +1,77 @@
+// The renderer process of a JavaScript isolated web app: it enters the
+// renderer sandbox when a host started it, connects to the network service
+// (the channel the host gave it, else --service-socket or the default
+// socket), and runs APP.mjs as an ES module with the web globals and
+// UDPSocket. Its console goes to stdout/stderr.
+//
+// Usage: js_renderer [--service-socket PATH] APP.mjs
+// Exit: 0 the app finished, 1 it threw or rejected, 2 usage error.
+#include <cstdio>
+#include <cstring>
+#include <fstream>
+#include <sstream>
+#include <string>
+
+#include "common/event_loop.h"
+#include "renderer/js/js_runtime.h"
+#include "renderer/network_service_connection.h"
+#include "renderer/sandbox.h"
+
+namespace {
+
+int Usage(const char* why) {
+  std::fprintf(stderr,
+               "js_renderer: %s\nusage: js_renderer [--service-socket PATH] "
+               "APP.mjs\n",
+               why);
+  return 2;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  std::string socket_path;
+  std::string app_path;
+  for (int i = 1; i < argc; ++i) {
+    if (std::strcmp(argv[i], "--service-socket") == 0 && i + 1 < argc) {
+      socket_path = argv[++i];
+    } else if (argv[i][0] == '-' && argv[i][1] != '\0') {
+      return Usage("unknown flag");
+    } else if (app_path.empty()) {
+      app_path = argv[i];
+    } else {
+      return Usage("give one app");
+    }
+  }
+  if (app_path.empty())
+    return Usage("no app given");
+  std::ifstream file(app_path);
+  if (!file)
+    return Usage(("cannot read " + app_path).c_str());
+  std::stringstream source;
+  source << file.rdbuf();
+
+  // Before any thread starts: the sandbox's network namespace is per thread
+  // and inherited only by threads made later.
+  absl::Status sandboxed = renderer::EnterSandboxIfHosted();
+  if (!sandboxed.ok()) {
+    std::fprintf(stderr, "js_renderer: %s\n",
+                 std::string(sandboxed.message()).c_str());
+    return 1;
+  }
+  common::EventLoop loop;
+  std::unique_ptr<renderer::NetworkServiceConnection> connection =
+      renderer::NetworkServiceConnection::Connect(&loop, socket_path);
+  absl::StatusOr<std::unique_ptr<renderer::JsRuntime>> runtime =
+      renderer::JsRuntime::Create();
+  if (!runtime.ok()) {
+    std::fprintf(stderr, "js_renderer: %s\n",
+                 std::string(runtime.status().message()).c_str());
+    return 1;
+  }
+  const int exit_code =
+      (*runtime)->RunModule(&loop, connection.get(), app_path, source.str());
+  std::fflush(stdout);
+  connection.reset();
+  return exit_code;
+}
