@@ -9,12 +9,16 @@
 //   dsock policy validate DIR
 //   dsock policy explain --policy-dir DIR --origin O --join G [--source S]
 //              --port P   (or --send G, or --open)
+//   dsock run [--policy-dir DIR] [--origin isolated-app://ID]
+//             [--permissions LIST] APP.mjs
 //   dsock SUBCOMMAND --help
 //
 // It finds the network service as every renderer does: the channel its host
 // gave it ($DSOCK_SERVICE_FD), else --service-socket, else
 // $DSOCK_NETWORK_SERVICE_SOCKET, else /run/dsock/network.sock.
 // Exit status: 0 done, 1 failed or timed out, 2 usage error.
+#include <unistd.h>
+
 #include <cstdio>
 #include <functional>
 #include <map>
@@ -36,6 +40,7 @@
 #include "renderer/sandbox.h"
 #include "renderer/udp_socket.h"
 #include "tools/dsock/command_line.h"
+#include "tools/dsock/run_command.h"
 
 ABSL_FLAG(std::string, group, "", "Multicast group address (IPv4 or IPv6).");
 ABSL_FLAG(std::string,
@@ -64,10 +69,26 @@ ABSL_FLAG(std::string,
           policy_dir,
           "/etc/dsock/policies/managed",
           "The managed policy directory.");
+constexpr char kDefaultPolicyDir[] = "/etc/dsock/policies/managed";
 ABSL_FLAG(std::string, origin, "", "The isolated app asking.");
 ABSL_FLAG(std::string, join, "", "Explain a join of this group.");
 ABSL_FLAG(std::string, send, "", "Explain a send to this group.");
 ABSL_FLAG(bool, open, false, "Explain the open of a multicast socket.");
+ABSL_FLAG(std::string,
+          permissions,
+          "direct-sockets,direct-sockets-private,direct-sockets-multicast",
+          "run: the app's permissions-policy features, comma-separated (as "
+          "its manifest's \"permissions\").");
+ABSL_FLAG(std::string,
+          network_service,
+          "",
+          "run: the network_service program (default: the one built next to "
+          "dsock).");
+ABSL_FLAG(std::string,
+          renderer,
+          "",
+          "run: the js_renderer program (default: the one built next to "
+          "dsock).");
 ABSL_FLAG(std::string,
           service_socket,
           "",
@@ -332,6 +353,50 @@ int Policy(const std::string& command,
   return decision.allowed ? kOk : kFailed;
 }
 
+// Where Bazel puts a program built with this one: bazel-bin/tools/dsock/
+// dsock -> bazel-bin/<relative>.
+std::string BuiltProgram(const std::string& relative) {
+  char self[4096];
+  const ssize_t length = readlink("/proc/self/exe", self, sizeof(self) - 1);
+  if (length <= 0)
+    return relative;
+  std::string path(self, static_cast<size_t>(length));
+  for (int up = 0; up < 3; ++up)  // dsock, tools/dsock, tools
+    path = path.substr(0, path.rfind('/'));
+  return path + "/" + relative;
+}
+
+constexpr char kRunOrigin[] = "isolated-app://dsockrun";
+
+int Run(const std::string& command, const std::vector<std::string>& args) {
+  if (args.size() != 1)
+    return UsageError(command, "give the app to run: dsock run APP.mjs");
+  dsock::RunOptions options;
+  options.app_path = args[0];
+  options.origin = absl::GetFlag(FLAGS_origin);
+  if (options.origin.empty())
+    options.origin = kRunOrigin;
+  std::string error;
+  options.permissions =
+      dsock::ParsePermissions(absl::GetFlag(FLAGS_permissions), &error);
+  if (!error.empty())
+    return UsageError(command, error);
+  // Without --policy-dir, the machine's managed policy if it has one.
+  options.policy_dir = absl::GetFlag(FLAGS_policy_dir);
+  if (access(options.policy_dir.c_str(), F_OK) != 0 &&
+      options.policy_dir == kDefaultPolicyDir) {
+    options.policy_dir.clear();
+  }
+  options.network_service_path = absl::GetFlag(FLAGS_network_service);
+  if (options.network_service_path.empty())
+    options.network_service_path =
+        BuiltProgram("network_service/network_service");
+  options.renderer_path = absl::GetFlag(FLAGS_renderer);
+  if (options.renderer_path.empty())
+    options.renderer_path = BuiltProgram("renderer/js/js_renderer");
+  return dsock::RunApp(options);
+}
+
 struct Command {
   const char* synopsis;
   std::set<std::string> flags;
@@ -362,6 +427,17 @@ const std::map<std::string, Command>& Commands() {
         [](const std::string& c, const std::vector<std::string>&) {
           return Recv(c);
         }}},
+      {"run",
+       {"dsock run [--policy-dir DIR] [--origin isolated-app://ID] "
+        "[--permissions LIST] APP.mjs\n"
+        "Runs a JavaScript isolated app (an ES module) in a sandboxed "
+        "renderer under a host of its own, with a network service that "
+        "enforces DIR (default: /etc/dsock/policies/managed if it exists, "
+        "else no policy). The app's console goes to stdout/stderr.\n"
+        "Exit: 0 the app finished, 1 it threw or rejected, 2 usage error.",
+        {"policy_dir", "origin", "permissions", "network_service", "renderer"},
+        Run,
+        1}},
       {"policy",
        {"dsock policy validate DIR\n"
         "dsock policy explain --policy-dir DIR --origin O (--join G "
