@@ -10,6 +10,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "common/ip_address.h"
+#include "common/service_status.h"
 #include "common/socket_limits.h"
 #include "network_service/request_validator.h"
 
@@ -31,7 +32,8 @@ absl::Status OsError(absl::string_view what, int error) {
 
 grpc::Status ToGrpcStatus(const absl::Status& status) {
   return grpc::Status(static_cast<grpc::StatusCode>(status.code()),
-                      std::string(status.message()));
+                      std::string(status.message()),
+                      common::kServiceStatusDetails);
 }
 
 v1::Status ToWireStatus(const absl::Status& status) {

@@ -4,6 +4,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "common/ip_address.h"
+#include "common/service_status.h"
 #include "common/socket_limits.h"
 
 namespace renderer {
@@ -195,8 +196,10 @@ void UDPSocket::OnStreamDone(const grpc::Status& status) {
   }
   const auto code = static_cast<absl::StatusCode>(status.error_code());
   std::string message = status.error_message();
-  if (status.error_code() == grpc::StatusCode::UNAVAILABLE ||
-      status.error_code() == grpc::StatusCode::CANCELLED) {
+  const bool from_service =
+      status.error_details() == common::kServiceStatusDetails;
+  if (!from_service && (status.error_code() == grpc::StatusCode::UNAVAILABLE ||
+                        status.error_code() == grpc::StatusCode::CANCELLED)) {
     // The service is not running, died, or dropped us.
     message = absl::StrCat(opened_.is_settled()
                                ? "lost the network service at "

@@ -129,18 +129,24 @@
       pull(controller) {
         return new Promise((resolve, reject) => {
           const refused = binding.read(handle, (error, data, remoteAddress, remotePort) => {
-            if (error) {
-              reject(makeError(error));
-            } else if (data === undefined) {
-              controller.close();
-              resolve();
-            } else {
-              const message = { data };
-              if (remoteAddress !== undefined) {
-                message.remoteAddress = remoteAddress;
-                message.remotePort = remotePort;
+            // The page may have cancelled the stream while this read was on
+            // its way; the controller then takes nothing more.
+            try {
+              if (error) {
+                reject(makeError(error));
+              } else if (data === undefined) {
+                controller.close();
+                resolve();
+              } else {
+                const message = { data };
+                if (remoteAddress !== undefined) {
+                  message.remoteAddress = remoteAddress;
+                  message.remotePort = remotePort;
+                }
+                controller.enqueue(message);
+                resolve();
               }
-              controller.enqueue(message);
+            } catch {
               resolve();
             }
           });
