@@ -201,7 +201,8 @@
 
   // --- MulticastController -----------------------------------------------
   function freezeGroups(raw) {
-    return Object.freeze(raw.map((group) => (typeof group === 'string'
+    // Array.from: an array of this realm (`raw` is the engine's).
+    return Object.freeze(Array.from(raw, (group) => (typeof group === 'string'
         ? group
         : Object.freeze({ groupAddress: group[0], sourceAddress: group[1] }))));
   }
@@ -262,9 +263,6 @@
   // --- UDPSocket -----------------------------------------------------------
   class UDPSocket {
     constructor(options = undefined) {
-      if (new.target === undefined) {
-        throw new TypeError("Failed to construct 'UDPSocket': Please use the 'new' operator");
-      }
       const converted = convertUDPSocketOptions(options);
       const handle = binding.createSocket(converted);
       if (Array.isArray(handle)) throw makeError(handle);

@@ -54,12 +54,50 @@ process.on('beforeExit', () => {
     native.stop(1);
   }
 });
-(async () => {
-  const module = new vm.SourceTextModule(source, { context, identifier: name });
-  await module.link((specifier) => {
-    throw new TypeError(
+// Modules of the app itself: relative specifiers ('./x.mjs') resolve in
+// the app's directory and may not leave it, as an isolated app's imports
+// stay in its bundle. Nothing else is importable: no node: modules, no
+// bare package names.
+const path = require('path');
+const fs = require('fs');
+const root = path.dirname(path.resolve(name));
+const modules = new Map();
+function resolveModule(specifier, referrer) {
+  const unavailable = () => new TypeError(
       `import of "${specifier}" is not available to isolated web app code here`);
+  if (!specifier.startsWith('./') && !specifier.startsWith('../')) throw unavailable();
+  const file = path.resolve(path.dirname(referrer), specifier);
+  if (!file.startsWith(root + path.sep)) {
+    throw new TypeError(`import of "${specifier}" leaves the app's directory`);
+  }
+  let module = modules.get(file);
+  if (!module) {
+    let text;
+    try {
+      text = fs.readFileSync(file, 'utf8');
+    } catch (error) {
+      throw new TypeError(`import of "${specifier}": cannot read ${file} (${error.code})`);
+    }
+    module = makeModule(text, file);
+  }
+  return module;
+}
+function makeModule(text, file) {
+  const module = new vm.SourceTextModule(text, {
+    context, identifier: file,
+    importModuleDynamically: async (specifier, referrer) => {
+      const imported = resolveModule(specifier, referrer.identifier);
+      await imported.link((s, r) => resolveModule(s, r.identifier));
+      await imported.evaluate();
+      return imported;
+    },
   });
+  modules.set(file, module);
+  return module;
+}
+(async () => {
+  const module = makeModule(source, path.resolve(name));
+  await module.link((specifier, referrer) => resolveModule(specifier, referrer.identifier));
   await module.evaluate();
   finished = true;
 })().catch(fail);

@@ -1,0 +1,58 @@
+#!/usr/bin/env bash
+# The JS conformance suite, in the spirit of web-platform-tests for Direct
+# Sockets: every tests/js/*_test.mjs runs as an isolated app through
+# `dsock run` (a host, the network service and a sandboxed js_renderer) and
+# must print PASS for each of its tests. Then the apps that try Node's
+# powers must fail with the error named here, reported by the renderer.
+# Everything runs in a private network namespace this script makes (and
+# the kernel removes when it exits). Needs root.
+set -uo pipefail
+if [ -z "${DSOCK_PRIVATE_NETNS:-}" ]; then
+  exec unshare --net env DSOCK_PRIVATE_NETNS=1 "$0" "$@"
+fi
+ip link set lo up
+ip link add a0 type veth peer name a1
+ip link set a1 up
+ip link set a0 up
+ip addr add 10.78.0.1/24 dev a0
+ip addr add fd78::1/64 dev a0 nodad
+ip route add 224.0.0.0/4 dev a0
+
+dir=tests/js
+dsock=(tools/dsock/dsock run --network-service network_service/network_service
+       --renderer renderer/js/js_renderer)
+failures=0
+fail() { echo "FAIL: $*"; failures=$((failures + 1)); }
+
+# run_app APP: runs it (bounded) and sets $out and $status.
+run_app() {
+  out=$(timeout 120 "${dsock[@]}" "$1" 2>&1); status=$?
+}
+
+for app in "$dir"/*_test.mjs; do
+  run_app "$app"
+  echo "== $app (exit $status)"
+  echo "$out" | grep -v '^network_service: '
+  if [ "$status" != 0 ] || grep -q '^FAIL' <<<"$out" || ! grep -q ' passed$' <<<"$out"; then
+    fail "$app"
+  fi
+done
+
+# expect_failure APP TEXT: the app exits 1 and the renderer says TEXT.
+expect_failure() {
+  run_app "$dir/node_powers/$1"
+  if [ "$status" != 1 ] || ! grep -qF -- "$2" <<<"$out"; then
+    fail "$1 exited $status (want 1) and said: $out"
+  else
+    echo "ok: $1 refused: $(grep -F -- "$2" <<<"$out")"
+  fi
+}
+expect_failure require_dgram.mjs "uncaught ReferenceError: require is not defined"
+expect_failure import_node_net.mjs \
+  'uncaught TypeError: import of "node:net" is not available to isolated web app code here'
+expect_failure process_exit.mjs "uncaught ReferenceError: process is not defined"
+expect_failure import_outside_app.mjs "leaves the app's directory"
+expect_failure escape_to_node_socket.mjs "uncaught Error: socket() refused: EPERM"
+
+[ "$failures" = 0 ] && echo "all passed"
+[ "$failures" = 0 ]

@@ -1,0 +1,2 @@
+// An app that imports a module outside its own directory.
+await import('../../../tools/lib.sh');
