@@ -38,6 +38,30 @@ for app in "$dir"/*_test.mjs; do
   fi
 done
 
+# The service dies under an app: it prints READY, this kills the service
+# (a child of dsock run's host), the app checks what a page sees.
+fifo=$(mktemp -u /tmp/dsock-js.XXXXXX)
+mkfifo "$fifo"
+timeout 120 "${dsock[@]}" "$dir/service_death.mjs" >"$fifo" 2>&1 &
+app=$!
+exec 3<"$fifo"
+rm -f "$fifo"
+out=""
+while IFS= read -r -t 30 line <&3; do
+  out+="$line"$'\n'
+  if [[ "$line" == READY* ]]; then
+    kill -KILL $(pgrep -P "$(pgrep -P "$app")" -f network_service) ||
+      fail "service_death.mjs: no network service under dsock run"
+  fi
+done
+exec 3<&-
+wait "$app"; status=$?
+echo "== service_death.mjs (exit $status)"
+echo "$out" | grep -v '^network_service: '
+if [ "$status" != 0 ] || grep -q '^FAIL' <<<"$out" || ! grep -q '2 of 2 passed' <<<"$out"; then
+  fail service_death.mjs
+fi
+
 # expect_failure APP TEXT: the app exits 1 and the renderer says TEXT.
 expect_failure() {
   run_app "$dir/node_powers/$1"

@@ -1,0 +1,60 @@
+#!/usr/bin/env bash
+# A JS page that stops reading: the network service stops receiving for it
+# (its memory stays bounded), and nothing is lost but what the kernel drops
+# at the socket's own buffer (counted in /proc/net/snmp's RcvbufErrors).
+# Runs in a private network namespace it makes. Needs root.
+set -uo pipefail
+if [ -z "${DSOCK_PRIVATE_NETNS:-}" ]; then
+  exec unshare --net env DSOCK_PRIVATE_NETNS=1 "$0" "$@"
+fi
+ip link set lo up
+dsock=(tools/dsock/dsock run --network-service network_service/network_service
+       --renderer renderer/js/js_renderer)
+dir=tests/js/slow_reader
+
+rcvbuf_errors() { awk '/^Udp:/ { if (++n == 2) print $6 }' /proc/net/snmp; }
+rss_kib() { awk '/^VmRSS:/ { print $2 }' "/proc/$1/status"; }
+
+fifo=$(mktemp -u /tmp/dsock-slow.XXXXXX)
+mkfifo "$fifo"
+timeout 120 "${dsock[@]}" "$dir/receiver.mjs" >"$fifo" 2>&1 &
+app=$!
+exec 3<"$fifo"
+rm -f "$fifo"
+ready=0
+while IFS= read -r -t 30 line <&3; do
+  [ "$line" = READY ] && { ready=1; break; }
+  echo "receiver: $line"
+done
+[ "$ready" = 1 ] || { echo "FAIL: the receiver did not start"; exit 1; }
+service=$(pgrep -P "$(pgrep -P "$app")" -f network_service)
+rss_before=$(rss_kib "$service")
+drops_before=$(rcvbuf_errors)
+
+sent=$(timeout 120 "${dsock[@]}" "$dir/sender.mjs" 2>/dev/null | awk '/^sent/ { print $2 }')
+rss_held=$(rss_kib "$service")
+echo drain >/dev/udp/127.0.0.1/40501
+result=""
+while IFS= read -r -t 30 line <&3; do
+  case "$line" in received*) result=$line ;; esac
+  echo "receiver: $line"
+done
+exec 3<&-
+wait "$app"; status=$?
+drops=$(( $(rcvbuf_errors) - drops_before ))
+received=$(awk '{ print $2 }' <<<"$result")
+echo "sent ${sent:-?}, page received ${received:-?}, kernel dropped $drops at the socket buffer"
+echo "receiver's network service: ${rss_before} KiB before, ${rss_held} KiB while the page held"
+fail=0
+[ "$status" = 0 ] || { echo "FAIL: receiver exited $status"; fail=1; }
+[ "${sent:-0}" = 20000 ] || { echo "FAIL: the sender did not send 20000"; fail=1; }
+grep -q "in_order true" <<<"$result" || { echo "FAIL: out of order or duplicated"; fail=1; }
+[ $(( ${received:-0} + drops )) = "${sent:-0}" ] ||
+  { echo "FAIL: lost outside the kernel's buffer: received + dropped != sent"; fail=1; }
+[ "$drops" -gt 0 ] || { echo "FAIL: nothing dropped: the service read for a page that did not"; fail=1; }
+[ $(( ${received:-0} * 4 )) -lt "${sent:-0}" ] ||
+  { echo "FAIL: received ${received}: the service buffered for the page"; fail=1; }
+[ $(( rss_held - rss_before )) -lt 8192 ] ||
+  { echo "FAIL: the service grew by more than 8 MiB"; fail=1; }
+[ "$fail" = 0 ] && echo "ok"
+exit "$fail"
