@@ -89,6 +89,19 @@ dsock_on() {
   return 0
 }
 
+# js_app_on MACHINE ORIGIN APP.mjs: sets the array $cmd to run, on MACHINE
+# of the LAN $lan, the JS isolated app APP.mjs with ORIGIN through
+# `dsock run` (a host, the machine's network service, a sandboxed
+# js_renderer). The service enforces $policy_dir when set. Needs $bin.
+js_app_on() {
+  cmd=(tools/netns-lan exec "$lan" "$1" "$bin/tools/dsock/dsock" run
+       --network-service "$bin/network_service/network_service"
+       --renderer "$bin/renderer/js/js_renderer" --origin "$2")
+  [ -n "${policy_dir:-}" ] && cmd+=(--policy-dir "$policy_dir")
+  cmd+=("$3")
+  return 0
+}
+
 # --- Kernel state and packets on a machine of the LAN $lan ----------------
 # on MACHINE CMD...: runs CMD on MACHINE.
 on() { tools/netns-lan exec "$lan" "$@"; }

@@ -1,25 +1,26 @@
 #!/usr/bin/env bash
 # Runs the README's main job on the binaries Bazel built and checks that
-# both receivers got every datagram through the network services, and that
-# the job left no namespace or process behind.
+# both JS receivers printed every message of the explainer's sender, under
+# the example policy, and that the job left no namespace or process behind.
 set -euo pipefail
-out=$(DSOCK_BIN_DIR="$PWD" tools/main-job --no-setup --count 2 2>&1) || {
+out=$(DSOCK_BIN_DIR="$PWD" tools/main-job --no-setup 2>&1) || {
   echo "$out"; echo "main job failed"; exit 1; }
 echo "$out"
-grep -q "both receivers got all 2 datagrams" <<<"$out"
+grep -q "both receivers got all 3 messages" <<<"$out"
 grep -q "enforcing the policy in policy/examples" <<<"$out"
-[ "$(grep -c '^rcv1 (ASM 239.1.2.3): from 10.77.0.1:' <<<"$out")" = 2 ]
-[ "$(grep -c '^rcv2 (SSM 232.1.2.3 from 10.77.0.1): from 10.77.0.1:' <<<"$out")" = 2 ]
+grep -q "^rcv1: joined multicast group=239.0.0.1$" <<<"$out"
+grep -q "^rcv2: joined SSM group=232.1.1.1 from source=192.0.2.100$" <<<"$out"
+[ "$(grep -c '^rcv1 (ASM 239.0.0.1): processing response= message from CLIENT = ' <<<"$out")" = 3 ]
+[ "$(grep -c '^rcv2 (SSM 232.1.1.1 from 192.0.2.100): processing response from 192.0.2.100: message from CLIENT = ' <<<"$out")" = 3 ]
+grep -q "readStream finish" <<<"$out"
 lan=$(sed -n 's/^main-job: LAN \([^ ]*\) up.*/\1/p' <<<"$out")
 if ip netns list | grep -q "^$lan-"; then
   echo "the job left namespaces behind: $(ip netns list | grep "^$lan-")"; exit 1
 fi
 # Every host, network service and renderer of the job has ended.
-pids=$(sed -n -e 's/.*host: pid \([0-9]*\), network service pid \([0-9]*\)$/\1 \2/p' \
-  -e 's/.*host: renderer \([0-9]*\) for .*/\1/p' <<<"$out")
-[ -n "$pids" ] || { echo "no host or service pids in the output"; exit 1; }
+pids=$(sed -n 's/.*dsock run: host pid \([0-9]*\), network service pid \([0-9]*\), renderer pid \([0-9]*\) for .*/\1 \2 \3/p' <<<"$out")
+[ "$(wc -w <<<"$pids")" = 12 ] || { echo "expected 4 apps' pids, got: $pids"; exit 1; }
 for pid in $pids; do
   ! kill -0 "$pid" 2>/dev/null || { echo "process $pid still runs"; exit 1; }
 done
-grep -q "host: renderer .* for isolated-app://asmreceiver" <<<"$out"
 echo "main job ok"

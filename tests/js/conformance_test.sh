@@ -78,5 +78,30 @@ expect_failure process_exit.mjs "uncaught ReferenceError: process is not defined
 expect_failure import_outside_app.mjs "leaves the app's directory"
 expect_failure escape_to_node_socket.mjs "uncaught Error: socket() refused: EPERM"
 
+# examples/errors: one app per error a page can meet, each printing it.
+# expect_example APP LINE: the app exits 0 and prints LINE.
+expect_example() {
+  run_app "examples/errors/$1"
+  if [ "$status" != 0 ] || ! grep -qxF -- "$2" <<<"$out"; then
+    fail "examples/errors/$1 exited $status (want 0) without \"$2\": $out"
+  else
+    echo "ok: examples/errors/$1: $2"
+  fi
+}
+expect_example type_error.mjs \
+  "constructor: TypeError: multicastTimeToLive: value 256 is outside the range 0..255"
+expect_example type_error.mjs \
+  'joinGroup: TypeError: groupAddress "example.com" is not an IP address literal (host names are not allowed)'
+expect_example invalid_state_error.mjs \
+  "joinGroup: InvalidStateError: 239.0.0.1: already joined on this socket"
+expect_example invalid_state_error.mjs \
+  "joinGroup: InvalidStateError: 239.0.0.2: the socket is closed"
+expect_example not_allowed_error.mjs \
+  "opened: NotAllowedError: localPort 80 is below 1024; Direct Sockets may not bind privileged ports"
+expect_example network_error.mjs \
+  "opened: NetworkError: binding 192.0.2.1:40000: address not available (EADDRNOTAVAIL)"
+expect_example abort_error.mjs \
+  "joinGroup: AbortError: the socket closed before the join of 239.0.0.1 completed"
+
 [ "$failures" = 0 ] && echo "all passed"
 [ "$failures" = 0 ]

@@ -109,6 +109,14 @@ int RunApp(const RunOptions& options) {
     std::fprintf(stderr, "dsock run: %s\n",
                  std::string(renderer.status().message()).c_str());
     ended = true;
+  } else {
+    // Who is who, for people and tests that watch the processes.
+    std::fprintf(stderr,
+                 "dsock run: host pid %d, network service pid %d, renderer "
+                 "pid %d for %s\n",
+                 static_cast<int>(getpid()),
+                 static_cast<int>(host.network_service_pid()),
+                 static_cast<int>(*renderer), options.origin.c_str());
   }
 
   uv_signal_t term, interrupt;
