@@ -29,8 +29,10 @@ const globals = {
   TransformStream: web.TransformStream,
   ReadableStreamDefaultReader: web.ReadableStreamDefaultReader,
   WritableStreamDefaultWriter: web.WritableStreamDefaultWriter,
+  URL, URLSearchParams, atob, btoa, crypto: require('crypto').webcrypto,
 };
 const context = vm.createContext(globals, { name });
+globals.self = vm.runInContext('globalThis', context);
 // The web API is made inside the app's realm (its errors and promises are
 // the app's own); the native binding stays in this closure.
 const install = vm.runInContext(webApi, context, { filename: 'direct_sockets.js' });

@@ -18,6 +18,7 @@ check 0 "require:undefined process:undefined Buffer:undefined module:undefined _
 check 0 "encoded 6 héllo" web_globals.mjs
 check 0 "stream chunk function function" web_globals.mjs
 check 0 "DOMException NetworkError" web_globals.mjs
+check 0 "more isolated-app://x/a ok 16 true" web_globals.mjs
 check 1 "throws.mjs: uncaught InvalidStateError: the socket is closed" throws.mjs
 check 1 'import of "node:fs" is not available' imports_node.mjs
 [ "$failures" = 0 ]

@@ -78,6 +78,23 @@ expect_failure process_exit.mjs "uncaught ReferenceError: process is not defined
 expect_failure import_outside_app.mjs "leaves the app's directory"
 expect_failure escape_to_node_socket.mjs "uncaught Error: socket() refused: EPERM"
 
+# The app's permissions-policy features (its manifest's "permissions").
+# expect_with_permissions LIST APP LINE: the app exits 0 and prints LINE.
+expect_with_permissions() {
+  out=$(timeout 60 "${dsock[@]}" --permissions "$1" "$dir/permissions/$2" 2>&1); status=$?
+  if [ "$status" != 0 ] || ! grep -qxF -- "$3" <<<"$out"; then
+    fail "$2 with $1 exited $status without \"$3\": $out"
+  else
+    echo "ok: $2 with $1: $3"
+  fi
+}
+expect_with_permissions direct-sockets,direct-sockets-private no_multicast.mjs \
+  "multicastController: undefined"
+expect_with_permissions direct-sockets,direct-sockets-private no_multicast.mjs \
+  "constructor: DOMException NotAllowedError: multicast options need the direct-sockets-multicast permission, which this app's manifest does not grant"
+expect_with_permissions direct-sockets no_private.mjs \
+  "opened: NotAllowedError: a bound socket needs the direct-sockets-private permission, which this app's manifest does not grant"
+
 # examples/errors: one app per error a page can meet, each printing it.
 # expect_example APP LINE: the app exits 0 and prints LINE.
 expect_example() {

@@ -13,3 +13,5 @@ const { value } = await stream.getReader().read();
 console.log('stream', value, typeof WritableStream, typeof AbortController);
 console.log('DOMException', new DOMException('m', 'NetworkError').name);
 export function unused() {}
+const bytes16 = crypto.getRandomValues(new Uint8Array(16));
+console.log('more', new URL('./a', 'isolated-app://x/b').href, atob(btoa('ok')), bytes16.length, self === globalThis);
