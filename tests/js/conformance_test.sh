@@ -95,6 +95,19 @@ expect_with_permissions direct-sockets,direct-sockets-private no_multicast.mjs \
 expect_with_permissions direct-sockets no_private.mjs \
   "opened: NotAllowedError: a bound socket needs the direct-sockets-private permission, which this app's manifest does not grant"
 
+# The admin's policy (policy/examples) seen from JS.
+out=$(timeout 60 "${dsock[@]}" --policy-dir policy/examples --origin isolated-app://asmreceiver \
+  "$dir/permissions/policy_refusal.mjs" 2>&1); status=$?
+for line in "joined: 239.0.0.1" \
+  "joinGroup: NotAllowedError: DirectSocketsMulticastRules[0].receive_groups: 239.9.9.9 is outside the groups allowed for isolated-app://asmreceiver" \
+  "opened: NotAllowedError: DirectSocketsMulticastRules[0].ports: port 5000 is not allowed for isolated-app://asmreceiver"; do
+  if [ "$status" != 0 ] || ! grep -qxF -- "$line" <<<"$out"; then
+    fail "policy_refusal.mjs exited $status without \"$line\": $out"
+  else
+    echo "ok: policy_refusal.mjs: $line"
+  fi
+done
+
 # examples/errors: one app per error a page can meet, each printing it.
 # expect_example APP LINE: the app exits 0 and prints LINE.
 expect_example() {

@@ -1,0 +1,12 @@
+// Run by conformance_test.sh under policy/examples as
+// isolated-app://asmreceiver: what the admin allows works, the rest is a
+// NotAllowedError that names the policy.
+const socket = new UDPSocket({ localAddress: '0.0.0.0', localPort: 12345, multicastAllowAddressSharing: true });
+const { multicastController } = await socket.opened;
+await multicastController.joinGroup('239.0.0.1');
+console.log(`joined: ${multicastController.joinedGroups.join()}`);
+await multicastController.joinGroup('239.9.9.9')
+    .catch((error) => console.log(`joinGroup: ${error.name}: ${error.message}`));
+await socket.close();
+const other = new UDPSocket({ localAddress: '0.0.0.0', localPort: 5000, multicastTimeToLive: 1 });
+await other.opened.catch((error) => console.log(`opened: ${error.name}: ${error.message}`));
