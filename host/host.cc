@@ -43,7 +43,28 @@ Host::~Host() {
              });
     process.release();  // Freed by the close callback.
   }
+  for (uv_signal_t* watcher : termination_signals_) {
+    uv_close(reinterpret_cast<uv_handle_t*>(watcher), [](uv_handle_t* handle) {
+      delete reinterpret_cast<uv_signal_t*>(handle);
+    });
+  }
   uv_run(loop_->uv_loop(), UV_RUN_NOWAIT);
+}
+
+void Host::StopOnTerminationSignals() {
+  for (int signal_number : {SIGTERM, SIGINT}) {
+    auto* watcher = new uv_signal_t;
+    uv_signal_init(loop_->uv_loop(), watcher);
+    watcher->data = this;
+    uv_signal_start(
+        watcher,
+        [](uv_signal_t* handle, int) {
+          static_cast<Host*>(handle->data)->SignalAll(SIGTERM);
+        },
+        signal_number);
+    uv_unref(reinterpret_cast<uv_handle_t*>(watcher));
+    termination_signals_.push_back(watcher);
+  }
 }
 
 absl::StatusOr<pid_t> Host::Spawn(const std::vector<std::string>& command,

@@ -92,6 +92,9 @@ class Host {
   // Sends `signal` to the service and every renderer still running, and
   // stops restarting the service.
   void SignalAll(int signal);
+  // SIGTERM and SIGINT to this process do SignalAll(SIGTERM) from now on
+  // (until the host is destroyed), without keeping the loop alive.
+  void StopOnTerminationSignals();
   int service_restarts() const { return service_restarts_; }
   // Processes still running (service included).
   size_t running() const { return processes_.size(); }
@@ -127,6 +130,8 @@ class Host {
   bool stopping_ = false;
   std::map<pid_t, Renderer> renderers_;
   std::map<pid_t, std::unique_ptr<Process>> processes_;
+  // SIGTERM and SIGINT watchers; freed by their close callbacks.
+  std::vector<uv_signal_t*> termination_signals_;
 };
 
 }  // namespace host

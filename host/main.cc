@@ -116,23 +116,11 @@ int main(int argc, char** argv) {
   }
   std::fflush(stdout);
 
-  uv_signal_t term, interrupt;
-  uv_signal_init(loop.uv_loop(), &term);
-  uv_signal_init(loop.uv_loop(), &interrupt);
-  term.data = interrupt.data = &host;
-  auto stop = [](uv_signal_t* handle, int) {
-    static_cast<host::Host*>(handle->data)->SignalAll(SIGTERM);
-  };
-  uv_signal_start(&term, stop, SIGTERM);
-  uv_signal_start(&interrupt, stop, SIGINT);
-  uv_unref(reinterpret_cast<uv_handle_t*>(&term));
-  uv_unref(reinterpret_cast<uv_handle_t*>(&interrupt));
+  host.StopOnTerminationSignals();
 
   loop.RunUntil([&] { return renderers == 0; }, absl::InfiniteDuration());
   // The apps are done: stop the service and wait for it (bounded).
   host.SignalAll(SIGTERM);
   loop.RunUntil([&] { return host.running() == 0; }, absl::Seconds(5));
-  uv_close(reinterpret_cast<uv_handle_t*>(&term), nullptr);
-  uv_close(reinterpret_cast<uv_handle_t*>(&interrupt), nullptr);
   return all_ok ? 0 : 1;
 }

@@ -7,10 +7,7 @@
 # Everything runs in a private network namespace this script makes (and
 # the kernel removes when it exits). Needs root.
 set -uo pipefail
-if [ -z "${DSOCK_PRIVATE_NETNS:-}" ]; then
-  exec unshare --net env DSOCK_PRIVATE_NETNS=1 "$0" "$@"
-fi
-ip link set lo up
+source tests/js/app_lib.sh
 ip link add a0 type veth peer name a1
 ip link set a1 up
 ip link set a0 up
@@ -19,8 +16,6 @@ ip addr add fd78::1/64 dev a0 nodad
 ip route add 224.0.0.0/4 dev a0
 
 dir=tests/js
-dsock=(tools/dsock/dsock run --network-service network_service/network_service
-       --renderer renderer/js/js_renderer)
 failures=0
 fail() { echo "FAIL: $*"; failures=$((failures + 1)); }
 
@@ -40,17 +35,12 @@ done
 
 # The service dies under an app: it prints READY, this kills the service
 # (a child of dsock run's host), the app checks what a page sees.
-fifo=$(mktemp -u /tmp/dsock-js.XXXXXX)
-mkfifo "$fifo"
-timeout 120 "${dsock[@]}" "$dir/service_death.mjs" >"$fifo" 2>&1 &
-app=$!
-exec 3<"$fifo"
-rm -f "$fifo"
+start_app "$dir/service_death.mjs"
 out=""
 while IFS= read -r -t 30 line <&3; do
   out+="$line"$'\n'
   if [[ "$line" == READY* ]]; then
-    kill -KILL $(pgrep -P "$(pgrep -P "$app")" -f network_service) ||
+    kill -KILL "$(service_of_app)" ||
       fail "service_death.mjs: no network service under dsock run"
   fi
 done

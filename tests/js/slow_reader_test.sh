@@ -4,30 +4,20 @@
 # at the socket's own buffer (counted in /proc/net/snmp's RcvbufErrors).
 # Runs in a private network namespace it makes. Needs root.
 set -uo pipefail
-if [ -z "${DSOCK_PRIVATE_NETNS:-}" ]; then
-  exec unshare --net env DSOCK_PRIVATE_NETNS=1 "$0" "$@"
-fi
-ip link set lo up
-dsock=(tools/dsock/dsock run --network-service network_service/network_service
-       --renderer renderer/js/js_renderer)
+source tests/js/app_lib.sh
 dir=tests/js/slow_reader
 
 rcvbuf_errors() { awk '/^Udp:/ { if (++n == 2) print $6 }' /proc/net/snmp; }
 rss_kib() { awk '/^VmRSS:/ { print $2 }' "/proc/$1/status"; }
 
-fifo=$(mktemp -u /tmp/dsock-slow.XXXXXX)
-mkfifo "$fifo"
-timeout 120 "${dsock[@]}" "$dir/receiver.mjs" >"$fifo" 2>&1 &
-app=$!
-exec 3<"$fifo"
-rm -f "$fifo"
+start_app "$dir/receiver.mjs"
 ready=0
 while IFS= read -r -t 30 line <&3; do
   [ "$line" = READY ] && { ready=1; break; }
   echo "receiver: $line"
 done
 [ "$ready" = 1 ] || { echo "FAIL: the receiver did not start"; exit 1; }
-service=$(pgrep -P "$(pgrep -P "$app")" -f network_service)
+service=$(service_of_app)
 rss_before=$(rss_kib "$service")
 drops_before=$(rcvbuf_errors)
 
