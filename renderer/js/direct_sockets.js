@@ -239,8 +239,6 @@
       }
       return state.joined;
     }
-
-    get [Symbol.toStringTag]() { return 'MulticastController'; }
   }
 
   function changeMembership(controller, operation, argumentCount, groupAddress, options) {
@@ -302,8 +300,6 @@
         return Promise.reject(error);
       }
     }
-
-    get [Symbol.toStringTag]() { return 'UDPSocket'; }
   }
 
   function stateOf(socket) {
@@ -311,6 +307,20 @@
     if (!state) throw new TypeError('Illegal invocation');
     return state;
   }
+
+  // WebIDL's shape: operations and attributes are enumerable; the class
+  // string is a data property.
+  function shapeInterface(cls, name, members) {
+    for (const member of members) {
+      const descriptor = Object.getOwnPropertyDescriptor(cls.prototype, member);
+      Object.defineProperty(cls.prototype, member, { ...descriptor, enumerable: true });
+    }
+    Object.defineProperty(cls.prototype, Symbol.toStringTag, {
+      value: name, writable: false, enumerable: false, configurable: true });
+  }
+  shapeInterface(UDPSocket, 'UDPSocket', ['opened', 'closed', 'close']);
+  shapeInterface(MulticastController, 'MulticastController',
+                 ['joinGroup', 'leaveGroup', 'joinedGroups']);
 
   return { UDPSocket, MulticastController };
 })

@@ -41,11 +41,19 @@ for (const key of Object.keys(api)) {
   Object.defineProperty(globals, key, {
     value: api[key], writable: true, configurable: true, enumerable: false });
 }
+const path = require('path');
+const fs = require('fs');
+const root = path.dirname(path.resolve(name));
 let finished = false;
 const fail = (error) => {
   const named = error && error.name ? error.name : 'Error';
   const message = error && error.message !== undefined ? error.message : String(error);
   console.error(`${name}: uncaught ${named}: ${message}`);
+  // Where, in the app's own files (not the engine's).
+  const stack = error && typeof error.stack === 'string' ? error.stack : '';
+  for (const frame of stack.split('\n').filter((l) => l.includes(root)).slice(0, 8)) {
+    console.error(frame);
+  }
   native.stop(1);
 };
 process.on('unhandledRejection', fail);
@@ -60,9 +68,6 @@ process.on('beforeExit', () => {
 // the app's directory and may not leave it, as an isolated app's imports
 // stay in its bundle. Nothing else is importable: no node: modules, no
 // bare package names.
-const path = require('path');
-const fs = require('fs');
-const root = path.dirname(path.resolve(name));
 const modules = new Map();
 function resolveModule(specifier, referrer) {
   const unavailable = () => new TypeError(

@@ -13,6 +13,34 @@ test(() => {
 }, 'interfaces exist; UDPSocket needs new; MulticastController is not constructible');
 
 test(() => {
+  const own = (object, key) => Object.getOwnPropertyDescriptor(object, key);
+  for (const [cls, attributes, operations] of [
+    [UDPSocket, ['opened', 'closed'], ['close']],
+    [MulticastController, ['joinedGroups'], ['joinGroup', 'leaveGroup']],
+  ]) {
+    const global = own(globalThis, cls.name);
+    assert_true(global.writable && !global.enumerable && global.configurable, `global ${cls.name}`);
+    for (const name of attributes) {
+      const d = own(cls.prototype, name);
+      assert_true(typeof d.get === 'function' && d.set === undefined && d.enumerable && d.configurable,
+                  `${cls.name}.${name} is a readonly attribute`);
+    }
+    for (const name of operations) {
+      const d = own(cls.prototype, name);
+      assert_true(typeof d.value === 'function' && d.writable && d.enumerable && d.configurable,
+                  `${cls.name}.${name} is an operation`);
+    }
+    const tag = own(cls.prototype, Symbol.toStringTag);
+    assert_true(tag.value === cls.name && !tag.writable && !tag.enumerable && tag.configurable,
+                `${cls.name}'s class string`);
+  }
+  assert_equals(MulticastController.prototype.joinGroup.length, 1);
+  assert_equals(MulticastController.prototype.leaveGroup.length, 1);
+  assert_equals(UDPSocket.length, 0, 'options is an optional dictionary');
+  assert_equals(Object.prototype.toString.call(MulticastController.prototype), '[object MulticastController]');
+}, 'the interfaces have WebIDL\'s shape');
+
+test(() => {
   assert_throws(TypeError, () => new UDPSocket(5), 'not an object');
   assert_throws(TypeError, () => new UDPSocket('x'), 'not an object');
 }, 'options must be a dictionary');
