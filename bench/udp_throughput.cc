@@ -9,12 +9,16 @@
 // window; we count what the application actually got. Send: the
 // application writes as fast as it may (the writable's back-pressure for the
 // split, a tight sendto loop for raw) and we count completed writes.
+// "split" is a C++ app on the renderer library; "js" is a JavaScript app
+// (bench/js/*.mjs) in js_renderer, through the same network service.
 #include <poll.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <atomic>
 #include <cstdio>
+#include <fstream>
 #include <functional>
 #include <memory>
 #include <string>
@@ -208,6 +212,69 @@ double SplitSend(common::EventLoop& loop,
   return rate;
 }
 
+// Runs the JS app bench/js/`app` in js_renderer against the service at
+// `socket_path`, with its parameters in a params.mjs beside it (apps import
+// only from their own directory). Returns datagrams per second, or -1.
+double RunJsApp(const std::string& socket_path,
+                const std::string& work_dir,
+                const std::string& app,
+                uint16_t port,
+                size_t size,
+                absl::Duration window) {
+  const std::string dir = work_dir + "/js";
+  mkdir(dir.c_str(), 0700);
+  {
+    std::ifstream source(tests::RunfilePath("bench/js/" + app));
+    std::ofstream copy(dir + "/" + app);
+    copy << source.rdbuf();
+    std::ofstream params(dir + "/params.mjs");
+    params << "export const port = " << port << ", size = " << size
+           << ", seconds = " << absl::ToDoubleSeconds(window) << ";\n";
+  }
+  const std::string command = tests::RunfilePath("renderer/js/js_renderer") +
+                              " --service-socket " + socket_path + " " + dir +
+                              "/" + app + " 2>&1";
+  FILE* output = popen(command.c_str(), "r");
+  if (output == nullptr)
+    return -1;
+  char line[256];
+  long long count = -1, ms = 0;
+  while (std::fgets(line, sizeof(line), output) != nullptr) {
+    if (std::sscanf(line, "count %lld ms %lld", &count, &ms) != 2)
+      std::fputs(line, stderr);
+  }
+  pclose(output);
+  return count < 0 || ms <= 0 ? -1 : count * 1000.0 / ms;
+}
+
+double JsReceive(const std::string& socket_path,
+                 const std::string& work_dir,
+                 size_t size,
+                 absl::Duration window) {
+  // A free port for the app: the kernel picks, we let go of it.
+  uint16_t port;
+  close(BoundSocket(&port));
+  std::atomic<bool> stop{false};
+  std::thread sender = Flood(port, size, &stop);
+  const double rate =
+      RunJsApp(socket_path, work_dir, "receive.mjs", port, size, window);
+  stop = true;
+  sender.join();
+  return rate;
+}
+
+double JsSend(const std::string& socket_path,
+              const std::string& work_dir,
+              size_t size,
+              absl::Duration window) {
+  uint16_t sink_port;
+  const int sink = BoundSocket(&sink_port);
+  const double rate =
+      RunJsApp(socket_path, work_dir, "send.mjs", sink_port, size, window);
+  close(sink);
+  return rate;
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -222,19 +289,27 @@ int main(int argc, char** argv) {
   common::EventLoop loop;
   auto connection = std::make_unique<renderer::NetworkServiceConnection>(
       &loop, service.socket_path());
-  std::printf("%-10s %6s %14s %14s %8s\n", "direction", "bytes", "raw dgram/s",
-              "split dgram/s", "ratio");
+  std::printf("%-10s %6s %12s %12s %12s %8s %8s\n", "direction", "bytes",
+              "raw dgram/s", "split", "js", "split/raw", "js/raw");
+  auto report = [](const char* direction, size_t size, double raw, double split,
+                   double js) {
+    std::printf("%-10s %6zu %12.0f %12.0f %12.0f %9.2f %8.2f\n", direction,
+                size, raw, split, js, split / raw, js / raw);
+    std::fflush(stdout);
+  };
   for (size_t size : {size_t{64}, size_t{1200}}) {
     const double raw = RawReceive(size, window);
     const double split = SplitReceive(loop, *connection, size, window);
-    std::printf("%-10s %6zu %14.0f %14.0f %8.2f\n", "receive", size, raw, split,
-                split / raw);
+    const double js =
+        JsReceive(service.socket_path(), service.directory(), size, window);
+    report("receive", size, raw, split, js);
   }
   for (size_t size : {size_t{64}, size_t{1200}}) {
     const double raw = RawSend(size, window);
     const double split = SplitSend(loop, *connection, size, window);
-    std::printf("%-10s %6zu %14.0f %14.0f %8.2f\n", "send", size, raw, split,
-                split / raw);
+    const double js =
+        JsSend(service.socket_path(), service.directory(), size, window);
+    report("send", size, raw, split, js);
   }
   connection.reset();
   return 0;
