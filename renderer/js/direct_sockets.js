@@ -7,11 +7,23 @@
 (function installDirectSockets(binding) {
   'use strict';
 
+  // The realm's intrinsics as they are before app code runs: a page that
+  // replaces globalThis.Promise or Array.from later does not change us.
+  const {
+    Array, DOMException, Number, Object, Promise, ReadableStream, Set,
+    Symbol, TypeError, WeakMap, WritableStream,
+  } = globalThis;
+  const { from: arrayFrom, isArray } = Array;
+  const { defineProperty, freeze, getOwnPropertyDescriptor } = Object;
+  const { isFinite: isFiniteNumber } = Number;
+  const { trunc } = Math;
+
   const internals = new WeakMap();  // UDPSocket / MulticastController -> state
   const kIllegal = Symbol('internal');
 
   function makeError(pair) {
-    const [name, message] = [pair[0], pair[1]];
+    const name = pair[0];
+    const message = pair[1];
     return name === 'TypeError' ? new TypeError(message)
                                 : new DOMException(message, name);
   }
@@ -24,7 +36,7 @@
         if (error) reject(makeError(error));
         else resolve(value);
       });
-      if (Array.isArray(refused)) reject(makeError(refused));
+      if (isArray(refused)) reject(makeError(refused));
     });
   }
 
@@ -43,10 +55,10 @@
       throw new TypeError(`${member}: a BigInt cannot be converted to a number`);
     }
     const number = Number(value);
-    if (!Number.isFinite(number)) {
+    if (!isFiniteNumber(number)) {
       throw new TypeError(`${member}: value ${number} is not a finite number`);
     }
-    return Math.trunc(number) + 0;  // +0 turns -0 into 0.
+    return trunc(number) + 0;  // +0 turns -0 into 0.
   }
 
   function toDictionary(value, type) {
@@ -150,7 +162,7 @@
               resolve();
             }
           });
-          if (Array.isArray(refused)) reject(makeError(refused));
+          if (isArray(refused)) reject(makeError(refused));
         });
       },
       cancel() {
@@ -186,7 +198,7 @@
                   resolve();
                 }
               });
-          if (Array.isArray(result)) {
+          if (isArray(result)) {
             reject(makeError(result));
           } else if (result > 0) {
             unsent.add(done);
@@ -202,9 +214,9 @@
   // --- MulticastController -----------------------------------------------
   function freezeGroups(raw) {
     // Array.from: an array of this realm (`raw` is the engine's).
-    return Object.freeze(Array.from(raw, (group) => (typeof group === 'string'
+    return freeze(arrayFrom(raw, (group) => (typeof group === 'string'
         ? group
-        : Object.freeze({ groupAddress: group[0], sourceAddress: group[1] }))));
+        : freeze({ groupAddress: group[0], sourceAddress: group[1] }))));
   }
 
   function sameGroups(frozen, raw) {
@@ -218,7 +230,7 @@
   class MulticastController {
     constructor(key, handle) {
       if (key !== kIllegal) throw new TypeError('Illegal constructor');
-      internals.set(this, { handle, joined: Object.freeze([]) });
+      internals.set(this, { handle, joined: freeze([]) });
     }
 
     joinGroup(groupAddress, options = undefined) {
@@ -234,7 +246,7 @@
       const state = internals.get(this);
       if (!state) throw new TypeError('Illegal invocation');
       const raw = binding.joinedGroups(state.handle);
-      if (Array.isArray(raw) && !sameGroups(state.joined, raw)) {
+      if (isArray(raw) && !sameGroups(state.joined, raw)) {
         state.joined = freezeGroups(raw);
       }
       return state.joined;
@@ -263,7 +275,7 @@
     constructor(options = undefined) {
       const converted = convertUDPSocketOptions(options);
       const handle = binding.createSocket(converted);
-      if (Array.isArray(handle)) throw makeError(handle);
+      if (isArray(handle)) throw makeError(handle);
       const state = { handle, readable: null, writable: null, unsent: new Set() };
       internals.set(this, state);
       state.opened = call('opened', handle).then((info) => {
@@ -312,10 +324,10 @@
   // string is a data property.
   function shapeInterface(cls, name, members) {
     for (const member of members) {
-      const descriptor = Object.getOwnPropertyDescriptor(cls.prototype, member);
-      Object.defineProperty(cls.prototype, member, { ...descriptor, enumerable: true });
+      const descriptor = getOwnPropertyDescriptor(cls.prototype, member);
+      defineProperty(cls.prototype, member, { ...descriptor, enumerable: true });
     }
-    Object.defineProperty(cls.prototype, Symbol.toStringTag, {
+    defineProperty(cls.prototype, Symbol.toStringTag, {
       value: name, writable: false, enumerable: false, configurable: true });
   }
   shapeInterface(UDPSocket, 'UDPSocket', ['opened', 'closed', 'close']);

@@ -194,4 +194,27 @@ promise_test(async (t) => {
   assert_equals(Object.prototype.toString.call(socket), '[object UDPSocket]');
 }, 'open info of a bound socket');
 
+promise_test(async (t) => {
+  // A page that replaces intrinsics after start-up does not change the API.
+  const saved = { Promise: globalThis.Promise, from: Array.from, freeze: Object.freeze };
+  t.add_cleanup(() => {
+    globalThis.Promise = saved.Promise;
+    Array.from = saved.from;
+    Object.freeze = saved.freeze;
+  });
+  globalThis.Promise = function NotAPromise() { throw new Error('replaced Promise used'); };
+  Array.from = () => { throw new Error('replaced Array.from used'); };
+  Object.freeze = (x) => x;
+  const socket = new UDPSocket({ localAddress: '0.0.0.0' });
+  const { multicastController } = await socket.opened;
+  await multicastController.joinGroup('239.1.1.1');
+  assert_true(saved.Promise.prototype.isPrototypeOf(socket.closed));
+  assert_true(Reflect.getPrototypeOf(multicastController.joinedGroups) === Reflect.getPrototypeOf([]));
+  assert_true(Reflect.apply(saved.freeze, null, [{}]) !== undefined);
+  assert_true(Reflect.ownKeys(multicastController.joinedGroups).includes('length'));
+  assert_true(Reflect.getOwnPropertyDescriptor(multicastController.joinedGroups, '0').writable === false,
+              'still frozen');
+  await socket.close();
+}, 'the API keeps the intrinsics it started with');
+
 await done();
