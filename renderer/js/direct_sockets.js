@@ -10,8 +10,8 @@
   // The realm's intrinsics as they are before app code runs: a page that
   // replaces globalThis.Promise or Array.from later does not change us.
   const {
-    Array, DOMException, Number, Object, Promise, ReadableStream, Set,
-    Symbol, TypeError, WeakMap, WritableStream,
+    Array, DOMException, Number, Object, Promise, ReadableStream, Symbol,
+    TypeError, WeakMap, WritableStream,
   } = globalThis;
   const { from: arrayFrom, isArray } = Array;
   const { defineProperty, freeze, getOwnPropertyDescriptor } = Object;
@@ -135,10 +135,23 @@
   // --- Streams ----------------------------------------------------------
   // The page's reads drive the C++ readable, whose queue drives the
   // service's receive credit: a page that stops reading makes the service
-  // stop receiving. The JS queue holds nothing (high-water mark 0).
+  // stop receiving. The JS stream pulls only when a read waits on an empty
+  // queue (high-water mark 0); a pull then takes all the C++ queue holds,
+  // so at most one queue's worth sits on the JS side.
   function makeReadable(handle) {
     return new ReadableStream({
       pull(controller) {
+        const enqueue = (data, remoteAddress, remotePort) => {
+          const message = { data };
+          if (remoteAddress !== undefined) {
+            message.remoteAddress = remoteAddress;
+            message.remotePort = remotePort;
+          }
+          controller.enqueue(message);
+        };
+        // What the C++ readable already holds comes at once; only an empty
+        // queue waits for the service.
+        if (binding.takeQueued(handle, enqueue) > 0) return undefined;
         return new Promise((resolve, reject) => {
           const refused = binding.read(handle, (error, data, remoteAddress, remotePort) => {
             // The page may have cancelled the stream while this read was on
@@ -150,12 +163,7 @@
                 controller.close();
                 resolve();
               } else {
-                const message = { data };
-                if (remoteAddress !== undefined) {
-                  message.remoteAddress = remoteAddress;
-                  message.remotePort = remotePort;
-                }
-                controller.enqueue(message);
+                enqueue(data, remoteAddress, remotePort);
                 resolve();
               }
             } catch {
@@ -172,38 +180,23 @@
   }
 
   // A write settles at once while the C++ writable has room, so writes made
-  // back to back travel as one batch; a send that fails later errors the
-  // stream (and so the next write and close), as a failed write does.
-  // `unsent` holds the writes settled early whose datagrams are on their
-  // way; close() waits for them, so nothing written is lost to it.
-  function makeWritable(handle, unsent) {
-    let controller;
+  // back to back travel as one batch; only a write that must wait for room
+  // is called back. A send that fails later shows at the next write or at
+  // close (the C++ writable is errored by then), as a failed write errors a
+  // stream. socket.close() first waits for every write to reach the kernel.
+  function makeWritable(handle) {
     return new WritableStream({
-      start(c) { controller = c; },
       write(chunk) {
         const message = convertUDPMessage(chunk);
         return new Promise((resolve, reject) => {
-          let sent;
-          const done = new Promise((settle) => { sent = settle; });
           const result = binding.write(
               handle, message.data, message.remoteAddress, message.remotePort,
               message.dnsQueryType, (error) => {
-                unsent.delete(done);
-                sent();
-                if (error) {
-                  const exception = makeError(error);
-                  controller.error(exception);
-                  reject(exception);
-                } else {
-                  resolve();
-                }
+                if (error) reject(makeError(error));
+                else resolve();
               });
-          if (isArray(result)) {
-            reject(makeError(result));
-          } else if (result > 0) {
-            unsent.add(done);
-            resolve();
-          }
+          if (isArray(result)) reject(makeError(result));
+          else if (result > 0) resolve();
         });
       },
       close() { return call('closeWritable', handle); },
@@ -276,11 +269,11 @@
       const converted = convertUDPSocketOptions(options);
       const handle = binding.createSocket(converted);
       if (isArray(handle)) throw makeError(handle);
-      const state = { handle, readable: null, writable: null, unsent: new Set() };
+      const state = { handle, readable: null, writable: null };
       internals.set(this, state);
       state.opened = call('opened', handle).then((info) => {
         state.readable = makeReadable(handle);
-        state.writable = makeWritable(handle, state.unsent);
+        state.writable = makeWritable(handle);
         const openInfo = { readable: state.readable, writable: state.writable };
         for (const key of ['remoteAddress', 'remotePort', 'localAddress', 'localPort']) {
           if (info[key] !== undefined) openInfo[key] = info[key];
@@ -307,7 +300,10 @@
             (state.writable && state.writable.locked)) {
           throw new DOMException('Close called on locked streams.', 'InvalidStateError');
         }
-        return Promise.all([...state.unsent]).then(() => call('close', state.handle));
+        if (!state.writable) return call('close', state.handle);
+        // What was written goes out first; a failed send does not stop close.
+        const closing = () => call('close', state.handle);
+        return call('flushWritable', state.handle).then(closing, closing);
       } catch (error) {
         return Promise.reject(error);
       }

@@ -90,6 +90,8 @@ struct UdpSocketBinding::Core : std::enable_shared_from_this<Core> {
   struct Entry {
     std::shared_ptr<UDPSocket> socket;
     std::optional<UDPSocketOpenInfo> info;
+    // The last write; writes settle in order, so when it has, all have.
+    std::optional<Promise<Undefined>> last_write;
     bool open = true;  // `closed` has not settled.
     Global<Object> handle;
     Core* core = nullptr;
@@ -358,6 +360,27 @@ void Close(const FunctionCallbackInfo<Value>& info) {
   CoreOf(info)->ForwardUndefined(entry->socket->close(), callback);
 }
 
+// A message as read() and takeQueued() hand it to JS: (data, remoteAddress,
+// remotePort), the address only in bound mode, made in `realm`.
+std::vector<Local<Value>> MessageToJs(Local<Context> realm,
+                                      const UDPMessage& message) {
+  Isolate* isolate = realm->GetIsolate();
+  Local<v8::ArrayBuffer> buffer =
+      v8::ArrayBuffer::New(isolate, message.data.size());
+  if (!message.data.empty()) {
+    std::memcpy(buffer->GetBackingStore()->Data(), message.data.data(),
+                message.data.size());
+  }
+  std::vector<Local<Value>> args = {
+      v8::Uint8Array::New(buffer, 0, message.data.size())};
+  if (message.remoteAddress && message.remotePort) {
+    args.push_back(Str(isolate, *message.remoteAddress));
+    args.push_back(
+        v8::Number::New(isolate, static_cast<double>(*message.remotePort)));
+  }
+  return args;
+}
+
 // read(handle, callback): callback(null, data, remoteAddress, remotePort)
 // for a message, callback(null) when done, callback([name, message]).
 void Read(const FunctionCallbackInfo<Value>& info) {
@@ -365,28 +388,41 @@ void Read(const FunctionCallbackInfo<Value>& info) {
   Local<Function> callback = CallbackArg(info, 1);
   if (entry == nullptr || callback.IsEmpty() || !CheckOpened(info, entry))
     return;
-  CoreOf(info)->Forward(
-      entry->info->readable->Read(), callback,
-      [](Local<Context> realm, const ReadResult& result) {
-        Isolate* isolate = realm->GetIsolate();
-        std::vector<Local<Value>> args;
-        if (result.done || !result.value)
-          return args;
-        const UDPMessage& message = *result.value;
-        Local<v8::ArrayBuffer> buffer =
-            v8::ArrayBuffer::New(isolate, message.data.size());
-        if (!message.data.empty()) {
-          std::memcpy(buffer->GetBackingStore()->Data(), message.data.data(),
-                      message.data.size());
-        }
-        args.push_back(v8::Uint8Array::New(buffer, 0, message.data.size()));
-        if (message.remoteAddress && message.remotePort) {
-          args.push_back(Str(isolate, *message.remoteAddress));
-          args.push_back(v8::Number::New(
-              isolate, static_cast<double>(*message.remotePort)));
-        }
-        return args;
-      });
+  CoreOf(info)->Forward(entry->info->readable->Read(), callback,
+                        [](Local<Context> realm, const ReadResult& result) {
+                          if (result.done || !result.value)
+                            return std::vector<Local<Value>>{};
+                          return MessageToJs(realm, *result.value);
+                        });
+}
+
+// takeQueued(handle, deliver): calls deliver(data, remoteAddress,
+// remotePort) at once for each message already queued (in deliver's realm)
+// and returns how many: a reader that keeps up gets a queue's worth per
+// trip instead of one callback per datagram.
+void TakeQueued(const FunctionCallbackInfo<Value>& info) {
+  Entry* entry = EntryOf(info);
+  Local<Function> deliver = CallbackArg(info, 1);
+  if (entry == nullptr || deliver.IsEmpty() || !CheckOpened(info, entry))
+    return;
+  UDPReadableStream& readable = *entry->info->readable;
+  Local<Context> realm = deliver->GetCreationContextChecked();
+  Context::Scope realm_scope(realm);
+  int taken = 0;
+  while (readable.queued() > 0 && !readable.is_errored()) {
+    Promise<ReadResult> read = readable.Read();
+    if (!read.is_fulfilled() || !read.value().value)
+      break;
+    std::vector<Local<Value>> args = MessageToJs(realm, *read.value().value);
+    ++taken;
+    if (deliver
+            ->Call(realm, v8::Undefined(info.GetIsolate()),
+                   static_cast<int>(args.size()), args.data())
+            .IsEmpty()) {
+      return;  // It threw; the exception propagates.
+    }
+  }
+  info.GetReturnValue().Set(taken);
 }
 
 void CancelReadable(const FunctionCallbackInfo<Value>& info) {
@@ -417,8 +453,11 @@ std::optional<std::vector<uint8_t>> BytesOf(Local<Value> value) {
 
 // write(handle, data, remoteAddress, remotePort, dnsQueryType, callback):
 // returns [name, message] when the message is refused at once, else the
-// writable's desired size; callback(null | [name, message]) when the
-// datagram went to the kernel or failed.
+// writable's desired size. Only when that size is not positive (the write
+// must wait for room) is callback(null | [name, message]) called, when the
+// datagram went to the kernel or failed: calling back for every write
+// would cost a trip into JS per datagram. Failures of writes not waited for
+// show at the next write, flushWritable() or closeWritable().
 void Write(const FunctionCallbackInfo<Value>& info) {
   Entry* entry = EntryOf(info);
   Local<Function> callback = CallbackArg(info, 5);
@@ -449,8 +488,28 @@ void Write(const FunctionCallbackInfo<Value>& info) {
     info.GetReturnValue().Set(ErrorPair(isolate, written.error()));
     return;
   }
-  CoreOf(info)->ForwardUndefined(written, callback);
-  info.GetReturnValue().Set(entry->info->writable->desired_size());
+  entry->last_write = written;
+  const int desired_size = entry->info->writable->desired_size();
+  if (desired_size <= 0)
+    CoreOf(info)->ForwardUndefined(written, callback);
+  info.GetReturnValue().Set(desired_size);
+}
+
+// flushWritable(handle, callback): callback(null | [name, message]) once
+// every write so far went to the kernel, or with the first failure.
+void FlushWritable(const FunctionCallbackInfo<Value>& info) {
+  Entry* entry = EntryOf(info);
+  Local<Function> callback = CallbackArg(info, 1);
+  if (entry == nullptr || callback.IsEmpty() || !CheckOpened(info, entry))
+    return;
+  UDPWritableStream& writable = *entry->info->writable;
+  if (writable.is_errored()) {
+    CoreOf(info)->ForwardUndefined(
+        Promise<Undefined>::Rejected(*writable.stored_error()), callback);
+    return;
+  }
+  CoreOf(info)->ForwardUndefined(
+      entry->last_write.value_or(Promise<Undefined>::Resolved({})), callback);
 }
 
 void CloseWritable(const FunctionCallbackInfo<Value>& info) {
@@ -549,10 +608,12 @@ void UdpSocketBinding::Install(Local<Context> context, Local<Object> exports) {
       {"closed", Closed},
       {"close", Close},
       {"read", Read},
+      {"takeQueued", TakeQueued},
       {"cancelReadable", CancelReadable},
       {"write", Write},
       {"closeWritable", CloseWritable},
       {"abortWritable", AbortWritable},
+      {"flushWritable", FlushWritable},
       {"joinGroup", JoinGroup},
       {"leaveGroup", LeaveGroup},
       {"joinedGroups", JoinedGroups},
