@@ -98,6 +98,26 @@ for line in "joined: 239.0.0.1" \
   fi
 done
 
+# A host manifest runs JS apps as dsock run does: two apps, one host.
+manifest=$(mktemp /tmp/dsock-js-manifest.XXXXXX)
+cat >"$manifest" <<JSON
+{"apps": [
+  {"origin": "isolated-app://echoserver",
+   "command": ["$PWD/renderer/js/js_renderer", "$PWD/$dir/host/echo_server.mjs"]},
+  {"origin": "isolated-app://echoclient",
+   "command": ["$PWD/renderer/js/js_renderer", "$PWD/$dir/host/echo_client.mjs"]}
+]}
+JSON
+out=$(timeout 60 host/host_main --manifest="$manifest" \
+  --network_service=network_service/network_service 2>&1); status=$?
+rm -f "$manifest"
+if [ "$status" != 0 ] || ! grep -qx 'client got "HELLO HOST"' <<<"$out" ||
+   ! grep -qx 'server answered "hello host"' <<<"$out"; then
+  fail "host manifest with two JS apps exited $status: $out"
+else
+  echo 'ok: host_main ran two JS apps: client got "HELLO HOST"'
+fi
+
 # examples/errors: one app per error a page can meet, each printing it.
 # expect_example APP LINE: the app exits 0 and prints LINE.
 expect_example() {

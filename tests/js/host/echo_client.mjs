@@ -1,0 +1,20 @@
+// The other app of the manifest: asks the server until it answers (it may
+// not be bound yet when this starts), at most 100 times 50 ms apart.
+const socket = new UDPSocket({ remoteAddress: '127.0.0.1', remotePort: 40700 });
+const { readable, writable } = await socket.opened;
+const reader = readable.getReader();
+const writer = writable.getWriter();
+let answer = null;
+for (let attempt = 0; attempt < 100 && answer === null; attempt++) {
+  await writer.write({ data: new TextEncoder().encode('hello host') });
+  answer = await Promise.race([
+    reader.read().then(({ value }) => new TextDecoder().decode(value.data)),
+    new Promise((resolve) => setTimeout(() => resolve(null), 50)),
+  ]);
+}
+if (answer === null) throw new Error('no answer from the server app');
+console.log(`client got "${answer}"`);
+await reader.cancel();
+reader.releaseLock();
+writer.releaseLock();
+await socket.close();
