@@ -1,6 +1,9 @@
 #ifndef RENDERER_SANDBOX_H_
 #define RENDERER_SANDBOX_H_
 
+#include <string>
+#include <vector>
+
 #include "absl/status/status.h"
 
 namespace renderer {
@@ -18,15 +21,23 @@ namespace renderer {
 //    pivot_root, setns, unshare, bpf, perf_event_open, kexec_load,
 //    init_module, finit_module, delete_module, keyctl, add_key, request_key.
 //    The filter applies to every thread (TSYNC) and to children.
+//  - Landlock (where the kernel has it; said so where not): from then on
+//    the process may read only the system's libraries and data (/usr,
+//    /lib, /etc/ssl, ...), /dev/urandom, its own /proc entry, and
+//    `readable` (say, the app's directory), and may write no file but
+//    /dev/null. A renderer running hostile code can neither read the
+//    machine's secrets nor change its files.
 //
 // Returns an error if the filter could not be installed (the renderer must
 // not run unsandboxed).
-absl::Status EnterRendererSandbox();
+absl::Status EnterRendererSandbox(
+    const std::vector<std::string>& readable = {});
 
 // Enters the sandbox when the process was started by a host (it inherited a
 // channel: $DSOCK_SERVICE_FD is set); otherwise does nothing, so the same
 // program runs standalone against a listening service during development.
-absl::Status EnterSandboxIfHosted();
+absl::Status EnterSandboxIfHosted(
+    const std::vector<std::string>& readable = {});
 
 }  // namespace renderer
 

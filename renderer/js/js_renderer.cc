@@ -7,6 +7,7 @@
 // Usage: js_renderer [--service-socket PATH] APP.mjs
 // Exit: 0 the app finished, 1 it threw or rejected, 2 usage error.
 #include <cstdio>
+#include <cstdlib>
 #include <cstring>
 #include <fstream>
 #include <sstream>
@@ -53,7 +54,12 @@ int main(int argc, char** argv) {
 
   // Before any thread starts: the sandbox's network namespace is per thread
   // and inherited only by threads made later.
-  absl::Status sandboxed = renderer::EnterSandboxIfHosted();
+  // The app's own modules stay importable; nothing else of the disk is.
+  char* resolved = realpath(app_path.c_str(), nullptr);
+  std::string app_dir = resolved ? resolved : app_path;
+  std::free(resolved);
+  app_dir = app_dir.substr(0, app_dir.rfind('/'));
+  absl::Status sandboxed = renderer::EnterSandboxIfHosted({app_dir});
   if (!sandboxed.ok()) {
     std::fprintf(stderr, "js_renderer: %s\n",
                  std::string(sandboxed.message()).c_str());

@@ -67,6 +67,14 @@ expect_failure import_node_net.mjs \
 expect_failure process_exit.mjs "uncaught ReferenceError: process is not defined"
 expect_failure import_outside_app.mjs "leaves the app's directory"
 expect_failure escape_to_node_socket.mjs "uncaught Error: socket() refused: EPERM"
+# Files: only where the kernel has Landlock (the renderer says when not).
+run_app "$dir/node_powers/escape_to_files.mjs"
+if grep -q "this kernel has no Landlock" <<<"$out"; then
+  echo "skipped: escape_to_files.mjs (this kernel has no Landlock)"
+else
+  expect_failure escape_to_files.mjs \
+    "uncaught Error: read /etc/hostname: EACCES; create a file: EACCES"
+fi
 
 # The app's permissions-policy features (its manifest's "permissions").
 # expect_with_permissions LIST APP LINE: the app exits 0 and prints LINE.
