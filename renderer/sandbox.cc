@@ -1,6 +1,7 @@
 #include "renderer/sandbox.h"
 
 #include <fcntl.h>
+#include <linux/capability.h>
 #include <linux/landlock.h>
 #include <sched.h>
 #include <seccomp.h>
@@ -125,6 +126,32 @@ absl::Status RestrictFilesystem(const std::vector<std::string>& readable) {
   return status;
 }
 
+// Gives up every capability (bounding, ambient, effective, permitted,
+// inheritable): a renderer started by a root host must not keep root's
+// powers (reboot, sethostname, raw I/O, ...). After no_new_privs, nothing
+// gives them back.
+absl::Status DropCapabilities() {
+  int last = CAP_LAST_CAP;
+  if (FILE* file = std::fopen("/proc/sys/kernel/cap_last_cap", "r")) {
+    if (std::fscanf(file, "%d", &last) != 1)
+      last = CAP_LAST_CAP;
+    std::fclose(file);
+  }
+  for (int capability = 0; capability <= last; ++capability) {
+    if (prctl(PR_CAPBSET_DROP, capability, 0, 0, 0) != 0 && errno != EINVAL) {
+      return absl::InternalError(absl::StrCat(
+          "cannot drop capability ", capability, ": ", std::strerror(errno)));
+    }
+  }
+  prctl(PR_CAP_AMBIENT, PR_CAP_AMBIENT_CLEAR_ALL, 0, 0, 0);
+  __user_cap_header_struct header{_LINUX_CAPABILITY_VERSION_3, 0};
+  __user_cap_data_struct data[_LINUX_CAPABILITY_U32S_3] = {};
+  if (syscall(SYS_capset, &header, data) != 0) {
+    return absl::InternalError(absl::StrCat("capset: ", std::strerror(errno)));
+  }
+  return absl::OkStatus();
+}
+
 }  // namespace
 
 absl::Status EnterRendererSandbox(const std::vector<std::string>& readable) {
@@ -143,6 +170,9 @@ absl::Status EnterRendererSandbox(const std::vector<std::string>& readable) {
   absl::Status files = RestrictFilesystem(readable);
   if (!files.ok())
     return files;
+  absl::Status capabilities = DropCapabilities();
+  if (!capabilities.ok())
+    return capabilities;
   std::unique_ptr<void, ContextDeleter> context(seccomp_init(SCMP_ACT_ALLOW));
   if (!context)
     return absl::InternalError("seccomp_init failed");
@@ -167,6 +197,10 @@ absl::Status EnterRendererSandbox(const std::vector<std::string>& readable) {
       SCMP_SYS(keyctl),
       SCMP_SYS(add_key),
       SCMP_SYS(request_key),
+      SCMP_SYS(tkill),
+      SCMP_SYS(pidfd_send_signal),
+      SCMP_SYS(pidfd_getfd),
+      SCMP_SYS(kcmp),
   };
   for (int syscall : denied) {
     const int error =
@@ -174,6 +208,19 @@ absl::Status EnterRendererSandbox(const std::vector<std::string>& readable) {
     if (error != 0) {
       return absl::InternalError(absl::StrCat("seccomp: cannot deny syscall ",
                                               syscall, ": ",
+                                              std::strerror(-error)));
+    }
+  }
+  // Signals only to itself: the renderer runs as the host's user, and a
+  // renderer running hostile code must not stop the host, the service or
+  // other renderers.
+  const scmp_datum_t self = static_cast<scmp_datum_t>(getpid());
+  for (int syscall : {SCMP_SYS(kill), SCMP_SYS(tgkill),
+                      SCMP_SYS(rt_sigqueueinfo), SCMP_SYS(rt_tgsigqueueinfo)}) {
+    const int error = seccomp_rule_add(context.get(), SCMP_ACT_ERRNO(EPERM),
+                                       syscall, 1, SCMP_A0(SCMP_CMP_NE, self));
+    if (error != 0) {
+      return absl::InternalError(absl::StrCat("seccomp: cannot limit signals: ",
                                               std::strerror(-error)));
     }
   }

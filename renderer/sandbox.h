@@ -20,7 +20,11 @@ namespace renderer {
 //    escapes around it: ptrace, process_vm_readv/writev, mount, umount2,
 //    pivot_root, setns, unshare, bpf, perf_event_open, kexec_load,
 //    init_module, finit_module, delete_module, keyctl, add_key, request_key.
+//    Signals go only to the renderer itself (kill, tgkill, sigqueue with
+//    another pid fail; tkill, pidfd_send_signal, pidfd_getfd, kcmp too).
 //    The filter applies to every thread (TSYNC) and to children.
+//  - Every capability dropped (bounding set, ambient, effective,
+//    permitted, inheritable): a renderer of a root host is not root.
 //  - Landlock (where the kernel has it; said so where not): from then on
 //    the process may read only the system's libraries and data (/usr,
 //    /lib, /etc/ssl, ...), /dev/urandom, its own /proc entry, and

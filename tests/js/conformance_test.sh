@@ -67,6 +67,8 @@ expect_failure import_node_net.mjs \
 expect_failure process_exit.mjs "uncaught ReferenceError: process is not defined"
 expect_failure import_outside_app.mjs "leaves the app's directory"
 expect_failure escape_to_node_socket.mjs "uncaught Error: socket() refused: EPERM"
+expect_failure escape_to_process_powers.mjs \
+  "uncaught Error: signal to the host: EPERM; effective capabilities: 0000000000000000"
 # Files: only where the kernel has Landlock (the renderer says when not).
 run_app "$dir/node_powers/escape_to_files.mjs"
 if grep -q "this kernel has no Landlock" <<<"$out"; then
