@@ -7,6 +7,12 @@ await multicastController.joinGroup('239.0.0.1');
 console.log(`joined: ${multicastController.joinedGroups.join()}`);
 await multicastController.joinGroup('239.9.9.9')
     .catch((error) => console.log(`joinGroup: ${error.name}: ${error.message}`));
+// A receiver may not send to the group: the write settles once queued,
+// the refusal errors the writable.
+const writer = (await socket.opened).writable.getWriter();
+await writer.write({ data: new Uint8Array(4), remoteAddress: '239.0.0.1', remotePort: 12345 });
+await writer.close().catch((error) => console.log(`write: ${error.name}: ${error.message}`));
+writer.releaseLock();
 await socket.close();
 const other = new UDPSocket({ localAddress: '0.0.0.0', localPort: 5000, multicastTimeToLive: 1 });
 await other.opened.catch((error) => console.log(`opened: ${error.name}: ${error.message}`));
