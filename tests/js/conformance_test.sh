@@ -101,6 +101,7 @@ out=$(timeout 60 "${dsock[@]}" --policy-dir policy/examples --origin isolated-ap
 for line in "joined: 239.0.0.1" \
   "joinGroup: NotAllowedError: DirectSocketsMulticastRules[0].receive_groups: 239.9.9.9 is outside the groups allowed for isolated-app://asmreceiver" \
   "write: NotAllowedError: DirectSocketsMulticastRules[0].send_groups: 239.0.0.1 is outside the groups allowed for isolated-app://asmreceiver" \
+  "close: NotAllowedError" \
   "opened: NotAllowedError: DirectSocketsMulticastRules[0].ports: port 5000 is not allowed for isolated-app://asmreceiver"; do
   if [ "$status" != 0 ] || ! grep -qxF -- "$line" <<<"$out"; then
     fail "policy_refusal.mjs exited $status without \"$line\": $out"

@@ -172,13 +172,15 @@ promise_test(async (t) => {
   // Nothing routes to 10.99.0.0/16 in the test's namespace: the kernel
   // refuses the send after the write has settled (writes settle once
   // queued); the failure shows at close, and at any later write.
-  const { info } = await open_bound(t, { localAddress: '0.0.0.0' });
+  const { socket, info } = await open_bound(t, { localAddress: '0.0.0.0' });
   const writer = info.writable.getWriter();
   await writer.write({ data: encoder.encode('x'), remoteAddress: '10.99.0.1', remotePort: 9 });
   await promise_rejects('NetworkError', writer.close(), 'unreachable');
   await promise_rejects('NetworkError', writer.write({ data: encoder.encode('y'), remoteAddress: '10.99.0.1',
                                                        remotePort: 9 }));
   writer.releaseLock();
+  await promise_rejects('NetworkError', socket.close(), 'unreachable');
+  await promise_rejects('NetworkError', socket.closed, 'unreachable');
 }, 'a send the kernel refuses errors the writable with NetworkError');
 
 await done();

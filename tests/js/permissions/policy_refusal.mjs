@@ -13,6 +13,7 @@ const writer = (await socket.opened).writable.getWriter();
 await writer.write({ data: new Uint8Array(4), remoteAddress: '239.0.0.1', remotePort: 12345 });
 await writer.close().catch((error) => console.log(`write: ${error.name}: ${error.message}`));
 writer.releaseLock();
-await socket.close();
+// The refusal ended the socket: close() and closed report it.
+await socket.close().catch((error) => console.log(`close: ${error.name}`));
 const other = new UDPSocket({ localAddress: '0.0.0.0', localPort: 5000, multicastTimeToLive: 1 });
 await other.opened.catch((error) => console.log(`opened: ${error.name}: ${error.message}`));
