@@ -7,6 +7,18 @@ if [ -z "${DSOCK_PRIVATE_NETNS:-}" ]; then
 fi
 ip link set lo up
 
+# add_multicast_interface: a veth pair a0/a1 with 10.78.0.1/24 and fd78::1
+# on a0, and the IPv4 multicast route through it, so joins and multicast
+# sends have an interface (loopback alone has none for them).
+add_multicast_interface() {
+  ip link add a0 type veth peer name a1
+  ip link set a1 up
+  ip link set a0 up
+  ip addr add 10.78.0.1/24 dev a0
+  ip addr add fd78::1/64 dev a0 nodad
+  ip route add 224.0.0.0/4 dev a0
+}
+
 # `dsock run` with the programs Bazel built for this test.
 dsock=(tools/dsock/dsock run --network-service network_service/network_service
        --renderer renderer/js/js_renderer)

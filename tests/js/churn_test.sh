@@ -5,11 +5,7 @@
 # holds none of those memberships. Private network namespace; needs root.
 set -uo pipefail
 source tests/js/app_lib.sh
-ip link add a0 type veth peer name a1
-ip link set a1 up
-ip link set a0 up
-ip addr add 10.78.0.1/24 dev a0
-ip route add 224.0.0.0/4 dev a0
+add_multicast_interface
 
 fds_of() { ls "/proc/$1/fd" | wc -l; }
 # expect_line TEXT: reads the app's output until a line starts with TEXT.

@@ -8,12 +8,7 @@
 # the kernel removes when it exits). Needs root.
 set -uo pipefail
 source tests/js/app_lib.sh
-ip link add a0 type veth peer name a1
-ip link set a1 up
-ip link set a0 up
-ip addr add 10.78.0.1/24 dev a0
-ip addr add fd78::1/64 dev a0 nodad
-ip route add 224.0.0.0/4 dev a0
+add_multicast_interface
 
 dir=tests/js
 failures=0
