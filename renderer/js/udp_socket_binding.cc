@@ -44,34 +44,45 @@ Local<Value> ErrorPair(Isolate* isolate, const ScriptError& error) {
   return Array::New(isolate, items, 2);
 }
 
-// Reads option members the JS half has already converted by WebIDL rules
-// (strings, booleans, integral numbers); undefined means absent.
+// Values the JS half has already converted by WebIDL rules (strings,
+// booleans, integral numbers); undefined (or empty) means absent.
+std::optional<std::string> StringOf(Local<Context> context,
+                                    Local<Value> value) {
+  if (value.IsEmpty() || value->IsUndefined())
+    return std::nullopt;
+  return *String::Utf8Value(context->GetIsolate(), value);
+}
+
+std::optional<int64_t> IntegerOf(Local<Context> context, Local<Value> value) {
+  if (value.IsEmpty() || value->IsUndefined())
+    return std::nullopt;
+  // Out-of-range values stay out of range for the C++ checks, whose
+  // messages name the member and the range.
+  const double number =
+      std::clamp(value->NumberValue(context).FromMaybe(-1.0), -9.0e15, 9.0e15);
+  return static_cast<int64_t>(std::trunc(number));
+}
+
+std::optional<bool> BoolOf(Local<Context> context, Local<Value> value) {
+  if (value.IsEmpty() || value->IsUndefined())
+    return std::nullopt;
+  return value->BooleanValue(context->GetIsolate());
+}
+
+// The members of an options dictionary, by name.
 class Members {
  public:
   Members(Local<Context> context, Local<Object> object)
       : context_(context), object_(object) {}
 
   std::optional<std::string> GetString(const char* name) const {
-    Local<Value> value = Get(name);
-    if (value.IsEmpty() || value->IsUndefined())
-      return std::nullopt;
-    return *String::Utf8Value(context_->GetIsolate(), value);
+    return StringOf(context_, Get(name));
   }
   std::optional<int64_t> GetInteger(const char* name) const {
-    Local<Value> value = Get(name);
-    if (value.IsEmpty() || value->IsUndefined())
-      return std::nullopt;
-    // Out-of-range values stay out of range for the C++ checks, whose
-    // messages name the member and the range.
-    const double number = std::clamp(
-        value->NumberValue(context_).FromMaybe(-1.0), -9.0e15, 9.0e15);
-    return static_cast<int64_t>(std::trunc(number));
+    return IntegerOf(context_, Get(name));
   }
   std::optional<bool> GetBool(const char* name) const {
-    Local<Value> value = Get(name);
-    if (value.IsEmpty() || value->IsUndefined())
-      return std::nullopt;
-    return value->BooleanValue(context_->GetIsolate());
+    return BoolOf(context_, Get(name));
   }
 
  private:
@@ -258,6 +269,55 @@ bool CheckOpened(const FunctionCallbackInfo<Value>& info, Entry* entry) {
   return false;
 }
 
+// The socket of a call shaped (handle, ..., callback), with the callback at
+// `callback_index`; null when the call cannot go on (a TypeError thrown for
+// a bad handle or callback, or, with `need_open`, the not-opened error
+// pair returned).
+Entry* CallTarget(const FunctionCallbackInfo<Value>& info,
+                  int callback_index,
+                  bool need_open,
+                  Local<Function>* callback) {
+  Entry* entry = EntryOf(info);
+  if (entry == nullptr)
+    return nullptr;
+  *callback = CallbackArg(info, callback_index);
+  if (callback->IsEmpty() || (need_open && !CheckOpened(info, entry)))
+    return nullptr;
+  return entry;
+}
+
+// (handle, callback) calls that forward a promise of the socket or of its
+// streams (kOperation): callback(null | [name, message]) when it settles.
+template <Promise<Undefined> (*kOperation)(Entry&), bool kNeedOpen>
+void ForwardCall(const FunctionCallbackInfo<Value>& info) {
+  Local<Function> callback;
+  if (Entry* entry = CallTarget(info, 1, kNeedOpen, &callback))
+    CoreOf(info)->ForwardUndefined(kOperation(*entry), callback);
+}
+
+Promise<Undefined> ClosedOf(Entry& entry) {
+  return entry.socket->closed();
+}
+Promise<Undefined> CloseOf(Entry& entry) {
+  return entry.socket->close();
+}
+Promise<Undefined> CancelReadableOf(Entry& entry) {
+  return entry.info->readable->Cancel();
+}
+Promise<Undefined> CloseWritableOf(Entry& entry) {
+  return entry.info->writable->Close();
+}
+Promise<Undefined> AbortWritableOf(Entry& entry) {
+  return entry.info->writable->Abort();
+}
+// Once every write so far went to the kernel, or with the first failure.
+Promise<Undefined> FlushWritableOf(Entry& entry) {
+  const UDPWritableStream& writable = *entry.info->writable;
+  if (writable.is_errored())
+    return Promise<Undefined>::Rejected(*writable.stored_error());
+  return entry.last_write.value_or(Promise<Undefined>::Resolved({}));
+}
+
 Local<Value> OpenInfoToJs(Local<Context> realm, const UDPSocketOpenInfo& open) {
   Isolate* isolate = realm->GetIsolate();
   Local<Object> object = Object::New(isolate);
@@ -333,31 +393,15 @@ void CreateSocket(const FunctionCallbackInfo<Value>& info) {
 }
 
 void Opened(const FunctionCallbackInfo<Value>& info) {
-  Entry* entry = EntryOf(info);
-  Local<Function> callback = CallbackArg(info, 1);
-  if (entry == nullptr || callback.IsEmpty())
+  Local<Function> callback;
+  Entry* entry = CallTarget(info, 1, /*need_open=*/false, &callback);
+  if (entry == nullptr)
     return;
   CoreOf(info)->Forward(
       entry->socket->opened(), callback,
       [](Local<Context> realm, const UDPSocketOpenInfo& open) {
         return std::vector<Local<Value>>{OpenInfoToJs(realm, open)};
       });
-}
-
-void Closed(const FunctionCallbackInfo<Value>& info) {
-  Entry* entry = EntryOf(info);
-  Local<Function> callback = CallbackArg(info, 1);
-  if (entry == nullptr || callback.IsEmpty())
-    return;
-  CoreOf(info)->ForwardUndefined(entry->socket->closed(), callback);
-}
-
-void Close(const FunctionCallbackInfo<Value>& info) {
-  Entry* entry = EntryOf(info);
-  Local<Function> callback = CallbackArg(info, 1);
-  if (entry == nullptr || callback.IsEmpty())
-    return;
-  CoreOf(info)->ForwardUndefined(entry->socket->close(), callback);
 }
 
 // A message as read() and takeQueued() hand it to JS: (data, remoteAddress,
@@ -384,9 +428,9 @@ std::vector<Local<Value>> MessageToJs(Local<Context> realm,
 // read(handle, callback): callback(null, data, remoteAddress, remotePort)
 // for a message, callback(null) when done, callback([name, message]).
 void Read(const FunctionCallbackInfo<Value>& info) {
-  Entry* entry = EntryOf(info);
-  Local<Function> callback = CallbackArg(info, 1);
-  if (entry == nullptr || callback.IsEmpty() || !CheckOpened(info, entry))
+  Local<Function> callback;
+  Entry* entry = CallTarget(info, 1, /*need_open=*/true, &callback);
+  if (entry == nullptr)
     return;
   CoreOf(info)->Forward(entry->info->readable->Read(), callback,
                         [](Local<Context> realm, const ReadResult& result) {
@@ -401,9 +445,9 @@ void Read(const FunctionCallbackInfo<Value>& info) {
 // and returns how many: a reader that keeps up gets a queue's worth per
 // trip instead of one callback per datagram.
 void TakeQueued(const FunctionCallbackInfo<Value>& info) {
-  Entry* entry = EntryOf(info);
-  Local<Function> deliver = CallbackArg(info, 1);
-  if (entry == nullptr || deliver.IsEmpty() || !CheckOpened(info, entry))
+  Local<Function> deliver;
+  Entry* entry = CallTarget(info, 1, /*need_open=*/true, &deliver);
+  if (entry == nullptr)
     return;
   UDPReadableStream& readable = *entry->info->readable;
   Local<Context> realm = deliver->GetCreationContextChecked();
@@ -423,14 +467,6 @@ void TakeQueued(const FunctionCallbackInfo<Value>& info) {
     }
   }
   info.GetReturnValue().Set(taken);
-}
-
-void CancelReadable(const FunctionCallbackInfo<Value>& info) {
-  Entry* entry = EntryOf(info);
-  Local<Function> callback = CallbackArg(info, 1);
-  if (entry == nullptr || callback.IsEmpty() || !CheckOpened(info, entry))
-    return;
-  CoreOf(info)->ForwardUndefined(entry->info->readable->Cancel(), callback);
 }
 
 // The bytes of a BufferSource, or nullopt.
@@ -459,9 +495,9 @@ std::optional<std::vector<uint8_t>> BytesOf(Local<Value> value) {
 // would cost a trip into JS per datagram. Failures of writes not waited for
 // show at the next write, flushWritable() or closeWritable().
 void Write(const FunctionCallbackInfo<Value>& info) {
-  Entry* entry = EntryOf(info);
-  Local<Function> callback = CallbackArg(info, 5);
-  if (entry == nullptr || callback.IsEmpty() || !CheckOpened(info, entry))
+  Local<Function> callback;
+  Entry* entry = CallTarget(info, 5, /*need_open=*/true, &callback);
+  if (entry == nullptr)
     return;
   Isolate* isolate = info.GetIsolate();
   Local<Context> context = isolate->GetCurrentContext();
@@ -473,16 +509,11 @@ void Write(const FunctionCallbackInfo<Value>& info) {
                      "one (BufferSource)")));
     return;
   }
-  Local<Object> fields = Object::New(isolate);
-  fields->Set(context, Str(isolate, "remoteAddress"), info[2]).Check();
-  fields->Set(context, Str(isolate, "remotePort"), info[3]).Check();
-  fields->Set(context, Str(isolate, "dnsQueryType"), info[4]).Check();
-  Members members(context, fields);
   UDPMessage message;
   message.data = std::move(*bytes);
-  message.remoteAddress = members.GetString("remoteAddress");
-  message.remotePort = members.GetInteger("remotePort");
-  message.dnsQueryType = members.GetString("dnsQueryType");
+  message.remoteAddress = StringOf(context, info[2]);
+  message.remotePort = IntegerOf(context, info[3]);
+  message.dnsQueryType = StringOf(context, info[4]);
   Promise<Undefined> written = entry->info->writable->Write(std::move(message));
   if (written.is_rejected()) {
     info.GetReturnValue().Set(ErrorPair(isolate, written.error()));
@@ -495,45 +526,12 @@ void Write(const FunctionCallbackInfo<Value>& info) {
   info.GetReturnValue().Set(desired_size);
 }
 
-// flushWritable(handle, callback): callback(null | [name, message]) once
-// every write so far went to the kernel, or with the first failure.
-void FlushWritable(const FunctionCallbackInfo<Value>& info) {
-  Entry* entry = EntryOf(info);
-  Local<Function> callback = CallbackArg(info, 1);
-  if (entry == nullptr || callback.IsEmpty() || !CheckOpened(info, entry))
-    return;
-  UDPWritableStream& writable = *entry->info->writable;
-  if (writable.is_errored()) {
-    CoreOf(info)->ForwardUndefined(
-        Promise<Undefined>::Rejected(*writable.stored_error()), callback);
-    return;
-  }
-  CoreOf(info)->ForwardUndefined(
-      entry->last_write.value_or(Promise<Undefined>::Resolved({})), callback);
-}
-
-void CloseWritable(const FunctionCallbackInfo<Value>& info) {
-  Entry* entry = EntryOf(info);
-  Local<Function> callback = CallbackArg(info, 1);
-  if (entry == nullptr || callback.IsEmpty() || !CheckOpened(info, entry))
-    return;
-  CoreOf(info)->ForwardUndefined(entry->info->writable->Close(), callback);
-}
-
-void AbortWritable(const FunctionCallbackInfo<Value>& info) {
-  Entry* entry = EntryOf(info);
-  Local<Function> callback = CallbackArg(info, 1);
-  if (entry == nullptr || callback.IsEmpty() || !CheckOpened(info, entry))
-    return;
-  CoreOf(info)->ForwardUndefined(entry->info->writable->Abort(), callback);
-}
-
 // joinGroup / leaveGroup (handle, groupAddress, sourceAddress|undefined,
 // callback).
 void ChangeMembership(const FunctionCallbackInfo<Value>& info, bool join) {
-  Entry* entry = EntryOf(info);
-  Local<Function> callback = CallbackArg(info, 3);
-  if (entry == nullptr || callback.IsEmpty() || !CheckOpened(info, entry))
+  Local<Function> callback;
+  Entry* entry = CallTarget(info, 3, /*need_open=*/true, &callback);
+  if (entry == nullptr)
     return;
   Isolate* isolate = info.GetIsolate();
   if (!entry->info->multicastController) {
@@ -605,15 +603,15 @@ void UdpSocketBinding::Install(Local<Context> context, Local<Object> exports) {
   const std::pair<const char*, v8::FunctionCallback> functions[] = {
       {"createSocket", CreateSocket},
       {"opened", Opened},
-      {"closed", Closed},
-      {"close", Close},
+      {"closed", ForwardCall<ClosedOf, false>},
+      {"close", ForwardCall<CloseOf, false>},
       {"read", Read},
       {"takeQueued", TakeQueued},
-      {"cancelReadable", CancelReadable},
+      {"cancelReadable", ForwardCall<CancelReadableOf, true>},
       {"write", Write},
-      {"closeWritable", CloseWritable},
-      {"abortWritable", AbortWritable},
-      {"flushWritable", FlushWritable},
+      {"flushWritable", ForwardCall<FlushWritableOf, true>},
+      {"closeWritable", ForwardCall<CloseWritableOf, true>},
+      {"abortWritable", ForwardCall<AbortWritableOf, true>},
       {"joinGroup", JoinGroup},
       {"leaveGroup", LeaveGroup},
       {"joinedGroups", JoinedGroups},
