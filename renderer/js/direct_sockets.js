@@ -236,8 +236,7 @@
 
     // A FrozenArray: the same frozen array until the memberships change.
     get joinedGroups() {
-      const state = internals.get(this);
-      if (!state) throw new TypeError('Illegal invocation');
+      const state = stateOf(this);
       const raw = binding.joinedGroups(state.handle);
       if (isArray(raw) && !sameGroups(state.joined, raw)) {
         state.joined = freezeGroups(raw);
@@ -248,8 +247,7 @@
 
   function changeMembership(controller, operation, argumentCount, groupAddress, options) {
     try {
-      const state = internals.get(controller);
-      if (!state) throw new TypeError('Illegal invocation');
+      const state = stateOf(controller);
       if (argumentCount < 1) {
         throw new TypeError(`Failed to execute '${operation}' on 'MulticastController': ` +
                             '1 argument required, but only 0 present.');
@@ -310,8 +308,9 @@
     }
   }
 
-  function stateOf(socket) {
-    const state = internals.get(socket);
+  // The internal state of a UDPSocket or MulticastController.
+  function stateOf(object) {
+    const state = internals.get(object);
     if (!state) throw new TypeError('Illegal invocation');
     return state;
   }
