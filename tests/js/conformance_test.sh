@@ -19,6 +19,23 @@ run_app() {
   out=$(timeout 120 "${dsock[@]}" "$1" 2>&1); status=$?
 }
 
+# expect_lines LABEL LINE... -- ARGS...: runs `dsock run ARGS` once
+# (bounded); it must exit 0 and print each LINE exactly.
+expect_lines() {
+  local label=$1 lines=() line
+  shift
+  while [ "$1" != -- ]; do lines+=("$1"); shift; done
+  shift
+  out=$(timeout 60 "${dsock[@]}" "$@" 2>&1); status=$?
+  for line in "${lines[@]}"; do
+    if [ "$status" != 0 ] || ! grep -qxF -- "$line" <<<"$out"; then
+      fail "$label exited $status (want 0) without \"$line\": $out"
+    else
+      echo "ok: $label: $line"
+    fi
+  done
+}
+
 for app in "$dir"/*_test.mjs; do
   run_app "$app"
   echo "== $app (exit $status)"
@@ -50,6 +67,10 @@ fi
 # expect_failure APP TEXT: the app exits 1 and the renderer says TEXT.
 expect_failure() {
   run_app "$dir/node_powers/$1"
+  check_failure "$@"
+}
+# check_failure APP TEXT: the same, on the run already in $out and $status.
+check_failure() {
   if [ "$status" != 1 ] || ! grep -qF -- "$2" <<<"$out"; then
     fail "$1 exited $status (want 1) and said: $out"
   else
@@ -69,41 +90,28 @@ run_app "$dir/node_powers/escape_to_files.mjs"
 if grep -q "this kernel has no Landlock" <<<"$out"; then
   echo "skipped: escape_to_files.mjs (this kernel has no Landlock)"
 else
-  expect_failure escape_to_files.mjs \
+  check_failure escape_to_files.mjs \
     "uncaught Error: read /etc/hostname: EACCES; create a file: EACCES"
 fi
 
 # The app's permissions-policy features (its manifest's "permissions").
-# expect_with_permissions LIST APP LINE: the app exits 0 and prints LINE.
-expect_with_permissions() {
-  out=$(timeout 60 "${dsock[@]}" --permissions "$1" "$dir/permissions/$2" 2>&1); status=$?
-  if [ "$status" != 0 ] || ! grep -qxF -- "$3" <<<"$out"; then
-    fail "$2 with $1 exited $status without \"$3\": $out"
-  else
-    echo "ok: $2 with $1: $3"
-  fi
-}
-expect_with_permissions direct-sockets,direct-sockets-private no_multicast.mjs \
-  "multicastController: undefined"
-expect_with_permissions direct-sockets,direct-sockets-private no_multicast.mjs \
-  "constructor: DOMException NotAllowedError: multicast options need the direct-sockets-multicast permission, which this app's manifest does not grant"
-expect_with_permissions direct-sockets no_private.mjs \
-  "opened: NotAllowedError: a bound socket needs the direct-sockets-private permission, which this app's manifest does not grant"
+expect_lines "no_multicast.mjs with direct-sockets,direct-sockets-private" \
+  "multicastController: undefined" \
+  "constructor: DOMException NotAllowedError: multicast options need the direct-sockets-multicast permission, which this app's manifest does not grant" \
+  -- --permissions direct-sockets,direct-sockets-private "$dir/permissions/no_multicast.mjs"
+expect_lines "no_private.mjs with direct-sockets" \
+  "opened: NotAllowedError: a bound socket needs the direct-sockets-private permission, which this app's manifest does not grant" \
+  -- --permissions direct-sockets "$dir/permissions/no_private.mjs"
 
 # The admin's policy (policy/examples) seen from JS.
-out=$(timeout 60 "${dsock[@]}" --policy-dir policy/examples --origin isolated-app://asmreceiver \
-  "$dir/permissions/policy_refusal.mjs" 2>&1); status=$?
-for line in "joined: 239.0.0.1" \
+expect_lines policy_refusal.mjs \
+  "joined: 239.0.0.1" \
   "joinGroup: NotAllowedError: DirectSocketsMulticastRules[0].receive_groups: 239.9.9.9 is outside the groups allowed for isolated-app://asmreceiver" \
   "write: NotAllowedError: DirectSocketsMulticastRules[0].send_groups: 239.0.0.1 is outside the groups allowed for isolated-app://asmreceiver" \
   "close: NotAllowedError" \
-  "opened: NotAllowedError: DirectSocketsMulticastRules[0].ports: port 5000 is not allowed for isolated-app://asmreceiver"; do
-  if [ "$status" != 0 ] || ! grep -qxF -- "$line" <<<"$out"; then
-    fail "policy_refusal.mjs exited $status without \"$line\": $out"
-  else
-    echo "ok: policy_refusal.mjs: $line"
-  fi
-done
+  "opened: NotAllowedError: DirectSocketsMulticastRules[0].ports: port 5000 is not allowed for isolated-app://asmreceiver" \
+  -- --policy-dir policy/examples --origin isolated-app://asmreceiver \
+  "$dir/permissions/policy_refusal.mjs"
 
 # A host manifest runs JS apps as dsock run does: two apps, one host.
 manifest=$(mktemp /tmp/dsock-js-manifest.XXXXXX)
@@ -126,29 +134,23 @@ else
 fi
 
 # examples/errors: one app per error a page can meet, each printing it.
-# expect_example APP LINE: the app exits 0 and prints LINE.
-expect_example() {
-  run_app "examples/errors/$1"
-  if [ "$status" != 0 ] || ! grep -qxF -- "$2" <<<"$out"; then
-    fail "examples/errors/$1 exited $status (want 0) without \"$2\": $out"
-  else
-    echo "ok: examples/errors/$1: $2"
-  fi
-}
-expect_example type_error.mjs \
-  "constructor: TypeError: multicastTimeToLive: value 256 is outside the range 0..255"
-expect_example type_error.mjs \
-  'joinGroup: TypeError: groupAddress "example.com" is not an IP address literal (host names are not allowed)'
-expect_example invalid_state_error.mjs \
-  "joinGroup: InvalidStateError: 239.0.0.1: already joined on this socket"
-expect_example invalid_state_error.mjs \
-  "joinGroup: InvalidStateError: 239.0.0.2: the socket is closed"
-expect_example not_allowed_error.mjs \
-  "opened: NotAllowedError: localPort 80 is below 1024; Direct Sockets may not bind privileged ports"
-expect_example network_error.mjs \
-  "opened: NetworkError: binding 192.0.2.1:40000: address not available (EADDRNOTAVAIL)"
-expect_example abort_error.mjs \
-  "joinGroup: AbortError: the socket closed before the join of 239.0.0.1 completed"
+expect_lines examples/errors/type_error.mjs \
+  "constructor: TypeError: multicastTimeToLive: value 256 is outside the range 0..255" \
+  'joinGroup: TypeError: groupAddress "example.com" is not an IP address literal (host names are not allowed)' \
+  -- examples/errors/type_error.mjs
+expect_lines examples/errors/invalid_state_error.mjs \
+  "joinGroup: InvalidStateError: 239.0.0.1: already joined on this socket" \
+  "joinGroup: InvalidStateError: 239.0.0.2: the socket is closed" \
+  -- examples/errors/invalid_state_error.mjs
+expect_lines examples/errors/not_allowed_error.mjs \
+  "opened: NotAllowedError: localPort 80 is below 1024; Direct Sockets may not bind privileged ports" \
+  -- examples/errors/not_allowed_error.mjs
+expect_lines examples/errors/network_error.mjs \
+  "opened: NetworkError: binding 192.0.2.1:40000: address not available (EADDRNOTAVAIL)" \
+  -- examples/errors/network_error.mjs
+expect_lines examples/errors/abort_error.mjs \
+  "joinGroup: AbortError: the socket closed before the join of 239.0.0.1 completed" \
+  -- examples/errors/abort_error.mjs
 
 [ "$failures" = 0 ] && echo "all passed"
 [ "$failures" = 0 ]
