@@ -40,3 +40,15 @@ start_app() {
 service_of_app() {
   pgrep -P "$(pgrep -P "$app")" -f network_service
 }
+
+# expect_app_line TEXT [SECONDS]: reads the started app's output (echoing
+# it) until a line starts with TEXT; each read bounded by SECONDS (60).
+# Returns 1 if the app ends or goes quiet first.
+expect_app_line() {
+  local line
+  while IFS= read -r -t "${2:-60}" line <&3; do
+    echo "app: $line"
+    [[ "$line" == "$1"* ]] && return 0
+  done
+  return 1
+}

@@ -8,20 +8,12 @@ source tests/js/app_lib.sh
 add_multicast_interface
 
 fds_of() { ls "/proc/$1/fd" | wc -l; }
-# expect_line TEXT: reads the app's output until a line starts with TEXT.
-expect_line() {
-  while IFS= read -r -t 60 line <&3; do
-    echo "app: $line"
-    [[ "$line" == "$1"* ]] && return 0
-  done
-  return 1
-}
 
 start_app tests/js/churn/churn.mjs
-expect_line STARTED || { echo "FAIL: the app did not start"; exit 1; }
+expect_app_line STARTED || { echo "FAIL: the app did not start"; exit 1; }
 service=$(service_of_app)
 fds_before=$(fds_of "$service")
-expect_line CHURNED || { echo "FAIL: the churn did not finish"; exit 1; }
+expect_app_line CHURNED || { echo "FAIL: the churn did not finish"; exit 1; }
 fds_after=$(fds_of "$service")
 # /proc/net/igmp prints a group as its 32-bit value in host order (x86:
 # 239.3.R.I is IIRR03EF, 232.3.R.I is IIRR03E8, 239.4.0.1 is 010004EF).

@@ -11,12 +11,7 @@ rcvbuf_errors() { awk '/^Udp:/ { if (++n == 2) print $6 }' /proc/net/snmp; }
 rss_kib() { awk '/^VmRSS:/ { print $2 }' "/proc/$1/status"; }
 
 start_app "$dir/receiver.mjs"
-ready=0
-while IFS= read -r -t 30 line <&3; do
-  [ "$line" = READY ] && { ready=1; break; }
-  echo "receiver: $line"
-done
-[ "$ready" = 1 ] || { echo "FAIL: the receiver did not start"; exit 1; }
+expect_app_line READY 30 || { echo "FAIL: the receiver did not start"; exit 1; }
 service=$(service_of_app)
 rss_before=$(rss_kib "$service")
 drops_before=$(rcvbuf_errors)
