@@ -52,6 +52,19 @@ class RawRendererTest : public ::testing::Test {
     return call;
   }
 
+  // The service ends `call`'s stream without an event, with `code` and a
+  // message containing `words`.
+  static void ExpectStreamEnds(Call& call,
+                               grpc::StatusCode code,
+                               const std::string& words) {
+    v1::UdpSocketEvent event;
+    EXPECT_FALSE(call.stream->Read(&event));
+    grpc::Status status = call.stream->Finish();
+    EXPECT_EQ(status.error_code(), code);
+    EXPECT_NE(status.error_message().find(words), std::string::npos)
+        << status.error_message();
+  }
+
   // Opens a socket and reads the `opened` event.
   Call OpenBound(const std::string& address) {
     Call call = StartCall();
@@ -109,12 +122,7 @@ TEST_F(RawRendererTest, AnEmptyFirstRequestEndsTheStream) {
   v1::UdpSocketRequest empty;
   empty.set_request_id(1);
   ASSERT_TRUE(call.stream->Write(empty));
-  v1::UdpSocketEvent event;
-  EXPECT_FALSE(call.stream->Read(&event));
-  grpc::Status status = call.stream->Finish();
-  EXPECT_EQ(status.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
-  EXPECT_NE(status.error_message().find("first request"), std::string::npos)
-      << status.error_message();
+  ExpectStreamEnds(call, grpc::StatusCode::INVALID_ARGUMENT, "first request");
 }
 
 TEST_F(RawRendererTest, ABadOpenEndsTheStreamWithTheRule) {
@@ -151,12 +159,7 @@ TEST_F(RawRendererTest, ABadOpenEndsTheStreamWithTheRule) {
     open.set_request_id(1);
     c.fill(open.mutable_open());
     ASSERT_TRUE(call.stream->Write(open));
-    v1::UdpSocketEvent event;
-    EXPECT_FALSE(call.stream->Read(&event));
-    grpc::Status status = call.stream->Finish();
-    EXPECT_EQ(status.error_code(), c.code);
-    EXPECT_NE(status.error_message().find(c.words), std::string::npos)
-        << status.error_message();
+    ExpectStreamEnds(call, c.code, c.words);
   }
 }
 
@@ -170,12 +173,7 @@ TEST_F(RawRendererTest, UnknownFieldsAreRefused) {
   wire += std::string("\xe8\x04\x01", 3);
   ASSERT_TRUE(open.mutable_open()->ParseFromString(wire));
   ASSERT_TRUE(call.stream->Write(open));
-  v1::UdpSocketEvent event;
-  EXPECT_FALSE(call.stream->Read(&event));
-  grpc::Status status = call.stream->Finish();
-  EXPECT_EQ(status.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
-  EXPECT_NE(status.error_message().find("does not know"), std::string::npos)
-      << status.error_message();
+  ExpectStreamEnds(call, grpc::StatusCode::INVALID_ARGUMENT, "does not know");
 }
 
 TEST_F(RawRendererTest, BadSendsGetAnErrorAndTheSocketStaysUsable) {
