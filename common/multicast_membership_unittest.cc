@@ -39,7 +39,7 @@ TEST(ParseMulticastMembershipTest, RefusesBadGroups) {
   ExpectRefused("ff02::fb%eth0", std::nullopt, "zone ids are not supported");
   ExpectRefused("10.0.0.1", std::nullopt, "10.0.0.1 is not a multicast");
   ExpectRefused("fe80::1", std::nullopt, "not a multicast");
-  ExpectRefused("::ffff:239.1.1.1", std::nullopt, "not a multicast");
+  ExpectRefused("::ffff:239.1.1.1", std::nullopt, "IPv4-mapped");
 }
 
 TEST(ParseMulticastMembershipTest, RefusesBadSources) {

@@ -61,7 +61,12 @@ void NetworkServiceImpl::AddSocket(uint64_t id,
   }
   auto host = std::make_unique<UdpSocketHost>(
       loop_->uv_loop(), std::move(stream), apps_, policy_, std::move(app),
-      [this, id] { sockets_.erase(id); });
+      [this, id] {
+        // The host calls this from inside its own methods (a refused open
+        // closes it in HandleRequest): delete it from the loop later, never
+        // under its own call.
+        loop_->PostTask([this, id] { sockets_.erase(id); });
+      });
   sockets_.emplace(id, std::move(host));
 }
 

@@ -58,33 +58,19 @@ absl::Status PolicyEnforcer::CheckOpen(const std::string& origin,
     if (!private_access.allowed)
       return Refuse(origin, "open", target, private_access);
   }
-  // Multicast options, or a connected socket aimed at a group, need the
-  // multicast policy.
-  std::optional<common::IpAddress> remote;
-  if (!bound)
-    remote = common::IpAddress::Parse(open.connected().remote_address());
-  const bool to_group = remote && remote->IsMulticast();
+  // Multicast options need the multicast policy; a connected socket's peer
+  // is decided once its address is known (CheckPeer).
   const bool multicast_options = open.has_multicast_time_to_live() ||
                                  open.has_multicast_loopback() ||
                                  open.multicast_allow_address_sharing();
-  if (!to_group && !multicast_options)
+  if (!multicast_options)
     return absl::OkStatus();
-  const uint32_t ttl =
-      open.has_multicast_time_to_live() ? open.multicast_time_to_live() : 1;
-  const bool loopback =
-      open.has_multicast_loopback() ? open.multicast_loopback() : true;
   policy::Decision decision = policy_->OpenMulticast(
-      origin, static_cast<uint16_t>(bound ? open.bound().local_port() : 0), ttl,
-      open.multicast_allow_address_sharing(), loopback);
+      origin, static_cast<uint16_t>(bound ? open.bound().local_port() : 0),
+      MulticastTtlOf(open), open.multicast_allow_address_sharing(),
+      MulticastLoopbackOf(open));
   if (!decision.allowed)
     return Refuse(origin, "open", target, decision);
-  if (to_group) {
-    decision = policy_->Send(
-        origin, *remote, static_cast<uint16_t>(open.connected().remote_port()),
-        ttl);
-    if (!decision.allowed)
-      return Refuse(origin, "send", target, decision);
-  }
   return absl::OkStatus();
 }
 
@@ -126,15 +112,24 @@ absl::Status PolicyEnforcer::CheckJoin(
 absl::Status PolicyEnforcer::CheckSend(const std::string& origin,
                                        const common::IpAddress& group,
                                        uint16_t port,
-                                       uint32_t ttl) {
+                                       const v1::OpenUdpSocket& open) {
   if (!policy_)
     return absl::OkStatus();
-  policy::Decision decision = policy_->Send(origin, group, port, ttl);
+  policy::Decision decision = policy_->Send(
+      origin, group, port, MulticastTtlOf(open), MulticastLoopbackOf(open));
   if (!decision.allowed) {
     return Refuse(origin, "send", absl::StrCat(group.ToString(), ":", port),
                   decision);
   }
   return absl::OkStatus();
+}
+
+uint32_t MulticastTtlOf(const v1::OpenUdpSocket& open) {
+  return open.has_multicast_time_to_live() ? open.multicast_time_to_live() : 1;
+}
+
+bool MulticastLoopbackOf(const v1::OpenUdpSocket& open) {
+  return open.has_multicast_loopback() ? open.multicast_loopback() : true;
 }
 
 }  // namespace network_service

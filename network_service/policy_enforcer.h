@@ -53,10 +53,12 @@ class PolicyEnforcer {
   // one): {"action":"reload-refused","target":DIR,"reason":...}.
   void AuditReloadRefused(const std::string& dir, const std::string& reason);
 
+  // A datagram to `group`:`port` from a socket opened with `open` (its TTL
+  // and loopback, the spec's defaults when unset).
   absl::Status CheckSend(const std::string& origin,
                          const common::IpAddress& group,
                          uint16_t port,
-                         uint32_t ttl);
+                         const direct_sockets::v1::OpenUdpSocket& open);
 
  private:
   // Appends `line`, stamped with the time, to the audit log (if any).
@@ -69,6 +71,12 @@ class PolicyEnforcer {
   std::optional<policy::Policy> policy_;
   FILE* audit_log_ = nullptr;
 };
+
+// The multicast TTL and loopback a socket opened with `open` has: the
+// request's, or the spec's defaults (1, on), which the service sets on every
+// socket.
+uint32_t MulticastTtlOf(const direct_sockets::v1::OpenUdpSocket& open);
+bool MulticastLoopbackOf(const direct_sockets::v1::OpenUdpSocket& open);
 
 }  // namespace network_service
 

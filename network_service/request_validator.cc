@@ -86,6 +86,15 @@ absl::Status ValidateOpen(const v1::OpenUdpSocket& open) {
             "or host name");
       }
       if (!IpAddress::Parse(connected.remote_address()) &&
+          common::EndsInANumber(connected.remote_address())) {
+        // Chromium reads such a host as IPv4 or refuses it; a resolver
+        // would read it its own way ("1.2.3.4.5").
+        return absl::InvalidArgumentError(
+            absl::StrCat("remoteAddress \"", connected.remote_address(),
+                         "\" ends in a number but is not a valid IPv4 "
+                         "address"));
+      }
+      if (!IpAddress::Parse(connected.remote_address()) &&
           !IsPlausibleHostName(connected.remote_address())) {
         return absl::InvalidArgumentError(
             absl::StrCat("remoteAddress \"", connected.remote_address(),
@@ -166,6 +175,10 @@ absl::StatusOr<std::optional<Destination>> ValidateDatagram(
   }
   std::optional<IpAddress> address =
       IpAddress::Parse(datagram.remote_address());
+  // One spelling per destination: an IPv4-mapped one is its IPv4 address
+  // (mapped again below for a dual-stack socket).
+  if (address)
+    address = address->Unmapped();
   if (!address) {
     return absl::InvalidArgumentError(
         absl::StrCat("remoteAddress \"", datagram.remote_address(),
@@ -192,9 +205,7 @@ absl::StatusOr<std::optional<Destination>> ValidateDatagram(
                        "address ",
                        address->ToString()));
     }
-    std::optional<IpAddress> mapped =
-        IpAddress::Parse(absl::StrCat("::ffff:", address->ToString()));
-    address = mapped;
+    address = address->Mapped();
   }
   destination.length = address->ToSockaddr(
       static_cast<uint16_t>(datagram.remote_port()), &destination.address);

@@ -21,6 +21,10 @@ using ::common::IpAddress;
 
 namespace {
 
+// linux/in6.h's IPV6_MULTICAST_ALL (Linux 4.20), which glibc 2.36's
+// <netinet/in.h> does not name.
+constexpr int kIpv6MulticastAll = 29;
+
 std::string UvErrorText(int error) {
   return absl::StrCat(uv_strerror(error), " (", uv_err_name(error), ")");
 }
@@ -186,7 +190,8 @@ void UdpSocketHost::HandleOpen(uint64_t request_id,
     return;
   }
   // The address to bind (bound mode) or connect to (connected mode), when
-  // it is a literal; a host name is resolved first.
+  // it is a literal (read as Chromium reads it, the same reading the
+  // renderer made); a host name is resolved first.
   const std::string& literal = open.has_bound()
                                    ? open.bound().local_address()
                                    : open.connected().remote_address();
@@ -194,7 +199,7 @@ void UdpSocketHost::HandleOpen(uint64_t request_id,
                                          : open.connected().remote_port();
   if (std::optional<IpAddress> ip = IpAddress::Parse(literal)) {
     sockaddr_storage address;
-    ip->ToSockaddr(static_cast<uint16_t>(port), &address);
+    ip->Unmapped().ToSockaddr(static_cast<uint16_t>(port), &address);
     OpenAndReply(reinterpret_cast<sockaddr*>(&address));
     return;
   }
@@ -254,7 +259,36 @@ void UdpSocketHost::OnResolved(uv_getaddrinfo_t* req,
   uv_freeaddrinfo(res);
 }
 
-void UdpSocketHost::OpenAndReply(const sockaddr* address) {
+absl::Status UdpSocketHost::CheckPeer(const IpAddress& peer, uint16_t port) {
+  if (peer.IsMulticast()) {
+    if (permissions_.count("direct-sockets-multicast") == 0) {
+      return absl::PermissionDeniedError(absl::StrCat(
+          origin_, ": the app's manifest does not grant "
+          "direct-sockets-multicast, which sending to a multicast group (",
+          peer.ToString(), ") needs"));
+    }
+    return policy_->CheckSend(origin_, peer, port, open_);
+  }
+  return absl::OkStatus();
+}
+
+void UdpSocketHost::OpenAndReply(const sockaddr* resolved) {
+  sockaddr_storage storage;
+  const sockaddr* address = resolved;
+  if (open_.has_connected()) {
+    // Decided on the address the socket will really use: after DNS, in the
+    // form the kernel reads (an IPv4-mapped peer is its IPv4 address).
+    const IpAddress peer = IpAddress::FromSockaddr(resolved).Unmapped();
+    const uint16_t port = common::SockaddrPort(resolved);
+    absl::Status allowed = CheckPeer(peer, port);
+    if (!allowed.ok()) {
+      Close(allowed);
+      return;
+    }
+    peer_ = peer;
+    peer.ToSockaddr(port, &storage);
+    address = reinterpret_cast<const sockaddr*>(&storage);
+  }
   absl::Status opened = OpenSocket(address);
   if (!opened.ok()) {
     Close(opened);
@@ -354,13 +388,10 @@ bool UdpSocketHost::AdmitSend(const v1::SendDatagrams& send) {
   if (rate.datagrams_per_second == 0 && rate.bytes_per_second == 0)
     return true;
   // Only datagrams to groups are the multicast policy's to limit.
-  std::optional<IpAddress> remote;
-  if (connected_)
-    remote = IpAddress::Parse(open_.connected().remote_address());
   double datagrams = 0, bytes = 0;
   for (const v1::Datagram& datagram : send.datagrams()) {
     std::optional<IpAddress> to =
-        connected_ ? remote : IpAddress::Parse(datagram.remote_address());
+        connected_ ? peer_ : IpAddress::Parse(datagram.remote_address());
     if (to && to->IsMulticast()) {
       ++datagrams;
       bytes += static_cast<double>(datagram.data().size());
@@ -440,18 +471,16 @@ void UdpSocketHost::HandleSend(uint64_t request_id, v1::SendDatagrams send) {
       ReplyResult(request_id, destination.status());
       return;
     }
-    // Sending to a group from a bound socket is the policy's to allow.
+    // Every destination of a bound socket is decided as a connected
+    // socket's peer is (a connected socket's was, at open).
     if (!connected_) {
-      std::optional<IpAddress> to = IpAddress::Parse(datagram.remote_address());
-      if (to && to->IsMulticast()) {
-        absl::Status allowed = policy_->CheckSend(
-            origin_, *to, static_cast<uint16_t>(datagram.remote_port()),
-            open_.has_multicast_time_to_live() ? open_.multicast_time_to_live()
-                                               : 1);
-        if (!allowed.ok()) {
-          ReplyResult(request_id, allowed);
-          return;
-        }
+      const IpAddress to =
+          IpAddress::Parse(datagram.remote_address())->Unmapped();
+      absl::Status allowed =
+          CheckPeer(to, static_cast<uint16_t>(datagram.remote_port()));
+      if (!allowed.ok()) {
+        ReplyResult(request_id, allowed);
+        return;
       }
     }
     destinations.push_back(*std::move(destination));
@@ -532,6 +561,17 @@ absl::Status UdpSocketHost::ApplyMulticastOptions(int fd) {
     }
     return absl::OkStatus();
   };
+  // A socket receives only the groups it joined: with IP_MULTICAST_ALL on
+  // (Linux's default) a socket bound to a port gets every group any
+  // process on the machine joined on that port, whatever the policy's
+  // receive_groups say.
+  absl::Status only_joined = set(IPPROTO_IP, IP_MULTICAST_ALL, 0,
+                                 "IP_MULTICAST_ALL");
+  if (only_joined.ok() && family_ == AF_INET6) {
+    only_joined = set(IPPROTO_IPV6, kIpv6MulticastAll, 0, "IPV6_MULTICAST_ALL");
+  }
+  if (!only_joined.ok())
+    return only_joined;
   // Before bind, as Chromium orders them: sharing first.
   if (open_.multicast_allow_address_sharing()) {
     absl::Status reuse =
@@ -915,8 +955,8 @@ void UdpSocketHost::MaybeFinishClose() {
     stream_->Write(std::move(event));
   }
   stream_->FinishWhenWritten(ToGrpcStatus(close_status_));
-  // The owner deletes this object (and the callback with it); nothing may
-  // follow.
+  // The owner deletes this object later, from the loop: this may run inside
+  // HandleRequest (a refused open), which must not find itself deleted.
   absl::AnyInvocable<void()> on_closed = std::move(on_closed_);
   on_closed();
 }

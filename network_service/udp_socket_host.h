@@ -29,7 +29,9 @@ namespace network_service {
 // Owned by NetworkServiceImpl's socket table; lives on the loop thread and
 // is used only there. It talks to the renderer through its stream, which is
 // shared with gRPC. Close() (or the renderer ending the stream) closes the
-// socket; `on_closed` then runs once and the owner deletes this object.
+// socket; `on_closed` then runs once, possibly inside one of this object's
+// own methods, so the owner must delete this object later from the loop
+// (a posted task), never inside the callback.
 class UdpSocketHost {
  public:
   // Credit above this is not granted (saturates): with 64 KiB datagrams the
@@ -87,8 +89,14 @@ class UdpSocketHost {
   static void OnResolved(uv_getaddrinfo_t* req, int status, addrinfo* res);
   // Creates, configures and binds or connects the socket.
   absl::Status OpenSocket(const sockaddr* address);
-  // OpenSocket, then answers `opened` or closes with the error.
-  void OpenAndReply(const sockaddr* address);
+  // A connected socket's peer (after DNS), or one destination of a bound
+  // socket's send, as the manifest and the policy decide it: a multicast
+  // destination needs direct-sockets-multicast and a rule that allows its
+  // group, port, and this socket's TTL and loopback.
+  absl::Status CheckPeer(const common::IpAddress& peer, uint16_t port);
+  // Checks a connected socket's peer, then OpenSocket, then answers
+  // `opened` or closes with the error.
+  void OpenAndReply(const sockaddr* resolved);
   void ReplyOpened();
   void HandleSend(uint64_t request_id, direct_sockets::v1::SendDatagrams send);
   // The policy's send rate: true if `send` may go now (its datagrams to
@@ -163,6 +171,8 @@ class UdpSocketHost {
   int open_handles_ = 0;  // Handles whose close callback has not run.
   int family_ = AF_UNSPEC;
   bool connected_ = false;
+  // A connected socket's peer, as checked (IPv4-mapped read as IPv4).
+  std::optional<common::IpAddress> peer_;
   bool ipv6_only_ = false;
 
   uint32_t receive_credit_ = 0;

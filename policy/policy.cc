@@ -192,7 +192,8 @@ Decision Policy::Join(const std::string& origin,
 Decision Policy::Send(const std::string& origin,
                       const common::IpAddress& group,
                       uint16_t port,
-                      uint32_t ttl) const {
+                      uint32_t ttl,
+                      bool loopback) const {
   Decision multicast = Multicast(origin);
   if (!multicast.allowed)
     return multicast;
@@ -211,6 +212,13 @@ Decision Policy::Send(const std::string& origin,
     return {false, rule.key + ".max_ttl",
             absl::StrCat(rule.key, ".max_ttl: multicastTimeToLive ", ttl,
                          " is above ", rule.max_ttl, " for ", origin)};
+  }
+  if (loopback && !rule.allow_loopback) {
+    return {false, rule.key + ".allow_loopback",
+            absl::StrCat(rule.key,
+                         ".allow_loopback: loopback is not allowed for ",
+                         origin,
+                         "; open the socket with multicastLoopback: false")};
   }
   return {true, rule.key + ".send_groups",
           absl::StrCat(rule.key, " allows sending to ", group.ToString(), ":",

@@ -64,10 +64,13 @@ class Policy {
   Decision Join(const std::string& origin,
                 const common::MulticastMembership& membership,
                 uint16_t port) const;
+  // A datagram to `group` from a socket with this TTL and loopback: every
+  // multicast send needs a rule that allows all four.
   Decision Send(const std::string& origin,
                 const common::IpAddress& group,
                 uint16_t port,
-                uint32_t ttl) const;
+                uint32_t ttl,
+                bool loopback) const;
   // The rule for `origin`, or null: its limits (memberships, send rate).
   const MulticastRule* RuleFor(const std::string& origin) const;
 

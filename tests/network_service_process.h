@@ -63,6 +63,15 @@ int OpenFdCountOf(pid_t pid);
 // Listening Unix sockets among the open descriptors of `pid`.
 int ListeningUnixSocketsOf(pid_t pid);
 
+// Memory bounds in tests are set for the plain build. Under AddressSanitizer
+// (bazel test --config=asan) every allocation carries redzones, shadow and a
+// quarantine, so a bound is multiplied by this.
+#if defined(__SANITIZE_ADDRESS__)
+inline constexpr int64_t kSanitizerMemoryFactor = 3;
+#else
+inline constexpr int64_t kSanitizerMemoryFactor = 1;
+#endif
+
 // Path of a binary built by Bazel, from the test's runfiles.
 std::string RunfilePath(const std::string& workspace_relative);
 

@@ -340,7 +340,9 @@ int Policy(const std::string& command,
     if (!group || !group->IsMulticast())
       return UsageError(command, "--send needs a multicast group address");
     decision = loaded.Send(origin, *group, static_cast<uint16_t>(port),
-                           static_cast<uint32_t>(absl::GetFlag(FLAGS_ttl)));
+                           static_cast<uint32_t>(absl::GetFlag(FLAGS_ttl)),
+                           absl::GetFlag(FLAGS_loopback) &&
+                               !absl::GetFlag(FLAGS_no_loopback));
   } else {
     decision = loaded.OpenMulticast(
         origin, static_cast<uint16_t>(port),
