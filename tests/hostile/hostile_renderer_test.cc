@@ -1,0 +1,294 @@
+// A compromised renderer against a real host and network service, in a
+// private network namespace this test makes at start (root). Each case is an
+// attack that once got past the boundary (docs/security.md); each asserts on
+// what the kernel shows (datagrams it sent, what a socket received), not on
+// what the service says of itself, and ends with the service alive.
+#include <arpa/inet.h>
+#include <gtest/gtest.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <cstdio>
+#include <fstream>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "absl/strings/str_cat.h"
+#include "common/event_loop.h"
+#include "host/host.h"
+#include "tests/hostile/raw_renderer.h"
+#include "tests/kernel_multicast_state.h"
+#include "tests/network_service_process.h"
+
+namespace tests {
+namespace {
+
+namespace v1 = ::direct_sockets::v1;
+
+constexpr int kOk = 0;
+constexpr int kInvalidArgument = 3;
+constexpr int kPermissionDenied = 7;
+
+constexpr char kSender[] = "isolated-app://sender";
+constexpr char kNoLoopback[] = "isolated-app://noloopback";
+constexpr char kNoRule[] = "isolated-app://norule";
+
+constexpr char kPolicy[] = R"({
+  "DirectSocketsMulticastRules": [{
+    "origins": ["isolated-app://sender"],
+    "receive_groups": ["239.10.0.0/16"],
+    "send_groups": ["239.10.0.0/16"],
+    "ports": ["5000-5010"],
+    "max_ttl": 2
+  }, {
+    "origins": ["isolated-app://noloopback"],
+    "receive_groups": ["239.10.0.0/16"],
+    "send_groups": ["239.10.0.0/16"],
+    "ports": ["5000-5010"],
+    "allow_loopback": false
+  }]
+})";
+
+class HostileRendererTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    char pattern[] = "/tmp/dsock-hostile.XXXXXX";
+    ASSERT_NE(mkdtemp(pattern), nullptr);
+    dir_ = pattern;
+    std::ofstream(dir_ + "/10-test.json") << kPolicy;
+    host::Host::Options options;
+    options.network_service_path =
+        RunfilePath("network_service/network_service");
+    options.policy_dir = dir_;
+    options.audit_log = dir_ + ".audit.log";
+    host_ = std::make_unique<host::Host>(&loop_, options);
+    ASSERT_TRUE(host_->StartNetworkService().ok());
+  }
+
+  void TearDown() override {
+    // The service survived every attack of the case.
+    EXPECT_EQ(host_->service_restarts(), 0);
+    renderers_.clear();
+    host_.reset();
+    std::system(("rm -rf " + dir_ + " " + dir_ + ".audit.log").c_str());
+  }
+
+  RawRenderer* Renderer(const std::string& origin,
+                        const std::vector<std::string>& permissions =
+                            host::AppManifest::AllPermissions()) {
+    absl::StatusOr<int> fd =
+        host_->NewInProcessRendererChannel(origin, permissions);
+    EXPECT_TRUE(fd.ok()) << fd.status();
+    renderers_.push_back(std::make_unique<RawRenderer>(*fd));
+    return renderers_.back().get();
+  }
+
+  // Opening `open` is refused with `code` and a message holding `words`.
+  void ExpectOpenRefused(RawRenderer* renderer,
+                         const v1::OpenUdpSocket& open,
+                         int code,
+                         const std::string& words) {
+    auto socket = renderer->NewSocket();
+    EXPECT_FALSE(socket->Open(open)) << open.DebugString();
+    EXPECT_EQ(socket->end_status().error_code(), code)
+        << socket->end_status().error_message();
+    EXPECT_NE(socket->end_status().error_message().find(words),
+              std::string::npos)
+        << socket->end_status().error_message();
+  }
+
+  static void ExpectStatus(const v1::Status& status,
+                           int code,
+                           const std::string& words) {
+    EXPECT_EQ(status.code(), code) << status.message();
+    EXPECT_NE(status.message().find(words), std::string::npos)
+        << status.message();
+  }
+
+  common::EventLoop loop_;
+  std::unique_ptr<host::Host> host_;
+  std::vector<std::unique_ptr<RawRenderer>> renderers_;
+  std::string dir_;
+};
+
+// inet_pton does not read these as IPv4, a resolver does (239.255.255.250,
+// 239.11.0.1, ...): they are the groups they name, and the policy decides
+// on those.
+TEST_F(HostileRendererTest, NumericHostNamesAreTheGroupsTheyName) {
+  RawRenderer* sender = Renderer(kSender);
+  const int64_t sent_before = UdpDatagramsSentByKernel();
+  for (const char* spelling :
+       {"4026531834", "239.11.1", "0xef0b0102", "224.0.251", "0357.0.0.1"}) {
+    SCOPED_TRACE(spelling);
+    ExpectOpenRefused(sender, ConnectedOpen(spelling, 5004), kPermissionDenied,
+                      "send_groups");
+  }
+  ExpectOpenRefused(sender, ConnectedOpen("1.2.3.4.5", 5004), kInvalidArgument,
+                    "ends in a number");
+  EXPECT_EQ(UdpDatagramsSentByKernel(), sent_before);
+
+  // An allowed group in a short spelling is that group: it opens and sends.
+  auto socket = sender->NewSocket();
+  ASSERT_TRUE(socket->Open(ConnectedOpen("239.10.1", 5004)));
+  ExpectStatus(socket->Call(SendConnected("x")), kOk, "");
+  EXPECT_EQ(UdpDatagramsSentByKernel(), sent_before + 1);
+}
+
+TEST_F(HostileRendererTest, AnIpv4MappedAddressIsItsIpv4Address) {
+  RawRenderer* sender = Renderer(kSender);
+  const int64_t sent_before = UdpDatagramsSentByKernel();
+  auto socket = sender->NewSocket();
+  ASSERT_TRUE(socket->Open(BoundOpen("::", 5004)));
+  ExpectStatus(socket->Call(SendTo("::ffff:239.11.0.1", 5004, "x")),
+               kPermissionDenied, "send_groups: 239.11.0.1 is outside");
+  ExpectStatus(socket->Call(SendTo("::ffff:224.0.0.251", 5004, "x")),
+               kPermissionDenied, "discovery group");
+  ExpectOpenRefused(sender, ConnectedOpen("::ffff:224.0.0.251", 5004),
+                    kPermissionDenied, "224.0.0.251");
+  EXPECT_EQ(UdpDatagramsSentByKernel(), sent_before);
+  // A mapped address the rule allows goes out as IPv4.
+  ExpectStatus(socket->Call(SendTo("::ffff:239.10.0.1", 5004, "x")), kOk, "");
+  EXPECT_EQ(UdpDatagramsSentByKernel(), sent_before + 1);
+}
+
+TEST_F(HostileRendererTest, EveryMulticastSendNeedsThePermissionAndARule) {
+  const int64_t sent_before = UdpDatagramsSentByKernel();
+  RawRenderer* no_rule = Renderer(kNoRule);
+  ExpectOpenRefused(no_rule, ConnectedOpen("239.10.0.1", 5004),
+                    kPermissionDenied, "no rule names isolated-app://norule");
+  auto socket = no_rule->NewSocket();
+  ASSERT_TRUE(socket->Open(BoundOpen("0.0.0.0", 0)));
+  ExpectStatus(socket->Call(SendTo("239.10.0.1", 5004, "x")),
+               kPermissionDenied, "no rule names isolated-app://norule");
+
+  // A rule names the app, but its manifest lacks the multicast feature.
+  RawRenderer* no_permission =
+      Renderer(kSender, {"direct-sockets", "direct-sockets-private"});
+  ExpectOpenRefused(no_permission, ConnectedOpen("239.10.0.1", 5004),
+                    kPermissionDenied, "direct-sockets-multicast");
+  auto bound = no_permission->NewSocket();
+  ASSERT_TRUE(bound->Open(BoundOpen("0.0.0.0", 0)));
+  ExpectStatus(bound->Call(SendTo("239.10.0.1", 5004, "x")), kPermissionDenied,
+               "direct-sockets-multicast");
+  EXPECT_EQ(UdpDatagramsSentByKernel(), sent_before);
+}
+
+TEST_F(HostileRendererTest, AllowLoopbackFalseHoldsForSocketsWithoutOptions) {
+  RawRenderer* app = Renderer(kNoLoopback);
+  const int64_t sent_before = UdpDatagramsSentByKernel();
+  // No multicast options: loopback is on (the spec's default).
+  ExpectOpenRefused(app, ConnectedOpen("239.10.0.1", 5004), kPermissionDenied,
+                    "allow_loopback");
+  auto plain = app->NewSocket();
+  ASSERT_TRUE(plain->Open(BoundOpen("0.0.0.0", 0)));
+  ExpectStatus(plain->Call(SendTo("239.10.0.1", 5004, "x")), kPermissionDenied,
+               "allow_loopback");
+  EXPECT_EQ(UdpDatagramsSentByKernel(), sent_before);
+  // With loopback off, as the rule asks, the same send goes.
+  v1::OpenUdpSocket no_loop = BoundOpen("0.0.0.0", 0);
+  no_loop.set_multicast_loopback(false);
+  auto quiet = app->NewSocket();
+  ASSERT_TRUE(quiet->Open(no_loop));
+  ExpectStatus(quiet->Call(SendTo("239.10.0.1", 5004, "x")), kOk, "");
+  EXPECT_EQ(UdpDatagramsSentByKernel(), sent_before + 1);
+}
+
+// With Linux's default IP_MULTICAST_ALL a socket bound to a port receives
+// every group anyone on the machine joined, on that port.
+TEST_F(HostileRendererTest, ASocketReceivesOnlyTheGroupsItJoined) {
+  // Another program on the machine joins 239.10.0.9 (on any port).
+  const int other = socket(AF_INET, SOCK_DGRAM, 0);
+  ASSERT_GE(other, 0);
+  ip_mreqn membership{};
+  inet_pton(AF_INET, "239.10.0.9", &membership.imr_multiaddr);
+  inet_pton(AF_INET, "10.78.0.1", &membership.imr_address);
+  ASSERT_EQ(setsockopt(other, IPPROTO_IP, IP_ADD_MEMBERSHIP, &membership,
+                       sizeof(membership)),
+            0);
+
+  RawRenderer* app = Renderer(kSender);
+  auto socket = app->NewSocket();
+  ASSERT_TRUE(socket->Open(BoundOpen("0.0.0.0", 5006)));
+  ExpectStatus(socket->Call(Join("239.10.0.8")), kOk, "");
+  ASSERT_TRUE(socket->Write(ReceiveMore(16)));
+
+  // One sender, in order: first to the group the app did not join, then
+  // to the one it did.
+  const int sender = ::socket(AF_INET, SOCK_DGRAM, 0);
+  in_addr interface_address;
+  inet_pton(AF_INET, "10.78.0.1", &interface_address);
+  setsockopt(sender, IPPROTO_IP, IP_MULTICAST_IF, &interface_address,
+             sizeof(interface_address));
+  auto send_to = [&](const char* group, const std::string& text) {
+    sockaddr_in to{};
+    to.sin_family = AF_INET;
+    to.sin_port = htons(5006);
+    inet_pton(AF_INET, group, &to.sin_addr);
+    ASSERT_EQ(sendto(sender, text.data(), text.size(), 0,
+                     reinterpret_cast<sockaddr*>(&to), sizeof(to)),
+              static_cast<ssize_t>(text.size()));
+  };
+  send_to("239.10.0.9", "not joined");
+  send_to("239.10.0.8", "joined");
+  v1::UdpSocketEvent event;
+  std::string first;
+  while (first.empty() && socket->Read(&event)) {
+    if (event.has_received() && event.received().datagrams_size() > 0)
+      first = event.received().datagrams(0).data();
+  }
+  EXPECT_EQ(first, "joined");
+  close(sender);
+  close(other);
+}
+
+// Every open refused before the socket exists (validation, policy, the
+// manifest), and a join before open, once freed the socket's host under its
+// own call. ASan (--config=asan) reports the use; here the service must
+// simply live on and keep no descriptor.
+TEST_F(HostileRendererTest, RefusedOpensLeaveTheServiceWhole) {
+  RawRenderer* app = Renderer(kNoRule, {"direct-sockets"});
+  RawRenderer* sender = Renderer(kSender);
+  // A first socket lets gRPC make what it keeps (threads, pollers).
+  auto warm_up = sender->NewSocket();
+  ASSERT_TRUE(warm_up->Open(ConnectedOpen("127.0.0.1", 5004)));
+  warm_up->Finish();
+  const int fds_before = OpenFdCountOf(host_->network_service_pid());
+  for (int i = 0; i < 50; ++i) {
+    ExpectOpenRefused(app, BoundOpen("0.0.0.0", 80), kPermissionDenied,
+                      "below 1024");
+    ExpectOpenRefused(app, BoundOpen("0.0.0.0", 5004), kPermissionDenied,
+                      "direct-sockets-private");
+    ExpectOpenRefused(app, ConnectedOpen("", 5004), kInvalidArgument,
+                      "remoteAddress");
+    auto early = app->NewSocket();
+    v1::UdpSocketRequest join = Join("239.10.0.1");
+    join.set_request_id(1);
+    ASSERT_TRUE(early->Write(join));
+    early->Finish();
+    EXPECT_NE(early->end_status().error_code(), kOk);
+  }
+  auto socket = sender->NewSocket();
+  EXPECT_TRUE(socket->Open(ConnectedOpen("127.0.0.1", 5004)));
+  socket->Finish();
+  EXPECT_TRUE(loop_.RunUntil(
+      [&] { return OpenFdCountOf(host_->network_service_pid()) <= fds_before; },
+      absl::Seconds(5), absl::Milliseconds(10)))
+      << OpenFdCountOf(host_->network_service_pid()) << " descriptors, "
+      << fds_before << " before";
+}
+
+}  // namespace
+}  // namespace tests
+
+int main(int argc, char** argv) {
+  // Before any thread exists: unshare moves only the calling thread.
+  absl::Status entered = tests::EnterPrivateNetworkNamespace();
+  if (!entered.ok()) {
+    std::fprintf(stderr, "%s\n", std::string(entered.message()).c_str());
+    return 1;
+  }
+  ::testing::InitGoogleTest(&argc, argv);
+  return RUN_ALL_TESTS();
+}
