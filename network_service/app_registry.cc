@@ -66,6 +66,14 @@ size_t AppRegistry::memberships_of(const std::string& origin) const {
   return it == holdings_.end() ? 0 : it->second.memberships;
 }
 
+SendRateLimiter& AppRegistry::SendRateOf(const std::string& origin,
+                                        uint64_t now_ms) {
+  Holdings& held = holdings_[origin];
+  if (!held.send_rate)
+    held.send_rate.emplace(now_ms);
+  return *held.send_rate;
+}
+
 size_t AppRegistry::sockets_of(const std::string& origin) const {
   auto it = holdings_.find(origin);
   return it == holdings_.end() ? 0 : it->second.sockets;

@@ -10,6 +10,7 @@
 #include "absl/base/thread_annotations.h"
 #include "absl/status/status.h"
 #include "absl/synchronization/mutex.h"
+#include "network_service/send_rate_limiter.h"
 
 namespace network_service {
 
@@ -54,12 +55,16 @@ class AppRegistry {
   absl::Status AcquireMembership(const std::string& origin);
   void ReleaseMembership(const std::string& origin);
   size_t sockets_of(const std::string& origin) const;
+  // Loop thread: the app's multicast send rate, shared by all its sockets
+  // (made empty at `now_ms` on first use).
+  SendRateLimiter& SendRateOf(const std::string& origin, uint64_t now_ms);
   size_t memberships_of(const std::string& origin) const;
 
  private:
   struct Holdings {
     size_t sockets = 0;
     size_t memberships = 0;
+    std::optional<SendRateLimiter> send_rate;
   };
 
   mutable absl::Mutex mutex_;

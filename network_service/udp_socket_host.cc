@@ -65,8 +65,14 @@ struct UdpSocketHost::SendBatch {
   UdpSocketHost* host;
   uint64_t request_id;
   v1::SendDatagrams datagrams;  // Keeps the payloads alive for libuv.
+  std::vector<std::optional<Destination>> destinations;
+  // Which datagrams count against the app's multicast send rate.
+  std::vector<bool> to_group;
   std::vector<uv_udp_send_t> requests;
+  int next = 0;            // The first datagram not yet handed to the kernel.
+  bool submitted = false;  // Every datagram handed over (or an error).
   size_t in_flight = 0;
+  size_t bytes_in_flight = 0;
   absl::Status first_error;
 };
 
@@ -114,11 +120,13 @@ void UdpSocketHost::HandleRequest(v1::UdpSocketRequest request) {
       HandleOpen(request.request_id(), request.open());
       break;
     case v1::UdpSocketRequest::kSend:
-      if (state_ == State::kOpen && !AdmitSend(request.send())) {
-        deferred_send_ = std::move(request);
-        return;  // No next read until the rate allows this one.
+      if (!HandleSend(request.request_id(),
+                      std::move(*request.mutable_send()))) {
+        // Held by the app's send rate: holding the request back holds back
+        // the renderer, whose next request is not read until this one is
+        // handed over (OnRateTimer).
+        return;
       }
-      HandleSend(request.request_id(), std::move(*request.mutable_send()));
       break;
     case v1::UdpSocketRequest::kReceiveMore:
       HandleReceiveMore(request.receive_more().num_additional_datagrams());
@@ -383,140 +391,114 @@ void UdpSocketHost::ReplyOpened() {
   stream_->Write(std::move(event));
 }
 
-bool UdpSocketHost::AdmitSend(const v1::SendDatagrams& send) {
-  const PolicyEnforcer::SendRate rate = policy_->RateFor(origin_);
-  if (rate.datagrams_per_second == 0 && rate.bytes_per_second == 0)
-    return true;
-  // Only datagrams to groups are the multicast policy's to limit.
-  double datagrams = 0, bytes = 0;
-  for (const v1::Datagram& datagram : send.datagrams()) {
-    std::optional<IpAddress> to =
-        connected_ ? peer_ : IpAddress::Parse(datagram.remote_address());
-    if (to && to->IsMulticast()) {
-      ++datagrams;
-      bytes += static_cast<double>(datagram.data().size());
-    }
-  }
-  if (datagrams == 0)
-    return true;
-  // Refill: at most a tenth of a second's worth, so the rate holds over any
-  // few seconds.
-  const uint64_t now = uv_now(loop_);
-  const double elapsed =
-      tokens_started_ ? static_cast<double>(now - tokens_at_ms_) / 1000 : 0;
-  tokens_at_ms_ = now;
-  const double d_rate = rate.datagrams_per_second;
-  const double b_rate = static_cast<double>(rate.bytes_per_second);
-  if (!tokens_started_) {
-    // One datagram's worth to start with: no opening burst above the rate.
-    datagram_tokens_ = 1;
-    byte_tokens_ = 65507;
-    tokens_started_ = true;
-  } else {
-    if (d_rate > 0) {
-      datagram_tokens_ = std::min(datagram_tokens_ + elapsed * d_rate,
-                                  std::max(d_rate / 10, 1.0));
-    }
-    if (b_rate > 0) {
-      byte_tokens_ = std::min(byte_tokens_ + elapsed * b_rate,
-                              std::max(b_rate / 10, 65507.0));
-    }
-  }
-  double wait_s = 0;
-  if (d_rate > 0 && datagram_tokens_ < 0)
-    wait_s = std::max(wait_s, -datagram_tokens_ / d_rate);
-  if (b_rate > 0 && byte_tokens_ < 0)
-    wait_s = std::max(wait_s, -byte_tokens_ / b_rate);
-  if (wait_s > 0) {
-    uv_timer_start(&rate_timer_, &UdpSocketHost::OnRateTimer,
-                   static_cast<uint64_t>(wait_s * 1000) + 1, 0);
-    return false;
-  }
-  if (d_rate > 0)
-    datagram_tokens_ -= datagrams;
-  if (b_rate > 0)
-    byte_tokens_ -= bytes;
-  return true;
-}
-
 void UdpSocketHost::OnRateTimer(uv_timer_t* handle) {
   auto* host = static_cast<UdpSocketHost*>(handle->data);
-  if (!host->deferred_send_ || host->state_ != State::kOpen)
+  SendBatch* held = host->held_batch_;
+  if (held == nullptr || host->state_ != State::kOpen)
     return;
-  v1::UdpSocketRequest request = std::move(*host->deferred_send_);
-  host->deferred_send_.reset();
-  host->HandleRequest(std::move(request));
+  if (host->SubmitBatch(held)) {
+    host->held_batch_ = nullptr;
+    host->stream_->ReadNext();
+  }
 }
 
-void UdpSocketHost::HandleSend(uint64_t request_id, v1::SendDatagrams send) {
+bool UdpSocketHost::HandleSend(uint64_t request_id, v1::SendDatagrams send) {
   if (state_ != State::kOpen) {
     ReplyResult(request_id, absl::FailedPreconditionError(
                                 "send before the socket is open"));
-    return;
+    return true;
   }
   if (send.datagrams_size() > kMaxDatagramsPerRequest) {
     ReplyResult(request_id, absl::InvalidArgumentError(absl::StrCat(
                                 "a send carries ", send.datagrams_size(),
                                 " datagrams; the most in one request is ",
                                 kMaxDatagramsPerRequest)));
-    return;
+    return true;
   }
+  auto batch = std::make_unique<SendBatch>();
+  batch->host = this;
+  batch->request_id = request_id;
   // Check every datagram before sending any: a bad request sends nothing.
-  std::vector<std::optional<Destination>> destinations;
-  destinations.reserve(send.datagrams_size());
+  batch->destinations.reserve(send.datagrams_size());
   for (const v1::Datagram& datagram : send.datagrams()) {
     absl::StatusOr<std::optional<Destination>> destination =
         ValidateDatagram(datagram, connected_, family_, ipv6_only_);
     if (!destination.ok()) {
       ReplyResult(request_id, destination.status());
-      return;
+      return true;
     }
     // Every destination of a bound socket is decided as a connected
     // socket's peer is (a connected socket's was, at open).
+    const IpAddress to =
+        connected_ ? *peer_
+                   : IpAddress::FromSockaddr(reinterpret_cast<const sockaddr*>(
+                                                 &(*destination)->address))
+                         .Unmapped();
     if (!connected_) {
-      const IpAddress to =
-          IpAddress::Parse(datagram.remote_address())->Unmapped();
       absl::Status allowed =
           CheckPeer(to, static_cast<uint16_t>(datagram.remote_port()));
       if (!allowed.ok()) {
         ReplyResult(request_id, allowed);
-        return;
+        return true;
       }
     }
-    destinations.push_back(*std::move(destination));
+    batch->destinations.push_back(*std::move(destination));
+    batch->to_group.push_back(to.IsMulticast());
   }
-  auto batch = std::make_unique<SendBatch>();
-  batch->host = this;
-  batch->request_id = request_id;
   batch->datagrams = std::move(send);
   batch->requests.resize(batch->datagrams.datagrams_size());
-  for (int i = 0; i < batch->datagrams.datagrams_size(); ++i) {
+  SendBatch* submitting = batch.get();
+  batches_.push_back(std::move(batch));
+  if (SubmitBatch(submitting))
+    return true;
+  held_batch_ = submitting;
+  return false;
+}
+
+bool UdpSocketHost::SubmitBatch(SendBatch* batch) {
+  const int count = batch->datagrams.datagrams_size();
+  const PolicyEnforcer::SendRate rate = policy_->RateFor(origin_);
+  const SendRateLimiter::Rate limit{rate.datagrams_per_second,
+                                    rate.bytes_per_second};
+  for (; batch->next < count; ++batch->next) {
+    const int i = batch->next;
     const std::string& data = batch->datagrams.datagrams(i).data();
+    if (batch->to_group[i]) {
+      // Charged before it is sent; the rest of the batch waits for the
+      // app's bucket (shared by all its sockets).
+      const uint64_t wait = apps_->SendRateOf(origin_, uv_now(loop_))
+                                .TryTake(limit, data.size(), uv_now(loop_));
+      if (wait > 0) {
+        uv_timer_start(&rate_timer_, &UdpSocketHost::OnRateTimer, wait, 0);
+        return false;
+      }
+    }
     uv_buf_t buf = uv_buf_init(const_cast<char*>(data.data()),
                                static_cast<unsigned>(data.size()));
     const sockaddr* to =
-        destinations[i]
-            ? reinterpret_cast<const sockaddr*>(&destinations[i]->address)
+        batch->destinations[i]
+            ? reinterpret_cast<const sockaddr*>(&batch->destinations[i]->address)
             : nullptr;
     // try_send keeps order: it refuses (EAGAIN) while libuv has a queue.
     int sent = uv_udp_try_send(&udp_, &buf, 1, to);
     if (sent >= 0)
       continue;
     if (sent != UV_EAGAIN) {
-      batch->first_error =
-          OsError(absl::StrCat("sending datagram ", i + 1, " of ",
-                               batch->datagrams.datagrams_size()),
-                  sent);
+      batch->first_error = OsError(
+          absl::StrCat("sending datagram ", i + 1, " of ", count), sent);
       break;
     }
-    if (pending_sends_ >= kMaxPendingSends) {
+    if (pending_sends_ >= kMaxPendingSends ||
+        pending_send_bytes_ + data.size() > kMaxPendingSendBytes) {
       batch->first_error = absl::ResourceExhaustedError(absl::StrCat(
-          "the socket's send queue is full (", kMaxPendingSends,
-          " datagrams); wait for writes to finish before writing more"));
+          "the socket's send queue is full (", pending_sends_, " datagrams, ",
+          pending_send_bytes_, " bytes; the most is ", kMaxPendingSends,
+          " or ", kMaxPendingSendBytes,
+          " bytes); wait for writes to finish before writing more"));
       break;
     }
     uv_udp_send_t* req = &batch->requests[i];
-    req->data = batch.get();
+    req->data = batch;
     int error = uv_udp_send(req, &udp_, &buf, 1, to, &UdpSocketHost::OnSent);
     if (error != 0) {
       batch->first_error = OsError("queueing a datagram", error);
@@ -524,23 +506,30 @@ void UdpSocketHost::HandleSend(uint64_t request_id, v1::SendDatagrams send) {
     }
     ++batch->in_flight;
     ++pending_sends_;
+    batch->bytes_in_flight += data.size();
+    pending_send_bytes_ += data.size();
   }
-  if (batch->in_flight == 0) {
-    ReplyResult(request_id, batch->first_error);
-    return;
-  }
-  batches_.push_back(std::move(batch));
+  batch->next = count;
+  batch->submitted = true;
+  if (batch->in_flight == 0)
+    FinishBatch(batch);
+  return true;
 }
 
 void UdpSocketHost::OnSent(uv_udp_send_t* req, int status) {
   auto* batch = static_cast<SendBatch*>(req->data);
   UdpSocketHost* host = batch->host;
+  const size_t size =
+      batch->datagrams.datagrams(static_cast<int>(req - batch->requests.data()))
+          .data()
+          .size();
   --host->pending_sends_;
+  host->pending_send_bytes_ -= size;
   --batch->in_flight;
   if (status != 0 && status != UV_ECANCELED && batch->first_error.ok()) {
     batch->first_error = OsError("sending a datagram", status);
   }
-  if (batch->in_flight == 0)
+  if (batch->in_flight == 0 && batch->submitted)
     host->FinishBatch(batch);
 }
 

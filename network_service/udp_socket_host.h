@@ -15,6 +15,7 @@
 #include "common/multicast_membership.h"
 #include "network_service/app_registry.h"
 #include "network_service/policy_enforcer.h"
+#include "network_service/request_validator.h"
 #include "network_service/udp_socket_stream.h"
 #include "proto/udp_socket.pb.h"
 
@@ -39,6 +40,8 @@ class UdpSocketHost {
   static constexpr uint32_t kMaxReceiveCredit = 4096;
   // Datagrams handed to libuv but not yet sent, across all batches.
   static constexpr size_t kMaxPendingSends = 256;
+  // Their payload bytes: 256 datagrams of 64 KiB would pin 16 MiB a socket.
+  static constexpr size_t kMaxPendingSendBytes = 1 << 20;
   // Datagrams in one SendDatagrams request.
   static constexpr int kMaxDatagramsPerRequest = 1024;
   // Received datagrams gathered into one event before it is written.
@@ -98,12 +101,15 @@ class UdpSocketHost {
   // `opened` or closes with the error.
   void OpenAndReply(const sockaddr* resolved);
   void ReplyOpened();
-  void HandleSend(uint64_t request_id, direct_sockets::v1::SendDatagrams send);
-  // The policy's send rate: true if `send` may go now (its datagrams to
-  // groups are taken from the token buckets); false after arming the timer
-  // for when it may. Holding the request back holds back the renderer: the
-  // next request is not read until this one is handled.
-  bool AdmitSend(const direct_sockets::v1::SendDatagrams& send);
+  // Checks every datagram of `send`, then hands them to the kernel. False
+  // when the app's send rate holds the rest of the batch (held_batch_):
+  // the renderer's next request waits for it.
+  bool HandleSend(uint64_t request_id, direct_sockets::v1::SendDatagrams send);
+  // Hands `batch`'s datagrams over from its `next`, each datagram to a group
+  // first taken from the app's SendRateLimiter. False when the bucket is
+  // empty (the rate timer is armed to go on); true once all are handed over
+  // (or one failed), after which the result follows when the kernel is done.
+  bool SubmitBatch(SendBatch* batch);
   static void OnRateTimer(uv_timer_t* handle);
   static void OnSent(uv_udp_send_t* req, int status);
   void FinishBatch(SendBatch* batch);
@@ -161,13 +167,9 @@ class UdpSocketHost {
   bool udp_initialized_ = false;
   uv_check_t flush_check_;
   uv_timer_t rate_timer_;
-  // A send waiting for the rate limit, and the token buckets (may go
-  // negative: a batch takes what it needs, the next waits for the debt).
-  std::optional<direct_sockets::v1::UdpSocketRequest> deferred_send_;
-  double datagram_tokens_ = 0;
-  double byte_tokens_ = 0;
-  uint64_t tokens_at_ms_ = 0;
-  bool tokens_started_ = false;
+  // The batch the app's send rate holds (one of batches_), or null. It goes
+  // with this object when the renderer goes.
+  SendBatch* held_batch_ = nullptr;
   int open_handles_ = 0;  // Handles whose close callback has not run.
   int family_ = AF_UNSPEC;
   bool connected_ = false;
@@ -184,7 +186,8 @@ class UdpSocketHost {
   // Memberships the kernel confirmed, in join order.
   std::vector<common::MulticastMembership> memberships_;
 
-  size_t pending_sends_ = 0;  // Datagrams queued in libuv.
+  size_t pending_sends_ = 0;       // Datagrams queued in libuv.
+  size_t pending_send_bytes_ = 0;  // Their payload bytes.
   // Batches wait in request order so results keep the renderer's order.
   std::vector<std::unique_ptr<SendBatch>> batches_;
 };

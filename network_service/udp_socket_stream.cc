@@ -146,16 +146,17 @@ void UdpSocketStream::OnWriteDone(bool ok) {
 }
 
 void UdpSocketStream::OnCancel() {
-  // A read in flight fails too and reports the end; with none in flight
-  // (deferred), report it here.
+  // The renderer went away (or the call was cancelled). Report it now, not
+  // when a read fails: the host may be holding a request back (a send
+  // waiting for the rate) with no read in flight, and what it holds must
+  // go with the renderer. A read in flight fails too; ended_ keeps the
+  // report to one.
   bool run_end = false;
   {
     absl::MutexLock lock(&mutex_);
-    if (read_deferred_ && !ended_) {
-      read_deferred_ = false;
-      ended_ = true;
-      run_end = true;
-    }
+    read_deferred_ = false;
+    run_end = !ended_;
+    ended_ = true;
   }
   if (run_end)
     on_end_();

@@ -34,6 +34,8 @@ constexpr int kPermissionDenied = 7;
 constexpr char kSender[] = "isolated-app://sender";
 constexpr char kNoLoopback[] = "isolated-app://noloopback";
 constexpr char kNoRule[] = "isolated-app://norule";
+constexpr char kRateLimited[] = "isolated-app://ratelimited";
+constexpr int kRate = 20;  // Its datagrams per second.
 
 constexpr char kPolicy[] = R"({
   "DirectSocketsMulticastRules": [{
@@ -48,6 +50,11 @@ constexpr char kPolicy[] = R"({
     "send_groups": ["239.10.0.0/16"],
     "ports": ["5000-5010"],
     "allow_loopback": false
+  }, {
+    "origins": ["isolated-app://ratelimited"],
+    "send_groups": ["239.10.0.0/16"],
+    "ports": ["5000-5010"],
+    "max_datagrams_per_second": 20
   }]
 })";
 
@@ -241,6 +248,70 @@ TEST_F(HostileRendererTest, ASocketReceivesOnlyTheGroupsItJoined) {
   EXPECT_EQ(first, "joined");
   close(sender);
   close(other);
+}
+
+// A datagram to a group of `count` datagrams, for a socket of a bound
+// renderer.
+v1::UdpSocketRequest GroupBatch(int count, uint64_t id) {
+  v1::UdpSocketRequest request = SendTo("239.10.0.1", 5004, "r");
+  for (int i = 1; i < count; ++i)
+    *request.mutable_send()->add_datagrams() = request.send().datagrams(0);
+  request.set_request_id(id);
+  return request;
+}
+
+// The rate is the app's: parallel sockets, new sockets and big batches
+// share one bucket, which starts empty and is charged before each datagram.
+TEST_F(HostileRendererTest, TheSendRateIsPerAppWhateverItsSockets) {
+  RawRenderer* app = Renderer(kRateLimited);
+  std::vector<std::unique_ptr<RawRenderer::RawSocket>> sockets;
+  const int64_t sent_before = UdpDatagramsSentByKernel();
+  const absl::Time start = absl::Now();
+  for (int i = 0; i < 16; ++i) {
+    sockets.push_back(app->NewSocket());
+    ASSERT_TRUE(sockets.back()->Open(BoundOpen("0.0.0.0", 0)));
+    ASSERT_TRUE(sockets.back()->Write(GroupBatch(200, 2)));
+  }
+  // A window of about two seconds (nothing to wait on: this measures how
+  // much the service lets through while the renderer pushes).
+  loop_.RunUntil([] { return false; }, absl::Seconds(2));
+  const int64_t sent = UdpDatagramsSentByKernel() - sent_before;
+  const double seconds = absl::ToDoubleSeconds(absl::Now() - start);
+  std::printf("16 sockets x 200 datagrams at %d/s: %lld sent in %.2f s\n",
+              kRate, static_cast<long long>(sent), seconds);
+  // The bucket holds at most 2 datagrams (a tenth of a second's worth).
+  EXPECT_LE(sent, static_cast<int64_t>(kRate * seconds) + 2);
+  EXPECT_GE(sent, kRate);  // And it is a rate, not a wall.
+}
+
+// A send the rate holds goes with its renderer: no socket, descriptor or
+// datagram is left behind when the renderer dies.
+TEST_F(HostileRendererTest, AHeldSendDiesWithItsRenderer) {
+  // A first renderer and socket let gRPC make what it keeps (threads,
+  // pollers), so that the count below is the dying renderer's alone.
+  auto warm_up = Renderer(kSender)->NewSocket();
+  ASSERT_TRUE(warm_up->Open(ConnectedOpen("127.0.0.1", 5004)));
+  warm_up->Finish();
+  const int fds_before = OpenFdCountOf(host_->network_service_pid());
+  {
+    RawRenderer* app = Renderer(kRateLimited);
+    auto socket = app->NewSocket();
+    ASSERT_TRUE(socket->Open(BoundOpen("0.0.0.0", 0)));
+    // 100 datagrams at 20/s: held for five seconds.
+    ASSERT_TRUE(socket->Write(GroupBatch(100, 2)));
+    socket.reset();
+    renderers_.pop_back();  // Its channel closes: the renderer is gone.
+  }
+  ASSERT_TRUE(loop_.RunUntil(
+      [&] { return OpenFdCountOf(host_->network_service_pid()) <= fds_before; },
+      absl::Seconds(5), absl::Milliseconds(10)))
+      << OpenFdCountOf(host_->network_service_pid()) << " descriptors, "
+      << fds_before << " before";
+  // Nothing more goes out once it is gone (the timer would fire every
+  // 50 ms).
+  const int64_t sent_at_death = UdpDatagramsSentByKernel();
+  loop_.RunUntil([] { return false; }, absl::Milliseconds(500));
+  EXPECT_EQ(UdpDatagramsSentByKernel(), sent_at_death);
 }
 
 // Every open refused before the socket exists (validation, policy, the
