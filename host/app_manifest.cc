@@ -72,7 +72,7 @@ absl::StatusOr<AppManifest> ParseAppManifest(const std::string& text,
       if (!entry["permissions"].is_array())
         return error(at + ".permissions", "expected an array of features");
       app.permissions.clear();
-      const std::vector<std::string> known = AppManifest::AllPermissions();
+      const std::vector<std::string> known = common::KnownFeatures();
       for (size_t j = 0; j < entry["permissions"].size(); ++j) {
         const auto& feature = entry["permissions"][j];
         const std::string key = absl::StrCat(at, ".permissions[", j, "]");
@@ -81,8 +81,8 @@ absl::StatusOr<AppManifest> ParseAppManifest(const std::string& text,
                 known.end()) {
           return error(key,
                        "expected \"direct-sockets\", "
-                       "\"direct-sockets-private\" or "
-                       "\"direct-sockets-multicast\"");
+                       "\"direct-sockets-multicast\", \"local-network\", "
+                       "\"loopback-network\" or \"direct-sockets-private\"");
         }
         app.permissions.push_back(feature.get<std::string>());
       }

@@ -4,6 +4,8 @@
 #include <string>
 #include <vector>
 
+#include "common/local_network_access.h"
+
 #include "absl/status/statusor.h"
 
 namespace host {
@@ -15,8 +17,12 @@ namespace host {
 //              "permissions": ["direct-sockets", ...]}]}
 //
 // `permissions` are the app's permissions-policy features for Direct
-// Sockets: "direct-sockets", "direct-sockets-private",
-// "direct-sockets-multicast". Without the key, the app has all three.
+// Sockets and Local Network Access: "direct-sockets",
+// "direct-sockets-multicast", "local-network" (bound sockets, private
+// addresses), "loopback-network" (loopback addresses), or the older
+// "direct-sockets-private" for both of the last two
+// (common/local_network_access.h). Without the key, the app has the first
+// four.
 //
 // A relative program path is resolved against the manifest's directory.
 // A value type; any thread.
@@ -27,8 +33,7 @@ struct AppManifest {
     std::vector<std::string> permissions = AllPermissions();
   };
   static std::vector<std::string> AllPermissions() {
-    return {"direct-sockets", "direct-sockets-private",
-            "direct-sockets-multicast"};
+    return common::AllFeatures();
   }
   std::vector<App> apps;
 };

@@ -165,6 +165,8 @@ absl::Status Host::SpawnNetworkService() {
                                       "--control_fd=3"};
   if (!options_.policy_dir.empty())
     command.push_back("--policy_dir=" + options_.policy_dir);
+  if (options_.unsafe_development_mode)
+    command.push_back("--unsafe_development_mode");
   if (!options_.audit_log.empty())
     command.push_back("--audit_log=" + options_.audit_log);
   absl::StatusOr<pid_t> pid =

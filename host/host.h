@@ -44,8 +44,11 @@ class Host {
     // How many times a dead service is restarted before the host gives up.
     int max_service_restarts = 5;
     // The managed policy directory the service enforces (docs/policy.md);
-    // empty: none (development mode).
+    // empty: an unmanaged device (no multicast for any app).
     std::string policy_dir;
+    // The service enforces no policy at all (every app may use multicast):
+    // for development only, never with `policy_dir`.
+    bool unsafe_development_mode = false;
     // Where the service appends its policy refusals (JSON lines); empty:
     // its stderr.
     std::string audit_log;

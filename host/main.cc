@@ -24,7 +24,13 @@ ABSL_FLAG(std::string,
           policy_dir,
           "",
           "The managed policy directory the network service enforces "
-          "(docs/policy.md); empty: none (development mode).");
+          "(docs/policy.md); empty: an unmanaged device (no app may use "
+          "multicast).");
+ABSL_FLAG(bool,
+          unsafe_development_mode,
+          false,
+          "The network service enforces no policy: every app may use "
+          "multicast. For development only.");
 ABSL_FLAG(std::string,
           audit_log,
           "",
@@ -70,6 +76,7 @@ int main(int argc, char** argv) {
   if (options.network_service_path.empty())
     options.network_service_path = DefaultServicePath(argv[0]);
   options.policy_dir = absl::GetFlag(FLAGS_policy_dir);
+  options.unsafe_development_mode = absl::GetFlag(FLAGS_unsafe_development_mode);
   options.audit_log = absl::GetFlag(FLAGS_audit_log);
   host::Host host(&loop, options);
 

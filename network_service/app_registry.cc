@@ -4,6 +4,7 @@
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/strip.h"
+#include "common/local_network_access.h"
 
 namespace network_service {
 
@@ -22,9 +23,8 @@ AppIdentity AppRegistry::AppOfPeer(const std::string& peer) const {
     if (it != app_of_fd_.end())
       return it->second;
   }
-  return AppIdentity{
-      kUnboundOrigin,
-      {"direct-sockets", "direct-sockets-private", "direct-sockets-multicast"}};
+  const std::vector<std::string> all = common::AllFeatures();
+  return AppIdentity{kUnboundOrigin, {all.begin(), all.end()}};
 }
 
 absl::Status AppRegistry::AcquireSocket(const std::string& origin) {

@@ -52,7 +52,14 @@ ABSL_FLAG(std::string,
           policy_dir,
           "",
           "The managed policy directory (docs/policy.md). Without it the "
-          "service enforces no policy: a development mode.");
+          "device is unmanaged: no app may use multicast, plain sockets "
+          "follow Chrome's defaults.");
+ABSL_FLAG(bool,
+          unsafe_development_mode,
+          false,
+          "Enforce no policy at all: every app may use multicast. For "
+          "development only; never on a device someone manages. Cannot be "
+          "combined with --policy_dir.");
 ABSL_FLAG(std::string,
           audit_log,
           "",
@@ -153,10 +160,25 @@ int main(int argc, char** argv) {
   }
   network_service::PolicyEnforcer enforcer;
   const std::string policy_dir = absl::GetFlag(FLAGS_policy_dir);
-  if (policy_dir.empty()) {
+  const bool unsafe_development_mode =
+      absl::GetFlag(FLAGS_unsafe_development_mode);
+  if (unsafe_development_mode && !policy_dir.empty()) {
     std::fprintf(stderr,
-                 "network_service: no --policy_dir: no policy is enforced "
-                 "(development mode)\n");
+                 "network_service: --unsafe_development_mode and --policy_dir "
+                 "cannot be combined: give one\n");
+    return 2;
+  }
+  if (unsafe_development_mode) {
+    std::fprintf(stderr,
+                 "network_service: --unsafe_development_mode: NO POLICY IS "
+                 "ENFORCED; every app may use multicast. For development "
+                 "only.\n");
+  } else if (policy_dir.empty()) {
+    // Secure by default: an unmanaged device, as Chrome without policies.
+    std::fprintf(stderr,
+                 "network_service: no --policy_dir: an unmanaged device (no "
+                 "app may use multicast; Chrome's defaults for the rest)\n");
+    enforcer = network_service::PolicyEnforcer(policy::Policy(), audit_log);
   } else {
     std::vector<std::string> errors;
     policy::Policy loaded = policy::LoadPolicyDirectory(policy_dir, &errors);

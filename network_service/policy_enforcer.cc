@@ -109,6 +109,21 @@ absl::Status PolicyEnforcer::CheckJoin(
   return absl::OkStatus();
 }
 
+absl::Status PolicyEnforcer::CheckPrivatePeer(const std::string& origin,
+                                              const common::IpAddress& peer,
+                                              uint16_t port) {
+  if (!policy_)
+    return absl::OkStatus();
+  policy::Decision decision = policy_->PrivateNetworkAccess(origin);
+  if (!decision.allowed) {
+    const std::string shown = peer.is_ipv6()
+                                  ? absl::StrCat("[", peer.ToString(), "]")
+                                  : peer.ToString();
+    return Refuse(origin, "open", absl::StrCat(shown, ":", port), decision);
+  }
+  return absl::OkStatus();
+}
+
 absl::Status PolicyEnforcer::CheckSend(const std::string& origin,
                                        const common::IpAddress& group,
                                        uint16_t port,

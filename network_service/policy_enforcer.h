@@ -21,11 +21,13 @@ namespace network_service {
 // the deciding policy, and one JSON line in the audit log:
 //   {"time":"...","origin":"...","action":"join","target":"239.9.9.9:5004",
 //    "policy":"DirectSocketsMulticastRules[0].receive_groups","reason":"..."}
-// Without a policy directory (`--policy_dir` not given) nothing is enforced:
-// a development mode, said at start. Owned by main(); loop thread only.
+// Without a policy directory the device is unmanaged (policy::Policy()): no
+// multicast for anyone. Only --unsafe_development_mode makes an enforcer
+// that enforces nothing, said loudly at start. Owned by main(); loop thread
+// only.
 class PolicyEnforcer {
  public:
-  // Not enforcing.
+  // Not enforcing anything (--unsafe_development_mode).
   PolicyEnforcer() = default;
   // Enforcing `policy`; refusals are appended to `audit_log` (not owned;
   // may be null for none).
@@ -53,6 +55,12 @@ class PolicyEnforcer {
   // one): {"action":"reload-refused","target":DIR,"reason":...}.
   void AuditReloadRefused(const std::string& dir, const std::string& reason);
 
+  // A connected socket to a loopback or private address: the private
+  // network content setting (DefaultDirectSocketsPrivateNetworkAccessSetting
+  // and its lists), as for a bound socket.
+  absl::Status CheckPrivatePeer(const std::string& origin,
+                                const common::IpAddress& peer,
+                                uint16_t port);
   // A datagram to `group`:`port` from a socket opened with `open` (its TTL
   // and loopback, the spec's defaults when unset).
   absl::Status CheckSend(const std::string& origin,

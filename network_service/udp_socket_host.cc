@@ -10,6 +10,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "common/ip_address.h"
+#include "common/local_network_access.h"
 #include "common/service_status.h"
 #include "common/socket_limits.h"
 #include "network_service/request_validator.h"
@@ -163,23 +164,26 @@ void UdpSocketHost::HandleOpen(uint64_t request_id,
   }
   // The app's manifest (permissions policy), as the host reported it.
   auto lacks = [this](const char* feature) {
-    return permissions_.count(feature) == 0;
+    return !common::HasFeature(permissions_, feature);
   };
   auto not_granted = [this](const char* feature, const char* why) {
     return absl::PermissionDeniedError(absl::StrCat(
         origin_, ": the app's manifest does not grant ", feature, why));
   };
-  if (lacks("direct-sockets")) {
-    Close(not_granted("direct-sockets", ""));
+  if (lacks(common::kDirectSockets)) {
+    Close(not_granted(common::kDirectSockets, ""));
     return;
   }
-  if (open.has_bound() && lacks("direct-sockets-private")) {
-    Close(not_granted("direct-sockets-private", " (a bound socket needs it)"));
+  if (open.has_bound() && lacks(common::kLocalNetwork)) {
+    // Local Network Access, as Chrome 156 asks of every bound socket.
+    Close(not_granted(common::kLocalNetwork,
+                      " (a bound socket needs it; direct-sockets-private is "
+                      "its older name)"));
     return;
   }
   if ((open.has_multicast_time_to_live() || open.has_multicast_loopback() ||
        open.multicast_allow_address_sharing()) &&
-      lacks("direct-sockets-multicast")) {
+      lacks(common::kDirectSocketsMulticast)) {
     // The renderer throws NotAllowedError for these: it should never ask.
     RejectBrokenRenderer(not_granted("direct-sockets-multicast",
                                      " (multicast options need it)"));
@@ -268,8 +272,21 @@ void UdpSocketHost::OnResolved(uv_getaddrinfo_t* req,
 }
 
 absl::Status UdpSocketHost::CheckPeer(const IpAddress& peer, uint16_t port) {
+  if (connected_or_connecting() && common::FeatureToReach(peer) != nullptr) {
+    // Local Network Access: a connected socket to a loopback or private
+    // address needs the feature and the private-network policy. (A bound
+    // socket needed both to open.)
+    const char* feature = common::FeatureToReach(peer);
+    if (!common::HasFeature(permissions_, feature)) {
+      return absl::PermissionDeniedError(absl::StrCat(
+          origin_, ": the app's manifest does not grant ", feature,
+          ", which a socket to ", peer.ToString(),
+          " needs (direct-sockets-private is its older name)"));
+    }
+    return policy_->CheckPrivatePeer(origin_, peer, port);
+  }
   if (peer.IsMulticast()) {
-    if (permissions_.count("direct-sockets-multicast") == 0) {
+    if (!common::HasFeature(permissions_, common::kDirectSocketsMulticast)) {
       return absl::PermissionDeniedError(absl::StrCat(
           origin_, ": the app's manifest does not grant "
           "direct-sockets-multicast, which sending to a multicast group (",
@@ -596,7 +613,7 @@ absl::Status UdpSocketHost::ApplyMulticastOptions(int fd) {
 
 absl::StatusOr<common::MulticastMembership>
 UdpSocketHost::CheckMembershipRequest(const v1::MulticastGroup& group) {
-  if (permissions_.count("direct-sockets-multicast") == 0) {
+  if (!common::HasFeature(permissions_, common::kDirectSocketsMulticast)) {
     // Without the feature the page has no MulticastController.
     return absl::PermissionDeniedError(
         absl::StrCat(origin_,

@@ -83,6 +83,7 @@ class UdpSocketHost {
   bool is_open() const { return state_ == State::kOpen; }
 
  private:
+  bool connected_or_connecting() const { return open_.has_connected(); }
   enum class State { kAwaitingOpen, kResolving, kOpen, kClosing, kClosed };
   struct Resolve;
   struct SendBatch;

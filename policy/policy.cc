@@ -68,7 +68,12 @@ std::string GroupWords(const common::IpAddress& group) {
 }  // namespace
 
 bool OriginMatches(const std::string& pattern, const std::string& origin) {
-  return pattern == origin || pattern == "isolated-app://*";
+  // The wildcard matches isolated apps only: never a caller that no host
+  // vouched for (AppRegistry::kUnboundOrigin) or any other scheme.
+  return pattern == origin ||
+         (pattern == "isolated-app://*" &&
+          origin.rfind("isolated-app://", 0) == 0 &&
+          origin.size() > sizeof("isolated-app://") - 1);
 }
 
 bool IsDiscoveryGroup(const common::IpAddress& group) {

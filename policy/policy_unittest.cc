@@ -178,5 +178,17 @@ TEST(PolicyTest, MalformedFilesSayWhereAndWhat) {
       "origin: Cannot find field");
 }
 
+// "isolated-app://*" matches isolated apps only: never a caller no host
+// vouched for (the service's listening socket names those
+// "(no app: listening socket)"), nor another scheme.
+TEST(OriginMatchesTest, TheWildcardMatchesIsolatedAppsOnly) {
+  EXPECT_TRUE(OriginMatches("isolated-app://*", "isolated-app://abc"));
+  EXPECT_TRUE(OriginMatches("isolated-app://abc", "isolated-app://abc"));
+  EXPECT_FALSE(OriginMatches("isolated-app://*", "(no app: listening socket)"));
+  EXPECT_FALSE(OriginMatches("isolated-app://*", "https://example.com"));
+  EXPECT_FALSE(OriginMatches("isolated-app://*", "isolated-app://"));
+  EXPECT_FALSE(OriginMatches("isolated-app://*", ""));
+}
+
 }  // namespace
 }  // namespace policy

@@ -13,6 +13,7 @@
 #include "absl/synchronization/mutex.h"
 
 #include "common/event_loop.h"
+#include "common/local_network_access.h"
 #include "proto/udp_socket.grpc.pb.h"
 #include "renderer/socket_stream_client.h"
 
@@ -67,10 +68,11 @@ class NetworkServiceConnection {
   common::EventLoop* loop() const { return loop_; }
 
   // Whether the app may use a permissions-policy feature
-  // ("direct-sockets", "direct-sockets-private", "direct-sockets-multicast").
-  // The network service checks again: this only spares a doomed request.
+  // (common/local_network_access.h; the older "direct-sockets-private"
+  // grants local-network and loopback-network). The network service checks
+  // again: this only spares a doomed request.
   bool HasPermission(const std::string& feature) const {
-    return permissions_.count(feature) > 0;
+    return common::HasFeature(permissions_, feature);
   }
   void set_permissions(std::set<std::string> permissions) {
     permissions_ = std::move(permissions);
@@ -105,7 +107,8 @@ class NetworkServiceConnection {
   std::vector<std::shared_ptr<grpc::Channel>> retired_channels_;
   int generation_ = 0;
   std::set<std::string> permissions_ = {
-      "direct-sockets", "direct-sockets-private", "direct-sockets-multicast"};
+      common::kDirectSockets, common::kDirectSocketsMulticast,
+      common::kLocalNetwork, common::kLoopbackNetwork};
   HostWatch* host_watch_ = nullptr;  // Freed by its close callback.
   absl::AnyInvocable<void()> on_host_gone_;
 

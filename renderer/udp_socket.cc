@@ -4,6 +4,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "common/ip_address.h"
+#include "common/local_network_access.h"
 #include "common/service_status.h"
 #include "common/socket_limits.h"
 
@@ -37,11 +38,12 @@ ScriptErrorOr<std::shared_ptr<UDPSocket>> UDPSocket::Create(
       new UDPSocket(connection, connected, ipv6_only));
   // Checked "in parallel" by the spec: it rejects `opened`, not throws.
   std::optional<ScriptError> refusal;
-  if (!connected && !connection->HasPermission("direct-sockets-private")) {
+  if (!connected && !connection->HasPermission(common::kLocalNetwork)) {
     refusal = ScriptError::DomException(
         "NotAllowedError",
-        "a bound socket needs the direct-sockets-private permission, which "
-        "this app's manifest does not grant");
+        "a bound socket needs the local-network permission (Local Network "
+        "Access; direct-sockets-private is its older name), which this app's "
+        "manifest does not grant");
   } else if (!connected && request->bound().local_port() != 0 &&
              request->bound().local_port() < common::kFirstUnprivilegedPort) {
     refusal = ScriptError::DomException(

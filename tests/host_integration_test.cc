@@ -82,9 +82,11 @@ class Output {
 class HostTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    host_ = std::make_unique<host::Host>(
-        &loop_,
-        host::Host::Options{RunfilePath("network_service/network_service")});
+    host::Host::Options options{
+        RunfilePath("network_service/network_service")};
+    // Identity and processes are under test here, not the policy.
+    options.unsafe_development_mode = true;
+    host_ = std::make_unique<host::Host>(&loop_, options);
     ASSERT_TRUE(host_
                     ->StartNetworkService([this](pid_t, host::Host::Exit) {
                       service_ended_ = true;
@@ -164,10 +166,14 @@ TEST_F(HostTest, TheManifestsPermissionsAreEnforcedOnBothSides) {
             std::string::npos)
       << plain.text();
   EXPECT_NE(plain.text().find("bound: rejects NotAllowedError: a bound "
-                              "socket needs the direct-sockets-private"),
+                              "socket needs the local-network permission"),
             std::string::npos)
       << plain.text();
-  EXPECT_NE(plain.text().find("connected: opened, controller absent"),
+  // Local Network Access, as Chrome 156: a connected socket to loopback
+  // needs loopback-network (the service decides, after DNS).
+  EXPECT_NE(plain.text().find("connected: rejects NotAllowedError: "
+                              "isolated-app://aaaa1111: the app's manifest "
+                              "does not grant loopback-network"),
             std::string::npos)
       << plain.text();
   // A renderer that asks anyway is refused by the service.

@@ -29,7 +29,9 @@ int OpenFds(pid_t pid) {
 
 TEST(HostStressTest, TwentyRenderersChurnWithoutLeaks) {
   common::EventLoop loop;
-  host::Host host(&loop, {RunfilePath("network_service/network_service")});
+  host::Host::Options options{RunfilePath("network_service/network_service")};
+  options.unsafe_development_mode = true;  // Processes under test, not policy.
+  host::Host host(&loop, options);
   bool service_died = false;
   int ready_pipe[2];
   ASSERT_EQ(pipe2(ready_pipe, O_CLOEXEC), 0);
@@ -102,7 +104,9 @@ TEST(HostStressTest, TwentyRenderersChurnWithoutLeaks) {
 
 TEST(HostCrashTest, AKilledRendererLeavesNoMembershipInTheKernel) {
   common::EventLoop loop;
-  host::Host host(&loop, {RunfilePath("network_service/network_service")});
+  host::Host::Options options{RunfilePath("network_service/network_service")};
+  options.unsafe_development_mode = true;  // Processes under test, not policy.
+  host::Host host(&loop, options);
   ASSERT_TRUE(host.StartNetworkService().ok());
   int out[2];
   ASSERT_EQ(pipe2(out, O_CLOEXEC), 0);

@@ -82,9 +82,12 @@ class HostedServiceTest : public RendererTest {
   static constexpr char kTestOrigin[] = "isolated-app://testrenderer";
 
   void SetUp() override {
-    host_ = std::make_unique<host::Host>(
-        &loop_,
-        host::Host::Options{RunfilePath("network_service/network_service")});
+    host::Host::Options options{
+        RunfilePath("network_service/network_service")};
+    // These tests exercise multicast itself, not the policy
+    // (policy_enforcement_test.cc does).
+    options.unsafe_development_mode = true;
+    host_ = std::make_unique<host::Host>(&loop_, options);
     ASSERT_TRUE(host_->StartNetworkService().ok());
     absl::StatusOr<int> channel =
         host_->NewInProcessRendererChannel(kTestOrigin);

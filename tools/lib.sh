@@ -67,7 +67,9 @@ expect_line() {
 # LAN $lan, the browser-like host with one isolated app whose renderer is
 # dsock ARGS (sandboxed, its channel bound to the app's origin). The app's
 # origin is $app_origin if set, else isolated-app://dsock. The machine's
-# network service enforces the policy directory $policy_dir when set.
+# network service enforces the policy directory $policy_dir when set, else
+# no policy at all (--unsafe_development_mode: the tests of multicast
+# itself).
 # Needs $bin (the built binaries) and $work.
 dsock_on() {
   local machine=$1; shift
@@ -85,19 +87,28 @@ dsock_on() {
     >"$manifest"
   cmd=(tools/netns-lan exec "$lan" "$machine" "$bin/host/host_main"
        --manifest="$manifest")
-  [ -n "${policy_dir:-}" ] && cmd+=(--policy_dir="$policy_dir")
+  if [ -n "${policy_dir:-}" ]; then
+    cmd+=(--policy_dir="$policy_dir")
+  else
+    cmd+=(--unsafe_development_mode)
+  fi
   return 0
 }
 
 # js_app_on MACHINE ORIGIN APP.mjs: sets the array $cmd to run, on MACHINE
 # of the LAN $lan, the JS isolated app APP.mjs with ORIGIN through
 # `dsock run` (a host, the machine's network service, a sandboxed
-# js_renderer). The service enforces $policy_dir when set. Needs $bin.
+# js_renderer). The service enforces $policy_dir when set, else no policy
+# at all (--unsafe-development-mode). Needs $bin.
 js_app_on() {
   cmd=(tools/netns-lan exec "$lan" "$1" "$bin/tools/dsock/dsock" run
        --network-service "$bin/network_service/network_service"
        --renderer "$bin/renderer/js/js_renderer" --origin "$2")
-  [ -n "${policy_dir:-}" ] && cmd+=(--policy-dir "$policy_dir")
+  if [ -n "${policy_dir:-}" ]; then
+    cmd+=(--policy-dir "$policy_dir")
+  else
+    cmd+=(--unsafe-development-mode)
+  fi
   cmd+=("$3")
   return 0
 }

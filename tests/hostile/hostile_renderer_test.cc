@@ -60,11 +60,16 @@ constexpr char kPolicy[] = R"({
 
 class HostileRendererTest : public ::testing::Test {
  protected:
-  void SetUp() override {
+  void SetUp() override { StartWith(kPolicy); }
+
+  // A host and service under `policy_json` as the only policy file (none
+  // if empty: an unmanaged device).
+  void StartWith(const std::string& policy_json) {
     char pattern[] = "/tmp/dsock-hostile.XXXXXX";
     ASSERT_NE(mkdtemp(pattern), nullptr);
     dir_ = pattern;
-    std::ofstream(dir_ + "/10-test.json") << kPolicy;
+    if (!policy_json.empty())
+      std::ofstream(dir_ + "/10-test.json") << policy_json;
     host::Host::Options options;
     options.network_service_path =
         RunfilePath("network_service/network_service");
@@ -312,6 +317,73 @@ TEST_F(HostileRendererTest, AHeldSendDiesWithItsRenderer) {
   const int64_t sent_at_death = UdpDatagramsSentByKernel();
   loop_.RunUntil([] { return false; }, absl::Milliseconds(500));
   EXPECT_EQ(UdpDatagramsSentByKernel(), sent_at_death);
+}
+
+// A connected socket to a loopback or private address is Local Network
+// Access, as a bound socket is: the feature, and the private-network policy.
+TEST_F(HostileRendererTest, ConnectedSocketsNeedLocalNetworkAccess) {
+  const int64_t sent_before = UdpDatagramsSentByKernel();
+  RawRenderer* local_only =
+      Renderer(kSender, {"direct-sockets", "local-network"});
+  ExpectOpenRefused(local_only, ConnectedOpen("127.0.0.1", 5004),
+                    kPermissionDenied, "loopback-network");
+  ExpectOpenRefused(local_only, ConnectedOpen("0x7f.1", 5004),
+                    kPermissionDenied, "loopback-network");
+  ExpectOpenRefused(local_only, ConnectedOpen("::ffff:127.0.0.1", 5004),
+                    kPermissionDenied, "loopback-network");
+  RawRenderer* public_only = Renderer(kSender, {"direct-sockets"});
+  ExpectOpenRefused(public_only, ConnectedOpen("10.78.0.2", 5004),
+                    kPermissionDenied, "local-network");
+  ExpectOpenRefused(public_only, ConnectedOpen("localhost", 5004),
+                    kPermissionDenied, "loopback-network");
+  EXPECT_EQ(UdpDatagramsSentByKernel(), sent_before);
+  auto socket = local_only->NewSocket();
+  ASSERT_TRUE(socket->Open(ConnectedOpen("10.78.0.2", 5004)));
+}
+
+class PrivateNetworkBlockedTest : public HostileRendererTest {
+ protected:
+  void SetUp() override {
+    StartWith(R"({"DefaultDirectSocketsPrivateNetworkAccessSetting": 2})");
+  }
+};
+
+TEST_F(PrivateNetworkBlockedTest, ThePolicyHoldsForConnectedSocketsToo) {
+  RawRenderer* app = Renderer(kSender);
+  const int64_t sent_before = UdpDatagramsSentByKernel();
+  for (const char* peer : {"10.78.0.2", "127.0.0.1", "localhost", "fd78::2"}) {
+    SCOPED_TRACE(peer);
+    ExpectOpenRefused(app, ConnectedOpen(peer, 5004), kPermissionDenied,
+                      "DefaultDirectSocketsPrivateNetworkAccessSetting is 2");
+  }
+  ExpectOpenRefused(app, BoundOpen("0.0.0.0", 5004), kPermissionDenied,
+                    "DefaultDirectSocketsPrivateNetworkAccessSetting is 2");
+  EXPECT_EQ(UdpDatagramsSentByKernel(), sent_before);
+}
+
+// No policy directory: an unmanaged device, where no app may use multicast
+// (Chrome's defaults for the rest).
+class UnmanagedByDefaultTest : public HostileRendererTest {
+ protected:
+  void SetUp() override { StartWith(""); }
+};
+
+TEST_F(UnmanagedByDefaultTest, NoAppMayUseMulticast) {
+  RawRenderer* app = Renderer(kSender);
+  const int64_t sent_before = UdpDatagramsSentByKernel();
+  ExpectOpenRefused(app, ConnectedOpen("239.10.0.1", 5004), kPermissionDenied,
+                    "not managed");
+  auto socket = app->NewSocket();
+  ASSERT_TRUE(socket->Open(BoundOpen("0.0.0.0", 5004)));
+  ExpectStatus(socket->Call(SendTo("239.10.0.1", 5004, "x")),
+               kPermissionDenied, "not managed");
+  ExpectStatus(socket->Call(Join("239.10.0.1")), kPermissionDenied,
+               "not managed");
+  EXPECT_EQ(UdpDatagramsSentByKernel(), sent_before);
+  // Plain unicast works.
+  auto plain = app->NewSocket();
+  ASSERT_TRUE(plain->Open(ConnectedOpen("10.78.0.2", 5004)));
+  ExpectStatus(plain->Call(SendConnected("x")), kOk, "");
 }
 
 // Every open refused before the socket exists (validation, policy, the

@@ -19,9 +19,13 @@ add_multicast_interface() {
   ip route add 224.0.0.0/4 dev a0
 }
 
-# `dsock run` with the programs Bazel built for this test.
-dsock=(tools/dsock/dsock run --network-service network_service/network_service
-       --renderer renderer/js/js_renderer)
+# `dsock run` with the programs Bazel built for this test, enforcing no
+# policy (these tests exercise the API itself); `dsock_managed` for a run
+# that gives its own --policy-dir.
+dsock_managed=(tools/dsock/dsock run
+               --network-service network_service/network_service
+               --renderer renderer/js/js_renderer)
+dsock=("${dsock_managed[@]}" --unsafe-development-mode)
 
 # start_app APP [ARGS...]: runs `dsock run ARGS APP` in the background
 # (bounded to 120 s) with its output on fd 3; sets $app to its PID.

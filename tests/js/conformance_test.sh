@@ -26,7 +26,9 @@ expect_lines() {
   shift
   while [ "$1" != -- ]; do lines+=("$1"); shift; done
   shift
-  out=$(timeout 60 "${dsock[@]}" "$@" 2>&1); status=$?
+  local run=("${dsock[@]}")
+  [[ " $* " == *" --policy-dir "* ]] && run=("${dsock_managed[@]}")
+  out=$(timeout 60 "${run[@]}" "$@" 2>&1); status=$?
   for line in "${lines[@]}"; do
     if [ "$status" != 0 ] || ! grep -qxF -- "$line" <<<"$out"; then
       fail "$label exited $status (want 0) without \"$line\": $out"
@@ -100,7 +102,7 @@ expect_lines "no_multicast.mjs with direct-sockets,direct-sockets-private" \
   "constructor: DOMException NotAllowedError: multicast options need the direct-sockets-multicast permission, which this app's manifest does not grant" \
   -- --permissions direct-sockets,direct-sockets-private "$dir/permissions/no_multicast.mjs"
 expect_lines "no_private.mjs with direct-sockets" \
-  "opened: NotAllowedError: a bound socket needs the direct-sockets-private permission, which this app's manifest does not grant" \
+  "opened: NotAllowedError: a bound socket needs the local-network permission (Local Network Access; direct-sockets-private is its older name), which this app's manifest does not grant" \
   -- --permissions direct-sockets "$dir/permissions/no_private.mjs"
 
 # The admin's policy (policy/examples) seen from JS.

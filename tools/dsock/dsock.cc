@@ -74,9 +74,15 @@ ABSL_FLAG(std::string, origin, "", "The isolated app asking.");
 ABSL_FLAG(std::string, join, "", "Explain a join of this group.");
 ABSL_FLAG(std::string, send, "", "Explain a send to this group.");
 ABSL_FLAG(bool, open, false, "Explain the open of a multicast socket.");
+ABSL_FLAG(bool,
+          unsafe_development_mode,
+          false,
+          "run: the network service enforces no policy at all (every app may "
+          "use multicast). For development only; not with --policy-dir.");
 ABSL_FLAG(std::string,
           permissions,
-          "direct-sockets,direct-sockets-private,direct-sockets-multicast",
+          "direct-sockets,direct-sockets-multicast,local-network,"
+          "loopback-network",
           "run: the app's permissions-policy features, comma-separated (as "
           "its manifest's \"permissions\").");
 ABSL_FLAG(std::string,
@@ -383,11 +389,19 @@ int Run(const std::string& command, const std::vector<std::string>& args) {
       dsock::ParsePermissions(absl::GetFlag(FLAGS_permissions), &error);
   if (!error.empty())
     return UsageError(command, error);
-  // Without --policy-dir, the machine's managed policy if it has one.
+  // Without --policy-dir, the machine's managed policy if it has one; else
+  // an unmanaged device (no multicast).
   options.policy_dir = absl::GetFlag(FLAGS_policy_dir);
-  if (access(options.policy_dir.c_str(), F_OK) != 0 &&
-      options.policy_dir == kDefaultPolicyDir) {
+  options.unsafe_development_mode = absl::GetFlag(FLAGS_unsafe_development_mode);
+  if (options.policy_dir == kDefaultPolicyDir &&
+      (options.unsafe_development_mode ||
+       access(options.policy_dir.c_str(), F_OK) != 0)) {
     options.policy_dir.clear();
+  }
+  if (options.unsafe_development_mode && !options.policy_dir.empty()) {
+    return UsageError(command,
+                      "--unsafe-development-mode and --policy-dir cannot be "
+                      "combined");
   }
   options.network_service_path = absl::GetFlag(FLAGS_network_service);
   if (options.network_service_path.empty())
@@ -430,14 +444,17 @@ const std::map<std::string, Command>& Commands() {
           return Recv(c);
         }}},
       {"run",
-       {"dsock run [--policy-dir DIR] [--origin isolated-app://ID] "
-        "[--permissions LIST] APP.mjs\n"
+       {"dsock run [--policy-dir DIR | --unsafe-development-mode] "
+        "[--origin isolated-app://ID] [--permissions LIST] APP.mjs\n"
         "Runs a JavaScript isolated app (an ES module) in a sandboxed "
         "renderer under a host of its own, with a network service that "
         "enforces DIR (default: /etc/dsock/policies/managed if it exists, "
-        "else no policy). The app's console goes to stdout/stderr.\n"
+        "else an unmanaged device: no multicast; "
+        "--unsafe-development-mode enforces nothing). The app's console goes "
+        "to stdout/stderr.\n"
         "Exit: 0 the app finished, 1 it threw or rejected, 2 usage error.",
-        {"policy_dir", "origin", "permissions", "network_service", "renderer"},
+        {"policy_dir", "unsafe_development_mode", "origin", "permissions",
+         "network_service", "renderer"},
         Run,
         1}},
       {"policy",

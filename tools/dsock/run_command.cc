@@ -11,6 +11,7 @@
 #include "absl/time/time.h"
 #include "common/app_origin.h"
 #include "common/event_loop.h"
+#include "common/local_network_access.h"
 #include "host/app_manifest.h"
 #include "host/host.h"
 #include "uv.h"
@@ -36,13 +37,13 @@ bool IsExecutable(const std::string& path) {
 std::vector<std::string> ParsePermissions(const std::string& list,
                                           std::string* error) {
   std::vector<std::string> permissions;
-  const std::vector<std::string> known = host::AppManifest::AllPermissions();
+  const std::vector<std::string> known = common::KnownFeatures();
   for (absl::string_view item : absl::StrSplit(list, ',', absl::SkipEmpty())) {
     std::string feature(item);
     if (std::find(known.begin(), known.end(), feature) == known.end()) {
       *error = "--permissions: \"" + feature +
-               "\" is not one of direct-sockets, direct-sockets-private, "
-               "direct-sockets-multicast";
+               "\" is not one of direct-sockets, direct-sockets-multicast, "
+               "local-network, loopback-network, direct-sockets-private";
       return {};
     }
     if (std::find(permissions.begin(), permissions.end(), feature) ==
@@ -74,6 +75,7 @@ int RunApp(const RunOptions& options) {
   host::Host::Options host_options;
   host_options.network_service_path = options.network_service_path;
   host_options.policy_dir = options.policy_dir;
+  host_options.unsafe_development_mode = options.unsafe_development_mode;
   host::Host host(&loop, host_options);
   // The service's "ready" line is not the app's output.
   const int null_fd = open("/dev/null", O_WRONLY | O_CLOEXEC);

@@ -15,7 +15,8 @@ struct RunOptions {
   std::string app_path;
   std::string origin;
   std::vector<std::string> permissions;
-  std::string policy_dir;  // Empty: no policy (development mode).
+  std::string policy_dir;  // Empty: an unmanaged device (no multicast).
+  bool unsafe_development_mode = false;  // No policy enforced at all.
   std::string network_service_path;
   std::string renderer_path;
 };
