@@ -20,6 +20,13 @@ inline constexpr uint32_t kMaxSocketBufferSize = 4 * 1024 * 1024;
 // Host names longer than this are refused before any lookup (RFC 1035).
 inline constexpr size_t kMaxHostNameLength = 253;
 
+// The largest gRPC message the network service reads from a renderer; a
+// larger one ends the stream (RESOURCE_EXHAUSTED). The renderer keeps a
+// send batch under kMaxSendBatchBytes, which always fits one datagram of
+// the largest size and the framing.
+inline constexpr size_t kMaxRequestBytes = 320 * 1024;
+inline constexpr size_t kMaxSendBatchBytes = 256 * 1024;
+
 }  // namespace common
 
 #endif  // COMMON_SOCKET_LIMITS_H_

@@ -1,5 +1,7 @@
 #include "network_service/app_registry.h"
 
+#include <algorithm>
+
 #include "absl/strings/match.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
@@ -42,6 +44,45 @@ void AppRegistry::ReleaseSocket(const std::string& origin) {
   Holdings& held = holdings_[origin];
   if (held.sockets > 0)
     --held.sockets;
+}
+
+absl::Status AppRegistry::AcquireStream(const std::string& origin) {
+  absl::MutexLock lock(&mutex_);
+  size_t& streams = streams_[origin];
+  if (streams >= kMaxStreamsPerApp) {
+    return absl::ResourceExhaustedError(absl::StrCat(
+        origin, " already has ", kMaxStreamsPerApp,
+        " socket streams, the most one app may have; close a socket first"));
+  }
+  ++streams;
+  return absl::OkStatus();
+}
+
+void AppRegistry::ReleaseStream(const std::string& origin) {
+  absl::MutexLock lock(&mutex_);
+  auto it = streams_.find(origin);
+  if (it != streams_.end() && it->second > 0 && --it->second == 0)
+    streams_.erase(it);
+}
+
+absl::Status AppRegistry::AcquireSendBytes(const std::string& origin,
+                                           size_t bytes) {
+  Holdings& held = holdings_[origin];
+  if (held.pending_send_bytes + bytes > kMaxPendingSendBytesPerApp) {
+    return absl::ResourceExhaustedError(absl::StrCat(
+        origin, " already has ", held.pending_send_bytes,
+        " bytes waiting to be sent across its sockets, the most one app may "
+        "have is ",
+        kMaxPendingSendBytesPerApp,
+        "; wait for writes to finish before writing more"));
+  }
+  held.pending_send_bytes += bytes;
+  return absl::OkStatus();
+}
+
+void AppRegistry::ReleaseSendBytes(const std::string& origin, size_t bytes) {
+  Holdings& held = holdings_[origin];
+  held.pending_send_bytes -= std::min(bytes, held.pending_send_bytes);
 }
 
 absl::Status AppRegistry::AcquireMembership(const std::string& origin) {

@@ -36,6 +36,13 @@ class AppRegistry {
   // the kernel's membership tables.
   static constexpr size_t kMaxSocketsPerApp = 64;
   static constexpr size_t kMaxMembershipsPerApp = 256;
+  // Socket streams one app may hold at once, opened or not (each costs the
+  // service memory before it opens): the socket cap and room for streams
+  // that are closing. Also the connection's HTTP/2 stream limit.
+  static constexpr size_t kMaxStreamsPerApp = kMaxSocketsPerApp + 16;
+  // Payload bytes of send requests an app's sockets may hold at once
+  // (held by the send rate, or queued in libuv), across its sockets.
+  static constexpr size_t kMaxPendingSendBytesPerApp = 8 << 20;
   // The origin of calls on the listening socket (no host vouched for them).
   static constexpr char kUnboundOrigin[] = "(no app: listening socket)";
 
@@ -52,6 +59,14 @@ class AppRegistry {
   // Loop thread. RESOURCE_EXHAUSTED names the app and the cap.
   absl::Status AcquireSocket(const std::string& origin);
   void ReleaseSocket(const std::string& origin);
+  // Any thread: a socket stream of the app begins or ends.
+  // RESOURCE_EXHAUSTED beyond kMaxStreamsPerApp.
+  absl::Status AcquireStream(const std::string& origin);
+  void ReleaseStream(const std::string& origin);
+  // Loop thread: send bytes the app's sockets hold. RESOURCE_EXHAUSTED
+  // beyond kMaxPendingSendBytesPerApp.
+  absl::Status AcquireSendBytes(const std::string& origin, size_t bytes);
+  void ReleaseSendBytes(const std::string& origin, size_t bytes);
   absl::Status AcquireMembership(const std::string& origin);
   void ReleaseMembership(const std::string& origin);
   size_t sockets_of(const std::string& origin) const;
@@ -64,11 +79,13 @@ class AppRegistry {
   struct Holdings {
     size_t sockets = 0;
     size_t memberships = 0;
+    size_t pending_send_bytes = 0;
     std::optional<SendRateLimiter> send_rate;
   };
 
   mutable absl::Mutex mutex_;
   std::map<int, AppIdentity> app_of_fd_ ABSL_GUARDED_BY(mutex_);
+  std::map<std::string, size_t> streams_ ABSL_GUARDED_BY(mutex_);
   std::map<std::string, Holdings> holdings_;  // Loop thread.
 };
 

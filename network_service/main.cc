@@ -21,12 +21,14 @@
 #include <unistd.h>
 #include <uv.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstdio>
 #include <cstring>
 #include <memory>
 #include <string>
 #include <thread>
+#include <vector>
 
 #include "absl/flags/flag.h"
 #include "absl/flags/parse.h"
@@ -36,8 +38,10 @@
 #include "absl/strings/str_format.h"
 #include "absl/strings/str_split.h"
 #include "common/event_loop.h"
+#include "common/socket_limits.h"
 #include "network_service/app_registry.h"
 #include "network_service/control_channel.h"
+#include "network_service/http2_guard.h"
 #include "network_service/network_service_impl.h"
 #include "network_service/policy_enforcer.h"
 #include "network_service/policy_watcher.h"
@@ -120,6 +124,36 @@ absl::Status PrepareSocketPath(const std::string& path) {
     unlink(path.c_str());  // Left by a service that did not shut down.
   }
   return absl::OkStatus();
+}
+
+// What one renderer's connection may make the service hold
+// (docs/security.md). Every renderer has one connection: the channel its
+// host handed over.
+void ApplyRendererLimits(grpc::ServerBuilder* builder) {
+  // Identity only: a compressed message would be inflated before the size
+  // limit applies (gRPC 1.51), so a call that names gzip or deflate is
+  // refused before its first message.
+  builder->SetCompressionAlgorithmSupportStatus(GRPC_COMPRESS_DEFLATE, false);
+  builder->SetCompressionAlgorithmSupportStatus(GRPC_COMPRESS_GZIP, false);
+  builder->SetMaxReceiveMessageSize(
+      static_cast<int>(common::kMaxRequestBytes));
+  // One stream per socket: the app's socket cap, and room for streams
+  // that are closing.
+  builder->AddChannelArgument(
+      GRPC_ARG_MAX_CONCURRENT_STREAMS,
+      static_cast<int>(network_service::AppRegistry::kMaxStreamsPerApp));
+  builder->AddChannelArgument(GRPC_ARG_MAX_METADATA_SIZE, 8 * 1024);
+  // Flow-control windows stay at 64 KiB a stream: bandwidth-delay probing
+  // would let a renderer that sends and never lets a request finish park
+  // megabytes in each stream's buffers.
+  builder->AddChannelArgument(GRPC_ARG_HTTP2_BDP_PROBE, 0);
+  builder->AddChannelArgument(GRPC_ARG_HTTP2_STREAM_LOOKAHEAD_BYTES,
+                              64 * 1024);
+  // PING floods: a renderer sends no pings of its own; two strikes end the
+  // connection.
+  builder->AddChannelArgument(GRPC_ARG_HTTP2_MAX_PING_STRIKES, 2);
+  builder->AddChannelArgument(
+      GRPC_ARG_HTTP2_MIN_RECV_PING_INTERVAL_WITHOUT_DATA_MS, 5 * 60 * 1000);
 }
 
 }  // namespace
@@ -207,6 +241,7 @@ int main(int argc, char** argv) {
   // gRPC creates the socket file; the umask makes it 0600 from the start.
   const mode_t old_umask = umask(0177);
   grpc::ServerBuilder builder;
+  ApplyRendererLimits(&builder);
   if (!socket_path.empty()) {
     builder.AddListeningPort("unix:" + socket_path,
                              grpc::InsecureServerCredentials());
@@ -248,11 +283,13 @@ int main(int argc, char** argv) {
   uv_signal_start(&signals.term, on_signal, SIGTERM);
   uv_signal_start(&signals.interrupt, on_signal, SIGINT);
 
+  // One guard per renderer channel, in front of gRPC (http2_guard.h).
+  std::vector<std::unique_ptr<network_service::Http2Guard>> guards;
   std::unique_ptr<network_service::ControlChannel> control;
   if (control_fd >= 0) {
     control = std::make_unique<network_service::ControlChannel>(
         loop.uv_loop(), control_fd,
-        [&apps, &server](int fd, std::string text) {
+        [&apps, &server, &guards](int fd, std::string text) {
           network_service::AppIdentity app;
           const size_t newline = text.find('\n');
           app.origin = text.substr(0, newline);
@@ -262,8 +299,31 @@ int main(int argc, char** argv) {
               app.permissions.insert(std::string(feature));
             }
           }
-          apps.BindChannel(fd, std::move(app));
-          grpc::AddInsecureChannelFromFd(server.get(), fd);
+          // Channels of renderers that are gone: their threads have ended.
+          guards.erase(std::remove_if(guards.begin(), guards.end(),
+                                      [](const auto& guard) {
+                                        return guard->finished();
+                                      }),
+                       guards.end());
+          int grpc_fd = -1;
+          absl::StatusOr<std::unique_ptr<network_service::Http2Guard>> guard =
+              network_service::Http2Guard::Start(
+                  fd, {},
+                  [origin = app.origin](const std::string& why) {
+                    std::fprintf(stderr,
+                                 "network_service: the renderer of %s sent %s; "
+                                 "its channel is closed\n",
+                                 origin.c_str(), why.c_str());
+                  },
+                  &grpc_fd);
+          if (!guard.ok()) {
+            std::fprintf(stderr, "network_service: %s\n",
+                         std::string(guard.status().message()).c_str());
+            return;
+          }
+          guards.push_back(*std::move(guard));
+          apps.BindChannel(grpc_fd, std::move(app));
+          grpc::AddInsecureChannelFromFd(server.get(), grpc_fd);
         },
         [&begin_shutdown] {
           std::fprintf(stderr,
@@ -295,6 +355,7 @@ int main(int argc, char** argv) {
   if (shutdown_thread.joinable())
     shutdown_thread.join();
   server->Wait();
+  guards.clear();
   loop.Shutdown();
   if (!socket_path.empty())
     unlink(socket_path.c_str());

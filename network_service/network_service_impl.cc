@@ -23,6 +23,15 @@ NetworkServiceImpl::OpenUdpSocket(grpc::CallbackServerContext* context) {
   // The app is the one the host bound to this channel; nothing the
   // renderer sends can change it.
   AppIdentity app = apps_->AppOfPeer(context->peer());
+  absl::Status slot = apps_->AcquireStream(app.origin);
+  if (!slot.ok()) {
+    // Refused before any state exists for it: the stream ends at once.
+    stream->Start(
+        context->peer(), [](v1::UdpSocketRequest) {}, [] {}, [] {});
+    stream->FinishWhenWritten(grpc::Status(grpc::StatusCode::RESOURCE_EXHAUSTED,
+                                           std::string(slot.message())));
+    return stream.get();
+  }
   loop_->PostTask([this, id, stream, app = std::move(app)]() mutable {
     AddSocket(id, stream, std::move(app));
   });
@@ -54,18 +63,23 @@ void NetworkServiceImpl::AddSocket(uint64_t id,
                                    std::shared_ptr<UdpSocketStream> stream,
                                    AppIdentity app) {
   if (closing_all_) {
+    apps_->ReleaseStream(app.origin);
     stream->FinishWhenWritten(
         grpc::Status(grpc::StatusCode::UNAVAILABLE,
                      std::string(close_all_status_.message())));
     return;
   }
+  const std::string origin = app.origin;
   auto host = std::make_unique<UdpSocketHost>(
       loop_->uv_loop(), std::move(stream), apps_, policy_, std::move(app),
-      [this, id] {
+      [this, id, origin] {
         // The host calls this from inside its own methods (a refused open
         // closes it in HandleRequest): delete it from the loop later, never
         // under its own call.
-        loop_->PostTask([this, id] { sockets_.erase(id); });
+        loop_->PostTask([this, id, origin] {
+          sockets_.erase(id);
+          apps_->ReleaseStream(origin);
+        });
       });
   sockets_.emplace(id, std::move(host));
 }

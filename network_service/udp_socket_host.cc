@@ -73,7 +73,7 @@ struct UdpSocketHost::SendBatch {
   int next = 0;            // The first datagram not yet handed to the kernel.
   bool submitted = false;  // Every datagram handed over (or an error).
   size_t in_flight = 0;
-  size_t bytes_in_flight = 0;
+  size_t app_bytes = 0;  // Counted against the app's send budget.
   absl::Status first_error;
 };
 
@@ -89,9 +89,27 @@ UdpSocketHost::UdpSocketHost(uv_loop_t* loop,
       policy_(policy),
       origin_(std::move(app.origin)),
       permissions_(std::move(app.permissions)),
-      on_closed_(std::move(on_closed)) {}
+      on_closed_(std::move(on_closed)) {
+  // A stream that never opens still costs memory: it gets a few seconds.
+  uv_timer_init(loop_, &open_deadline_);
+  open_deadline_.data = this;
+  ++open_handles_;
+  uv_timer_start(&open_deadline_, &UdpSocketHost::OnOpenDeadline,
+                 kOpenDeadlineMs, 0);
+}
+
+void UdpSocketHost::OnOpenDeadline(uv_timer_t* handle) {
+  auto* host = static_cast<UdpSocketHost*>(handle->data);
+  if (host->state_ != State::kAwaitingOpen)
+    return;
+  host->Close(absl::DeadlineExceededError(absl::StrCat(
+      "the stream sent no open request within ", kOpenDeadlineMs / 1000,
+      " seconds")));
+}
 
 UdpSocketHost::~UdpSocketHost() {
+  for (const std::unique_ptr<SendBatch>& batch : batches_)
+    apps_->ReleaseSendBytes(origin_, batch->app_bytes);
   if (resolve_ != nullptr)
     resolve_->host = nullptr;
 }
@@ -462,6 +480,18 @@ bool UdpSocketHost::HandleSend(uint64_t request_id, v1::SendDatagrams send) {
     batch->destinations.push_back(*std::move(destination));
     batch->to_group.push_back(to.IsMulticast());
   }
+  // The request's payloads stay in memory until the kernel has them: the
+  // app's budget bounds what all its sockets may hold (a held batch, or
+  // datagrams libuv queues).
+  size_t bytes = 0;
+  for (const v1::Datagram& datagram : send.datagrams())
+    bytes += datagram.data().size();
+  absl::Status room = apps_->AcquireSendBytes(origin_, bytes);
+  if (!room.ok()) {
+    ReplyResult(request_id, room);
+    return true;
+  }
+  batch->app_bytes = bytes;
   batch->datagrams = std::move(send);
   batch->requests.resize(batch->datagrams.datagrams_size());
   SendBatch* submitting = batch.get();
@@ -523,7 +553,6 @@ bool UdpSocketHost::SubmitBatch(SendBatch* batch) {
     }
     ++batch->in_flight;
     ++pending_sends_;
-    batch->bytes_in_flight += data.size();
     pending_send_bytes_ += data.size();
   }
   batch->next = count;
@@ -551,6 +580,8 @@ void UdpSocketHost::OnSent(uv_udp_send_t* req, int status) {
 }
 
 void UdpSocketHost::FinishBatch(SendBatch* batch) {
+  apps_->ReleaseSendBytes(origin_, batch->app_bytes);
+  batch->app_bytes = 0;
   if (state_ == State::kOpen) {
     ReplyResult(batch->request_id, batch->first_error);
   }
@@ -923,6 +954,8 @@ void UdpSocketHost::Close(absl::Status status) {
     uv_cancel(reinterpret_cast<uv_req_t*>(&resolve_->request));
     resolve_ = nullptr;
   }
+  uv_close(reinterpret_cast<uv_handle_t*>(&open_deadline_),
+           &UdpSocketHost::OnHandleClosed);
   if (udp_initialized_) {
     if (receiving_)
       uv_udp_recv_stop(&udp_);

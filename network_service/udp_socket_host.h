@@ -50,6 +50,8 @@ class UdpSocketHost {
   // (net.ipv4.igmp_max_memberships), applied to both families so a socket
   // behaves the same whatever its groups.
   static constexpr size_t kMaxMembershipsPerSocket = 20;
+  // A stream must send its open request within this long.
+  static constexpr uint64_t kOpenDeadlineMs = 5000;
   // Sources in one group's source set: the kernel's default
   // (net.ipv4.igmp_max_msf).
   static constexpr size_t kMaxSourcesPerGroup = 10;
@@ -112,6 +114,7 @@ class UdpSocketHost {
   // (or one failed), after which the result follows when the kernel is done.
   bool SubmitBatch(SendBatch* batch);
   static void OnRateTimer(uv_timer_t* handle);
+  static void OnOpenDeadline(uv_timer_t* handle);
   static void OnSent(uv_udp_send_t* req, int status);
   void FinishBatch(SendBatch* batch);
   void HandleReceiveMore(uint32_t count);
@@ -168,6 +171,7 @@ class UdpSocketHost {
   bool udp_initialized_ = false;
   uv_check_t flush_check_;
   uv_timer_t rate_timer_;
+  uv_timer_t open_deadline_;  // Armed from construction until the open.
   // The batch the app's send rate holds (one of batches_), or null. It goes
   // with this object when the renderer goes.
   SendBatch* held_batch_ = nullptr;

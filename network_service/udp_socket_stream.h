@@ -40,7 +40,7 @@ class UdpSocketStream
   using EndHandler = absl::AnyInvocable<void()>;
 
   // Outbox sizes at which the host pauses and resumes receiving.
-  static constexpr size_t kPauseBytes = 1 << 20;
+  static constexpr size_t kPauseBytes = 512 * 1024;
   static constexpr size_t kResumeBytes = kPauseBytes / 4;
 
   UdpSocketStream();

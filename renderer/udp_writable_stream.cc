@@ -2,6 +2,8 @@
 
 #include <utility>
 
+#include "common/socket_limits.h"
+
 namespace renderer {
 
 namespace v1 = ::direct_sockets::v1;
@@ -83,7 +85,14 @@ void UDPWritableStream::MaybeSendBatch() {
          sink_ != nullptr) {
     v1::SendDatagrams datagrams;
     Batch batch;
-    while (!queue_.empty() && datagrams.datagrams_size() < kMaxBatch) {
+    size_t bytes = 0;
+    // At least one datagram; then as many as fit the service's message
+    // limit (common::kMaxSendBatchBytes).
+    while (!queue_.empty() && datagrams.datagrams_size() < kMaxBatch &&
+           (datagrams.datagrams_size() == 0 ||
+            bytes + queue_.front().datagram.data().size() <=
+                common::kMaxSendBatchBytes)) {
+      bytes += queue_.front().datagram.data().size();
       *datagrams.add_datagrams() = std::move(queue_.front().datagram);
       batch.writes.push_back(std::move(queue_.front().promise));
       queue_.pop_front();
