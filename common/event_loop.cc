@@ -50,14 +50,15 @@ EventLoop::~EventLoop() {
   }
 }
 
-void EventLoop::PostTask(Task task) {
+bool EventLoop::PostTask(Task task) {
   {
     absl::MutexLock lock(&mutex_);
     if (shut_down_)
-      return;
+      return false;
     tasks_.push_back(std::move(task));
   }
   uv_async_send(&wake_up_);
+  return true;
 }
 
 void EventLoop::QueueMicrotask(Task task) {

@@ -40,8 +40,8 @@ class EventLoop {
 
   // Runs `task` on the loop thread, after tasks posted before it. Tasks
   // posted after Shutdown() are dropped (their captures are destroyed on the
-  // posting thread).
-  void PostTask(Task task);
+  // posting thread) and PostTask returns false.
+  bool PostTask(Task task);
 
   // Runs the loop until Quit() or until no handle is left.
   void Run();

@@ -155,8 +155,11 @@ NetworkServiceConnection::~NetworkServiceConnection() {
     host_watch_ = nullptr;
   }
   for (const auto& weak : streams_) {
-    if (auto stream = weak.lock())
+    if (auto stream = weak.lock()) {
       stream->Cancel();
+      // The loop blocks below: the stream cannot wait for it to let go.
+      stream->StopWriting();
+    }
   }
   absl::MutexLock lock(&mutex_);
   auto all_done = [this]() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mutex_) {

@@ -28,6 +28,11 @@ std::shared_ptr<SocketStreamClient> SocketStreamClient::Start(
       loop, std::move(on_event), std::move(on_done), std::move(on_finished)));
   client->self_ = client;
   stub->async()->OpenUdpSocket(&client->context_, client.get());
+  // Writes start from the loop thread, outside any reaction: the hold keeps
+  // gRPC from finishing the call (OnDone) until the loop has seen the
+  // stream end and will start no more (a write started after OnDone is a
+  // use after free in gRPC's own threads).
+  client->AddHold();
   client->StartRead(&client->event_);
   client->StartCall();
   return client;
@@ -55,6 +60,18 @@ void SocketStreamClient::Cancel() {
   context_.TryCancel();
 }
 
+void SocketStreamClient::StopWriting() {
+  {
+    absl::MutexLock lock(&mutex_);
+    broken_ = true;
+    outbox_.clear();
+    if (hold_released_)
+      return;
+    hold_released_ = true;
+  }
+  RemoveHold();  // May run OnDone (and drop self_) on this thread.
+}
+
 void SocketStreamClient::Pump() {
   enum { kNothing, kWrite, kWritesDone } action = kNothing;
   {
@@ -79,8 +96,18 @@ void SocketStreamClient::Pump() {
 }
 
 void SocketStreamClient::OnReadDone(bool ok) {
-  if (!ok)
-    return;  // The stream ended; OnDone follows with its status.
+  if (!ok) {
+    // The stream ended; no write starts from now on. The hold goes on the
+    // loop, after any Pump() the loop is running; then OnDone follows.
+    {
+      absl::MutexLock lock(&mutex_);
+      broken_ = true;
+      outbox_.clear();
+    }
+    if (!loop_->PostTask([self = shared_from_this()] { self->StopWriting(); }))
+      StopWriting();  // The loop is gone: nothing can start a write.
+    return;
+  }
   loop_->PostTask([handler = on_event_, event = std::move(event_)]() mutable {
     (*handler)(std::move(event));
   });

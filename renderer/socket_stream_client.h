@@ -47,6 +47,11 @@ class SocketStreamClient
   void WritesDone();
   // Abandons the stream (the service sees a cancelled call).
   void Cancel();
+  // Loop thread (or once the loop is gone): no write will start from the
+  // loop any more, so gRPC may finish the call. Runs by itself once the
+  // stream ends; an owner that blocks the loop waiting for the call to
+  // finish calls it first. Idempotent.
+  void StopWriting();
 
   // grpc::ClientBidiReactor:
   void OnReadDone(bool ok) override;
@@ -77,6 +82,8 @@ class SocketStreamClient
   bool writes_done_wanted_ ABSL_GUARDED_BY(mutex_) = false;
   bool writes_done_started_ ABSL_GUARDED_BY(mutex_) = false;
   bool broken_ ABSL_GUARDED_BY(mutex_) = false;
+  // The hold taken at Start() (see there) was removed.
+  bool hold_released_ ABSL_GUARDED_BY(mutex_) = false;
   std::shared_ptr<SocketStreamClient> self_;  // Until OnDone.
 };
 
