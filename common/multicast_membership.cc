@@ -2,6 +2,7 @@
 
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
+#include "common/log_text.h"
 
 namespace common {
 namespace {
@@ -9,11 +10,11 @@ namespace {
 // Why `text` is not an IP literal, in words a developer can act on.
 std::string WhyNotALiteral(absl::string_view member, absl::string_view text) {
   if (absl::StrContains(text, '%')) {
-    return absl::StrCat(member, " \"", text,
+    return absl::StrCat(member, " \"", LogSafe(text),
                         "\" has a zone id; zone ids are not supported, the "
                         "operating system chooses the interface");
   }
-  return absl::StrCat(member, " \"", text,
+  return absl::StrCat(member, " \"", LogSafe(text),
                       "\" is not an IP address literal (host names are not "
                       "allowed)");
 }

@@ -10,6 +10,7 @@
 #include "absl/base/thread_annotations.h"
 #include "absl/status/status.h"
 #include "absl/synchronization/mutex.h"
+#include "network_service/log_limiter.h"
 #include "network_service/send_rate_limiter.h"
 
 namespace network_service {
@@ -70,6 +71,9 @@ class AppRegistry {
   absl::Status AcquireMembership(const std::string& origin);
   void ReleaseMembership(const std::string& origin);
   size_t sockets_of(const std::string& origin) const;
+  // Loop thread: how often the service logs a broken request of each app
+  // (keyed by origin): 5 lines a 10 s, the rest counted.
+  LogLimiter& broken_request_log() { return broken_request_log_; }
   // Loop thread: the app's multicast send rate, shared by all its sockets
   // (made empty at `now_ms` on first use).
   SendRateLimiter& SendRateOf(const std::string& origin, uint64_t now_ms);
@@ -87,6 +91,7 @@ class AppRegistry {
   std::map<int, AppIdentity> app_of_fd_ ABSL_GUARDED_BY(mutex_);
   std::map<std::string, size_t> streams_ ABSL_GUARDED_BY(mutex_);
   std::map<std::string, Holdings> holdings_;  // Loop thread.
+  LogLimiter broken_request_log_{5, absl::Seconds(10)};  // Loop thread.
 };
 
 }  // namespace network_service

@@ -271,6 +271,18 @@ int main(int argc, char** argv) {
       loop.PostTask([&loop] { loop.Quit(); });
     });
   };
+  // Refusals the audit log folded are counted in it once a second.
+  uv_timer_t audit_flush;
+  uv_timer_init(loop.uv_loop(), &audit_flush);
+  audit_flush.data = &enforcer;
+  uv_timer_start(
+      &audit_flush,
+      [](uv_timer_t* timer) {
+        static_cast<network_service::PolicyEnforcer*>(timer->data)
+            ->FlushFoldedRefusals();
+      },
+      1000, 1000);
+  uv_unref(reinterpret_cast<uv_handle_t*>(&audit_flush));
   struct Signals {
     uv_signal_t term, interrupt;
   } signals;
@@ -347,6 +359,8 @@ int main(int argc, char** argv) {
     control->Close();
   if (watcher)
     watcher->Close();
+  enforcer.FlushFoldedRefusals();
+  uv_close(reinterpret_cast<uv_handle_t*>(&audit_flush), nullptr);
   uv_close(reinterpret_cast<uv_handle_t*>(&signals.term), nullptr);
   uv_close(reinterpret_cast<uv_handle_t*>(&signals.interrupt), nullptr);
   // Run the close callbacks now, while the objects that own the handles

@@ -3,8 +3,10 @@
 #include <nlohmann/json.hpp>
 
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_split.h"
 #include "absl/time/clock.h"
 #include "absl/time/time.h"
+#include "common/log_text.h"
 
 namespace network_service {
 
@@ -18,7 +20,12 @@ void PolicyEnforcer::WriteAudit(nlohmann::json line) {
     return;
   line["time"] =
       absl::FormatTime(absl::RFC3339_full, absl::Now(), absl::UTCTimeZone());
-  std::fprintf(audit_log_, "%s\n", line.dump().c_str());
+  // Text from a policy file or a renderer may not be UTF-8: replaced, never
+  // thrown on (a throw here would end the service).
+  std::fprintf(
+      audit_log_, "%s\n",
+      line.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace)
+          .c_str());
   std::fflush(audit_log_);
 }
 
@@ -32,12 +39,32 @@ absl::Status PolicyEnforcer::Refuse(const std::string& origin,
                                     const char* action,
                                     const std::string& target,
                                     const policy::Decision& decision) {
-  WriteAudit({{"origin", origin},
-              {"action", action},
-              {"target", target},
-              {"policy", decision.policy},
-              {"reason", decision.reason}});
+  const std::string key =
+      absl::StrCat(origin, "\n", action, "\n", decision.policy);
+  if (std::optional<uint64_t> folded =
+          audit_limiter_.Admit(key, absl::Now())) {
+    nlohmann::json line = {{"origin", origin},
+                           {"action", action},
+                           {"target", common::LogSafe(target)},
+                           {"policy", decision.policy},
+                           {"reason", decision.reason}};
+    if (*folded > 0)
+      line["folded_before"] = *folded;
+    WriteAudit(std::move(line));
+  }
   return absl::PermissionDeniedError(decision.reason);
+}
+
+void PolicyEnforcer::FlushFoldedRefusals() {
+  for (const auto& [key, count] : audit_limiter_.TakeFolded(absl::Now())) {
+    std::vector<std::string> parts = absl::StrSplit(key, '\n');
+    parts.resize(3);
+    WriteAudit({{"action", "refusals-folded"},
+                {"origin", parts[0]},
+                {"refused", parts[1]},
+                {"policy", parts[2]},
+                {"count", count}});
+  }
 }
 
 absl::Status PolicyEnforcer::CheckOpen(const std::string& origin,

@@ -10,6 +10,7 @@
 
 #include "absl/status/status.h"
 #include "common/multicast_membership.h"
+#include "network_service/log_limiter.h"
 #include "policy/policy.h"
 #include "proto/udp_socket.pb.h"
 
@@ -55,6 +56,13 @@ class PolicyEnforcer {
   // one): {"action":"reload-refused","target":DIR,"reason":...}.
   void AuditReloadRefused(const std::string& dir, const std::string& reason);
 
+  // Repeated refusals of one app by one policy are written at most
+  // kAuditLinesPerSecond times a second; the rest are folded, and counted:
+  // in the key's next line ("folded_before": N) or, once a second (main()
+  // calls this), in {"action":"refusals-folded","count":N,...}.
+  static constexpr size_t kAuditLinesPerSecond = 5;
+  void FlushFoldedRefusals();
+
   // A connected socket to a loopback or private address: the private
   // network content setting (DefaultDirectSocketsPrivateNetworkAccessSetting
   // and its lists), as for a bound socket.
@@ -78,6 +86,7 @@ class PolicyEnforcer {
 
   std::optional<policy::Policy> policy_;
   FILE* audit_log_ = nullptr;
+  LogLimiter audit_limiter_{kAuditLinesPerSecond, absl::Seconds(1)};
 };
 
 // The multicast TTL and loopback a socket opened with `open` has: the

@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "absl/strings/str_cat.h"
+#include "common/log_text.h"
 #include "common/socket_limits.h"
 #include "google/protobuf/descriptor.h"
 #include "google/protobuf/unknown_field_set.h"
@@ -90,14 +91,14 @@ absl::Status ValidateOpen(const v1::OpenUdpSocket& open) {
         // Chromium reads such a host as IPv4 or refuses it; a resolver
         // would read it its own way ("1.2.3.4.5").
         return absl::InvalidArgumentError(
-            absl::StrCat("remoteAddress \"", connected.remote_address(),
+            absl::StrCat("remoteAddress \"", common::LogSafe(connected.remote_address()),
                          "\" ends in a number but is not a valid IPv4 "
                          "address"));
       }
       if (!IpAddress::Parse(connected.remote_address()) &&
           !IsPlausibleHostName(connected.remote_address())) {
         return absl::InvalidArgumentError(
-            absl::StrCat("remoteAddress \"", connected.remote_address(),
+            absl::StrCat("remoteAddress \"", common::LogSafe(connected.remote_address()),
                          "\" is neither an IP address nor a host name"));
       }
       absl::Status port =
@@ -115,7 +116,7 @@ absl::Status ValidateOpen(const v1::OpenUdpSocket& open) {
       std::optional<IpAddress> local = IpAddress::Parse(bound.local_address());
       if (!local) {
         return absl::InvalidArgumentError(
-            absl::StrCat("localAddress \"", bound.local_address(),
+            absl::StrCat("localAddress \"", common::LogSafe(bound.local_address()),
                          "\" is not an IP address"));
       }
       absl::Status port =
@@ -169,7 +170,8 @@ absl::StatusOr<std::optional<Destination>> ValidateDatagram(
       return absl::InvalidArgumentError(absl::StrCat(
           "a connected socket sends only to its remote address; this "
           "datagram names ",
-          datagram.remote_address(), ":", datagram.remote_port()));
+          common::LogSafe(datagram.remote_address()), ":",
+          datagram.remote_port()));
     }
     return std::optional<Destination>();
   }
@@ -181,7 +183,7 @@ absl::StatusOr<std::optional<Destination>> ValidateDatagram(
     address = address->Unmapped();
   if (!address) {
     return absl::InvalidArgumentError(
-        absl::StrCat("remoteAddress \"", datagram.remote_address(),
+        absl::StrCat("remoteAddress \"", common::LogSafe(datagram.remote_address()),
                      "\" is not an IP address (a bound socket sends to IP "
                      "literals only)"));
   }

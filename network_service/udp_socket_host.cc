@@ -11,6 +11,7 @@
 #include "absl/strings/str_cat.h"
 #include "common/ip_address.h"
 #include "common/local_network_access.h"
+#include "common/log_text.h"
 #include "common/service_status.h"
 #include "common/socket_limits.h"
 #include "network_service/request_validator.h"
@@ -808,11 +809,19 @@ void UdpSocketHost::HandleLeave(uint64_t request_id,
 }
 
 void UdpSocketHost::RejectBrokenRenderer(absl::Status why) {
-  std::fprintf(stderr,
-               "network_service: bad request from the renderer of %s (%s); "
-               "closing its socket: %s\n",
-               origin_.c_str(), stream_->peer().c_str(),
-               why.ToString().c_str());
+  // A hostile renderer can repeat this at will: a few lines, then counts.
+  if (std::optional<uint64_t> folded =
+          apps_->broken_request_log().Admit(origin_, absl::Now())) {
+    std::fprintf(stderr,
+                 "network_service: bad request from the renderer of %s (%s); "
+                 "closing its socket: %s%s\n",
+                 origin_.c_str(), stream_->peer().c_str(),
+                 common::LogSafe(why.ToString(), 512).c_str(),
+                 *folded > 0 ? absl::StrCat(" (and ", *folded,
+                                            " more since the last line)")
+                                   .c_str()
+                             : "");
+  }
   Close(std::move(why));
 }
 

@@ -11,6 +11,7 @@
 
 #include <cstdio>
 #include <fstream>
+#include <sstream>
 #include <memory>
 #include <string>
 #include <vector>
@@ -109,6 +110,13 @@ class HostileRendererTest : public ::testing::Test {
     EXPECT_NE(socket->end_status().error_message().find(words),
               std::string::npos)
         << socket->end_status().error_message();
+  }
+
+  std::string AuditLog() const {
+    std::ifstream file(dir_ + ".audit.log");
+    std::stringstream text;
+    text << file.rdbuf();
+    return text.str();
   }
 
   static void ExpectStatus(const v1::Status& status,
@@ -384,6 +392,88 @@ TEST_F(UnmanagedByDefaultTest, NoAppMayUseMulticast) {
   auto plain = app->NewSocket();
   ASSERT_TRUE(plain->Open(ConnectedOpen("10.78.0.2", 5004)));
   ExpectStatus(plain->Call(SendConnected("x")), kOk, "");
+}
+
+// What a renderer sends comes back in messages and logs cut short and
+// escaped: never a megabyte, never a second line.
+TEST_F(HostileRendererTest, RenderersTextIsCutAndEscapedInAnswers) {
+  RawRenderer* app = Renderer(kSender);
+  auto socket = app->NewSocket();
+  ASSERT_TRUE(socket->Open(BoundOpen("0.0.0.0", 5004)));
+  socket->Call(Join(std::string(300 * 1024, 'g')));
+  const std::string& message = socket->end_status().error_message();
+  EXPECT_LT(message.size(), 1024u) << message.substr(0, 200);
+  EXPECT_NE(message.find("(+"), std::string::npos) << message;
+  ExpectOpenRefused(app, ConnectedOpen("evil\n\x1b[31mname", 5004),
+                    kInvalidArgument, "evil\\x0a\\x1b[31mname");
+}
+
+// Repeated refusals are folded in the audit log, and counted: the lines
+// written and the counts they carry add up to every refusal.
+TEST_F(HostileRendererTest, RepeatedRefusalsAreFoldedAndCounted) {
+  RawRenderer* app = Renderer(kSender);
+  auto socket = app->NewSocket();
+  ASSERT_TRUE(socket->Open(BoundOpen("0.0.0.0", 5004)));
+  constexpr int kRefusals = 500;
+  for (int i = 0; i < kRefusals; ++i) {
+    ExpectStatus(socket->Call(SendTo("239.11.0.1", 5004, "x")),
+                 kPermissionDenied, "send_groups");
+  }
+  auto counted = [&] {
+    int lines = 0, folded = 0;
+    std::stringstream log(AuditLog());
+    std::string line;
+    while (std::getline(log, line)) {
+      if (line.find("\"send_groups") == std::string::npos &&
+          line.find("send_groups\"") == std::string::npos) {
+        continue;
+      }
+      const size_t count = line.find("\"count\":");
+      const size_t before = line.find("\"folded_before\":");
+      if (count != std::string::npos) {
+        folded += std::stoi(line.substr(count + 8));
+      } else {
+        ++lines;
+        if (before != std::string::npos)
+          folded += std::stoi(line.substr(before + 16));
+      }
+    }
+    return std::make_pair(lines, folded);
+  };
+  // The folded count is written once its second is over.
+  ASSERT_TRUE(loop_.RunUntil(
+      [&] {
+        auto [lines, folded] = counted();
+        return lines + folded == kRefusals;
+      },
+      absl::Seconds(5), absl::Milliseconds(50)))
+      << AuditLog().substr(0, 2000);
+  auto [lines, folded] = counted();
+  std::printf("%d refusals: %d audit lines, %d folded into counts\n",
+              kRefusals, lines, folded);
+  EXPECT_LT(lines, kRefusals / 10);
+}
+
+// An admin's typo during live reload (a Latin-1 byte in an origin) is
+// refused with the last good policy kept, and logged; it once aborted the
+// service when the audit line was written.
+TEST_F(HostileRendererTest, APolicyFileThatIsNotUtf8LeavesTheServiceUp) {
+  // The service is up with its policy (it reads the directory as it starts).
+  auto socket = Renderer(kSender)->NewSocket();
+  ASSERT_TRUE(socket->Open(BoundOpen("0.0.0.0", 0)));
+  ExpectStatus(socket->Call(SendTo("239.10.0.1", 5004, "x")), kOk, "");
+  const std::string staged = dir_ + "/.20-typo.json.tmp";
+  std::ofstream(staged) << "{\"DirectSocketsAllowedForUrls\": "
+                           "[\"isolated-app://caf\xe9\"]}";
+  ASSERT_EQ(std::rename(staged.c_str(), (dir_ + "/20-typo.json").c_str()), 0);
+  ASSERT_TRUE(loop_.RunUntil(
+      [&] { return AuditLog().find("reload-refused") != std::string::npos; },
+      absl::Seconds(5), absl::Milliseconds(20)))
+      << AuditLog();
+  // The last good policy still holds.
+  ExpectStatus(socket->Call(SendTo("239.10.0.1", 5004, "x")), kOk, "");
+  ExpectStatus(socket->Call(SendTo("239.11.0.1", 5004, "x")),
+               kPermissionDenied, "send_groups");
 }
 
 // Every open refused before the socket exists (validation, policy, the
