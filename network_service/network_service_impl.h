@@ -10,6 +10,7 @@
 #include "network_service/app_registry.h"
 #include "network_service/policy_enforcer.h"
 #include "network_service/udp_socket_host.h"
+#include "network_service/udp_socket_stream.h"
 #include "proto/udp_socket.grpc.pb.h"
 
 namespace network_service {

@@ -79,7 +79,7 @@ struct UdpSocketHost::SendBatch {
 };
 
 UdpSocketHost::UdpSocketHost(uv_loop_t* loop,
-                             std::shared_ptr<UdpSocketStream> stream,
+                             std::shared_ptr<RendererStream> stream,
                              AppRegistry* apps,
                              PolicyEnforcer* policy,
                              AppIdentity app,
@@ -837,7 +837,7 @@ void UdpSocketHost::UpdateReceiving() {
   if (state_ != State::kOpen)
     return;
   const bool want = receive_credit_ > 0 &&
-                    stream_->OutboxBytes() < UdpSocketStream::kPauseBytes;
+                    stream_->OutboxBytes() < kPauseReceivingBytes;
   if (want == receiving_)
     return;
   if (want) {
@@ -923,7 +923,7 @@ void UdpSocketHost::FlushReceived() {
   stream_->Write(std::move(pending_received_));
   pending_received_.Clear();
   pending_received_count_ = 0;
-  if (stream_->OutboxBytes() >= UdpSocketStream::kPauseBytes) {
+  if (stream_->OutboxBytes() >= kPauseReceivingBytes) {
     UpdateReceiving();
   }
 }

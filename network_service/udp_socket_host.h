@@ -16,7 +16,7 @@
 #include "network_service/app_registry.h"
 #include "network_service/policy_enforcer.h"
 #include "network_service/request_validator.h"
-#include "network_service/udp_socket_stream.h"
+#include "network_service/renderer_stream.h"
 #include "proto/udp_socket.pb.h"
 
 namespace network_service {
@@ -46,6 +46,9 @@ class UdpSocketHost {
   static constexpr int kMaxDatagramsPerRequest = 1024;
   // Received datagrams gathered into one event before it is written.
   static constexpr int kMaxDatagramsPerEvent = 64;
+  // Receiving pauses while this much waits to be written to the renderer
+  // (RendererStream::OutboxBytes), and resumes when OnOutboxDrained().
+  static constexpr size_t kPauseReceivingBytes = 512 * 1024;
   // Memberships one socket may hold: the kernel's IPv4 default
   // (net.ipv4.igmp_max_memberships), applied to both families so a socket
   // behaves the same whatever its groups.
@@ -60,7 +63,7 @@ class UdpSocketHost {
   // app the host bound this socket's channel to, with its manifest's
   // permissions.
   UdpSocketHost(uv_loop_t* loop,
-                std::shared_ptr<UdpSocketStream> stream,
+                std::shared_ptr<RendererStream> stream,
                 AppRegistry* apps,
                 PolicyEnforcer* policy,
                 AppIdentity app,
@@ -151,7 +154,7 @@ class UdpSocketHost {
   void MaybeFinishClose();
 
   uv_loop_t* const loop_;
-  std::shared_ptr<UdpSocketStream> stream_;
+  std::shared_ptr<RendererStream> stream_;
   AppRegistry* const apps_;
   PolicyEnforcer* const policy_;  // Not owned.
   const std::string origin_;

@@ -12,6 +12,7 @@
 #include "absl/base/thread_annotations.h"
 #include "absl/functional/any_invocable.h"
 #include "absl/synchronization/mutex.h"
+#include "network_service/renderer_stream.h"
 #include "proto/udp_socket.grpc.pb.h"
 
 namespace network_service {
@@ -32,6 +33,7 @@ namespace network_service {
 class UdpSocketStream
     : public grpc::ServerBidiReactor<direct_sockets::v1::UdpSocketRequest,
                                      direct_sockets::v1::UdpSocketEvent>,
+      public RendererStream,
       public std::enable_shared_from_this<UdpSocketStream> {
  public:
   using RequestHandler =
@@ -39,7 +41,8 @@ class UdpSocketStream
   // Called once when the renderer ends or abandons the stream.
   using EndHandler = absl::AnyInvocable<void()>;
 
-  // Outbox sizes at which the host pauses and resumes receiving.
+  // Outbox sizes at which the host pauses (UdpSocketHost's
+  // kPauseReceivingBytes) and resumes receiving.
   static constexpr size_t kPauseBytes = 512 * 1024;
   static constexpr size_t kResumeBytes = kPauseBytes / 4;
 
@@ -56,17 +59,15 @@ class UdpSocketStream
              EndHandler on_end,
              absl::AnyInvocable<void()> on_drained);
 
-  // Any thread: asks for the next request (after one was handled).
-  void ReadNext();
-  // Any thread: queues an event for the renderer. Dropped after Finish.
-  void Write(direct_sockets::v1::UdpSocketEvent event);
-  // Any thread: ends the stream with `status` once queued events are
-  // written. Later calls are ignored.
-  void FinishWhenWritten(grpc::Status status);
-
-  size_t OutboxBytes() const;
-  // gRPC's name of the peer ("unix:...", "fd:N"), for logs.
-  std::string peer() const;
+  // RendererStream (any thread):
+  void ReadNext() override;
+  // Dropped after Finish.
+  void Write(direct_sockets::v1::UdpSocketEvent event) override;
+  // Later calls are ignored.
+  void FinishWhenWritten(grpc::Status status) override;
+  size_t OutboxBytes() const override;
+  // gRPC's name of the peer ("unix:...", "fd:N").
+  std::string peer() const override;
 
   // grpc::ServerBidiReactor:
   void OnReadDone(bool ok) override;

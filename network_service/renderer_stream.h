@@ -1,0 +1,35 @@
+#ifndef NETWORK_SERVICE_RENDERER_STREAM_H_
+#define NETWORK_SERVICE_RENDERER_STREAM_H_
+
+#include <grpcpp/grpcpp.h>
+
+#include <cstddef>
+#include <string>
+
+#include "proto/udp_socket.pb.h"
+
+namespace network_service {
+
+// What a UdpSocketHost needs of its renderer's stream: ask for the next
+// request, queue events, end the stream. UdpSocketStream is the gRPC one;
+// the fuzzer (udp_socket_host_fuzzer.cc) drives a host through a fake. The
+// methods are safe from the loop thread.
+class RendererStream {
+ public:
+  virtual ~RendererStream() = default;
+
+  // Asks for the next request (after one was handled).
+  virtual void ReadNext() = 0;
+  // Queues an event for the renderer. Dropped after FinishWhenWritten.
+  virtual void Write(direct_sockets::v1::UdpSocketEvent event) = 0;
+  // Ends the stream with `status` once queued events are written.
+  virtual void FinishWhenWritten(grpc::Status status) = 0;
+  // Bytes of events queued and not yet written.
+  virtual size_t OutboxBytes() const = 0;
+  // The peer's name, for logs.
+  virtual std::string peer() const = 0;
+};
+
+}  // namespace network_service
+
+#endif  // NETWORK_SERVICE_RENDERER_STREAM_H_
