@@ -115,6 +115,20 @@ expect_lines policy_refusal.mjs \
   -- --policy-dir policy/examples --origin isolated-app://asmreceiver \
   "$dir/permissions/policy_refusal.mjs"
 
+# The ways page JavaScript once got past the policy (docs/security.md).
+expect_lines bypasses.mjs \
+  "4026531834: NotAllowedError" \
+  "239.11.1: NotAllowedError" \
+  "0xef0b0102: NotAllowedError" \
+  "224.0.251: NotAllowedError" \
+  "0357.0.1.1: NotAllowedError" \
+  "::ffff:224.0.0.251: NotAllowedError" \
+  "1.2.3.4.5: TypeError" \
+  "::ffff:239.11.0.1 write: NotAllowedError" \
+  "239.0.1: opened to 239.0.0.1" \
+  -- --policy-dir policy/examples --origin isolated-app://sender \
+  "$dir/permissions/bypasses.mjs"
+
 # A host manifest runs JS apps as dsock run does: two apps, one host.
 manifest=$(mktemp /tmp/dsock-js-manifest.XXXXXX)
 cat >"$manifest" <<JSON
