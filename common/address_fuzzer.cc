@@ -42,7 +42,8 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   std::optional<std::string> source;
   if (bar != absl::string_view::npos)
     source = std::string(text.substr(bar + 1));
-  auto membership = common::ParseMulticastMembership(text.substr(0, bar), source);
+  auto membership =
+      common::ParseMulticastMembership(text.substr(0, bar), source);
   if (membership.ok()) {
     Check(membership->group.IsMulticast());
     Check(!membership->group.IsIpv4Mapped());

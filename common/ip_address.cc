@@ -24,7 +24,8 @@ std::optional<uint64_t> ParseIpv4Number(absl::string_view part) {
   if (part.empty())
     return std::nullopt;
   int radix = 10;
-  if (part.size() >= 2 && part[0] == '0' && (part[1] == 'x' || part[1] == 'X')) {
+  if (part.size() >= 2 && part[0] == '0' &&
+      (part[1] == 'x' || part[1] == 'X')) {
     radix = 16;
     part.remove_prefix(2);
   } else if (part.size() >= 2 && part[0] == '0') {

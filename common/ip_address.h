@@ -33,9 +33,9 @@ class IpAddress {
   bool IsUnspecified() const;  // 0.0.0.0 or ::
   // These two read an IPv4-mapped address as its IPv4 address: the kernel
   // sends to ::ffff:239.1.1.1 as to 239.1.1.1.
-  bool IsMulticast() const;    // 224.0.0.0/4, ff00::/8, ::ffff:224.0.0.0/100
-  bool IsLoopback() const;     // 127.0.0.0/8, ::1, ::ffff:127.0.0.0/104
-  bool IsIpv4Mapped() const;   // ::ffff:a.b.c.d
+  bool IsMulticast() const;   // 224.0.0.0/4, ff00::/8, ::ffff:224.0.0.0/100
+  bool IsLoopback() const;    // 127.0.0.0/8, ::1, ::ffff:127.0.0.0/104
+  bool IsIpv4Mapped() const;  // ::ffff:a.b.c.d
 
   // The IPv4 address of an IPv4-mapped one; otherwise this address. Every
   // check at the trust boundary reads addresses through this.

@@ -8,7 +8,8 @@ namespace common {
 namespace {
 
 // Whether the first `bits` bits of `bytes` equal those of `prefix`.
-bool InPrefix(const uint8_t* bytes, std::initializer_list<uint8_t> prefix,
+bool InPrefix(const uint8_t* bytes,
+              std::initializer_list<uint8_t> prefix,
               int bits) {
   int i = 0;
   for (uint8_t byte : prefix) {

@@ -10,8 +10,8 @@ AddressSpace SpaceOf(const char* text) {
 }
 
 TEST(LocalNetworkAccessTest, AddressSpacesAsChromeReadsThem) {
-  for (const char* text : {"127.0.0.1", "127.9.9.9", "0.0.0.0", "::1", "::",
-                           "::ffff:127.0.0.1", "127.1"}) {
+  for (const char* text : {"127.0.0.1", "127.9.9.9", "0.0.0.0", "::1",
+                           "::", "::ffff:127.0.0.1", "127.1"}) {
     EXPECT_EQ(SpaceOf(text), AddressSpace::kLoopback) << text;
   }
   for (const char* text :
@@ -20,15 +20,16 @@ TEST(LocalNetworkAccessTest, AddressSpacesAsChromeReadsThem) {
         "::ffff:10.1.2.3", "0xa.1"}) {
     EXPECT_EQ(SpaceOf(text), AddressSpace::kLocal) << text;
   }
-  for (const char* text : {"8.8.8.8", "172.32.0.1", "192.169.0.1",
-                           "100.128.0.1", "2001:db8::1", "239.1.1.1",
-                           "ff02::fb"}) {
+  for (const char* text :
+       {"8.8.8.8", "172.32.0.1", "192.169.0.1", "100.128.0.1", "2001:db8::1",
+        "239.1.1.1", "ff02::fb"}) {
     EXPECT_EQ(SpaceOf(text), AddressSpace::kPublic) << text;
   }
 }
 
 TEST(LocalNetworkAccessTest, TheOlderNameGrantsBothLocalFeatures) {
-  const std::set<std::string> old_name = {kDirectSockets, kDirectSocketsPrivate};
+  const std::set<std::string> old_name = {kDirectSockets,
+                                          kDirectSocketsPrivate};
   EXPECT_TRUE(HasFeature(old_name, kLocalNetwork));
   EXPECT_TRUE(HasFeature(old_name, kLoopbackNetwork));
   EXPECT_FALSE(HasFeature(old_name, kDirectSocketsMulticast));

@@ -15,8 +15,7 @@ namespace common {
 // So a line stays one line, valid UTF-8 and short, whatever was sent. Pure;
 // any thread.
 inline constexpr size_t kMaxQuotedBytes = 128;
-std::string LogSafe(absl::string_view text,
-                    size_t max_bytes = kMaxQuotedBytes);
+std::string LogSafe(absl::string_view text, size_t max_bytes = kMaxQuotedBytes);
 
 }  // namespace common
 

@@ -42,9 +42,11 @@ absl::StatusOr<MulticastMembership> ParseMulticastMembership(
     // The kernel would take it as the IPv4 group on an IPv6 socket; one
     // spelling per group keeps the policy and the renderer's bookkeeping
     // about the same group.
-    return absl::InvalidArgumentError(absl::StrCat(
-        "groupAddress ", group->ToString(), " is IPv4-mapped; give its IPv4 "
-        "form ", group->Unmapped().ToString()));
+    return absl::InvalidArgumentError(
+        absl::StrCat("groupAddress ", group->ToString(),
+                     " is IPv4-mapped; give its IPv4 "
+                     "form ",
+                     group->Unmapped().ToString()));
   }
   if (!group->IsMulticast()) {
     return absl::InvalidArgumentError(absl::StrCat(

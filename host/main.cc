@@ -76,7 +76,8 @@ int main(int argc, char** argv) {
   if (options.network_service_path.empty())
     options.network_service_path = DefaultServicePath(argv[0]);
   options.policy_dir = absl::GetFlag(FLAGS_policy_dir);
-  options.unsafe_development_mode = absl::GetFlag(FLAGS_unsafe_development_mode);
+  options.unsafe_development_mode =
+      absl::GetFlag(FLAGS_unsafe_development_mode);
   options.audit_log = absl::GetFlag(FLAGS_audit_log);
   host::Host host(&loop, options);
 

@@ -108,7 +108,7 @@ size_t AppRegistry::memberships_of(const std::string& origin) const {
 }
 
 SendRateLimiter& AppRegistry::SendRateOf(const std::string& origin,
-                                        uint64_t now_ms) {
+                                         uint64_t now_ms) {
   Holdings& held = holdings_[origin];
   if (!held.send_rate)
     held.send_rate.emplace(now_ms);

@@ -90,7 +90,7 @@ class AppRegistry {
   mutable absl::Mutex mutex_;
   std::map<int, AppIdentity> app_of_fd_ ABSL_GUARDED_BY(mutex_);
   std::map<std::string, size_t> streams_ ABSL_GUARDED_BY(mutex_);
-  std::map<std::string, Holdings> holdings_;  // Loop thread.
+  std::map<std::string, Holdings> holdings_;             // Loop thread.
   LogLimiter broken_request_log_{5, absl::Seconds(10)};  // Loop thread.
 };
 

@@ -242,9 +242,9 @@ void Http2Guard::ForwardFromRenderer() {
 void Http2Guard::ForwardFromService() {
   FrameReader reader(0);
   auto track = [&](const FrameReader::Frame& frame) {
-    const bool ends = frame.type == kRstStream ||
-                      (frame.type == kHeaders &&
-                       (frame.flags & kFlagEndStream) != 0);
+    const bool ends =
+        frame.type == kRstStream ||
+        (frame.type == kHeaders && (frame.flags & kFlagEndStream) != 0);
     if (ends) {
       absl::MutexLock lock(&mutex_);
       open_streams_.erase(frame.stream);

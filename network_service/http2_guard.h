@@ -65,7 +65,9 @@ class Http2Guard {
   bool finished() const;
 
  private:
-  Http2Guard(int renderer_fd, int service_fd, const Limits& limits,
+  Http2Guard(int renderer_fd,
+             int service_fd,
+             const Limits& limits,
              ViolationHandler on_violation);
 
   // Reads frame headers from one direction of a byte stream.

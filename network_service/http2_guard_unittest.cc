@@ -16,7 +16,9 @@ namespace {
 
 constexpr char kPreface[] = "PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n";
 
-std::string Frame(uint8_t type, uint8_t flags, uint32_t stream,
+std::string Frame(uint8_t type,
+                  uint8_t flags,
+                  uint32_t stream,
                   const std::string& payload) {
   std::string frame;
   const uint32_t length = static_cast<uint32_t>(payload.size());
@@ -40,7 +42,8 @@ std::string ReadExactly(int fd, size_t size) {
     if (poll(&p, 1, 5000) <= 0)
       return "";
     char buffer[65536];
-    const ssize_t n = read(fd, buffer, std::min(sizeof(buffer), size - out.size()));
+    const ssize_t n =
+        read(fd, buffer, std::min(sizeof(buffer), size - out.size()));
     if (n <= 0)
       return "";
     out.append(buffer, static_cast<size_t>(n));
@@ -114,12 +117,12 @@ TEST_F(Http2GuardTest, StreamsTheServiceEndedDoNotCount) {
   for (uint32_t stream = 1; stream < 40; stream += 2) {
     const std::string headers = Frame(1, 4, stream, "h");
     ASSERT_TRUE(Send(headers));
-    ASSERT_EQ(ReadExactly(grpc_, (stream == 1 ? 24 : 0) + headers.size())
-                  .size(),
-              (stream == 1 ? 24 : 0) + headers.size());
+    ASSERT_EQ(
+        ReadExactly(grpc_, (stream == 1 ? 24 : 0) + headers.size()).size(),
+        (stream == 1 ? 24 : 0) + headers.size());
     // The service's trailers (or a RST_STREAM) end it.
-    const std::string end =
-        stream % 4 == 1 ? Frame(1, 5, stream, "t") : Frame(3, 0, stream, "0000");
+    const std::string end = stream % 4 == 1 ? Frame(1, 5, stream, "t")
+                                            : Frame(3, 0, stream, "0000");
     ASSERT_EQ(write(grpc_, end.data(), end.size()),
               static_cast<ssize_t>(end.size()));
     ASSERT_EQ(ReadExactly(renderer_, end.size()), end);

@@ -135,8 +135,7 @@ void ApplyRendererLimits(grpc::ServerBuilder* builder) {
   // refused before its first message.
   builder->SetCompressionAlgorithmSupportStatus(GRPC_COMPRESS_DEFLATE, false);
   builder->SetCompressionAlgorithmSupportStatus(GRPC_COMPRESS_GZIP, false);
-  builder->SetMaxReceiveMessageSize(
-      static_cast<int>(common::kMaxRequestBytes));
+  builder->SetMaxReceiveMessageSize(static_cast<int>(common::kMaxRequestBytes));
   // One stream per socket: the app's socket cap, and room for streams
   // that are closing.
   builder->AddChannelArgument(
@@ -147,8 +146,7 @@ void ApplyRendererLimits(grpc::ServerBuilder* builder) {
   // would let a renderer that sends and never lets a request finish park
   // megabytes in each stream's buffers.
   builder->AddChannelArgument(GRPC_ARG_HTTP2_BDP_PROBE, 0);
-  builder->AddChannelArgument(GRPC_ARG_HTTP2_STREAM_LOOKAHEAD_BYTES,
-                              64 * 1024);
+  builder->AddChannelArgument(GRPC_ARG_HTTP2_STREAM_LOOKAHEAD_BYTES, 64 * 1024);
   // PING floods: a renderer sends no pings of its own; two strikes end the
   // connection.
   builder->AddChannelArgument(GRPC_ARG_HTTP2_MAX_PING_STRIKES, 2);
@@ -312,10 +310,9 @@ int main(int argc, char** argv) {
             }
           }
           // Channels of renderers that are gone: their threads have ended.
-          guards.erase(std::remove_if(guards.begin(), guards.end(),
-                                      [](const auto& guard) {
-                                        return guard->finished();
-                                      }),
+          guards.erase(std::remove_if(
+                           guards.begin(), guards.end(),
+                           [](const auto& guard) { return guard->finished(); }),
                        guards.end());
           int grpc_fd = -1;
           absl::StatusOr<std::unique_ptr<network_service::Http2Guard>> guard =

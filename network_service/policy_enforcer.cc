@@ -41,8 +41,7 @@ absl::Status PolicyEnforcer::Refuse(const std::string& origin,
                                     const policy::Decision& decision) {
   const std::string key =
       absl::StrCat(origin, "\n", action, "\n", decision.policy);
-  if (std::optional<uint64_t> folded =
-          audit_limiter_.Admit(key, absl::Now())) {
+  if (std::optional<uint64_t> folded = audit_limiter_.Admit(key, absl::Now())) {
     nlohmann::json line = {{"origin", origin},
                            {"action", action},
                            {"target", common::LogSafe(target)},

@@ -90,16 +90,16 @@ absl::Status ValidateOpen(const v1::OpenUdpSocket& open) {
           common::EndsInANumber(connected.remote_address())) {
         // Chromium reads such a host as IPv4 or refuses it; a resolver
         // would read it its own way ("1.2.3.4.5").
-        return absl::InvalidArgumentError(
-            absl::StrCat("remoteAddress \"", common::LogSafe(connected.remote_address()),
-                         "\" ends in a number but is not a valid IPv4 "
-                         "address"));
+        return absl::InvalidArgumentError(absl::StrCat(
+            "remoteAddress \"", common::LogSafe(connected.remote_address()),
+            "\" ends in a number but is not a valid IPv4 "
+            "address"));
       }
       if (!IpAddress::Parse(connected.remote_address()) &&
           !IsPlausibleHostName(connected.remote_address())) {
-        return absl::InvalidArgumentError(
-            absl::StrCat("remoteAddress \"", common::LogSafe(connected.remote_address()),
-                         "\" is neither an IP address nor a host name"));
+        return absl::InvalidArgumentError(absl::StrCat(
+            "remoteAddress \"", common::LogSafe(connected.remote_address()),
+            "\" is neither an IP address nor a host name"));
       }
       absl::Status port =
           CheckPort(connected.remote_port(), "remotePort", /*zero_ok=*/false);
@@ -115,9 +115,9 @@ absl::Status ValidateOpen(const v1::OpenUdpSocket& open) {
       const v1::BoundMode& bound = open.bound();
       std::optional<IpAddress> local = IpAddress::Parse(bound.local_address());
       if (!local) {
-        return absl::InvalidArgumentError(
-            absl::StrCat("localAddress \"", common::LogSafe(bound.local_address()),
-                         "\" is not an IP address"));
+        return absl::InvalidArgumentError(absl::StrCat(
+            "localAddress \"", common::LogSafe(bound.local_address()),
+            "\" is not an IP address"));
       }
       absl::Status port =
           CheckPort(bound.local_port(), "localPort", /*zero_ok=*/true);
@@ -182,10 +182,10 @@ absl::StatusOr<std::optional<Destination>> ValidateDatagram(
   if (address)
     address = address->Unmapped();
   if (!address) {
-    return absl::InvalidArgumentError(
-        absl::StrCat("remoteAddress \"", common::LogSafe(datagram.remote_address()),
-                     "\" is not an IP address (a bound socket sends to IP "
-                     "literals only)"));
+    return absl::InvalidArgumentError(absl::StrCat(
+        "remoteAddress \"", common::LogSafe(datagram.remote_address()),
+        "\" is not an IP address (a bound socket sends to IP "
+        "literals only)"));
   }
   absl::Status port =
       CheckPort(datagram.remote_port(), "remotePort", /*zero_ok=*/false);

@@ -17,8 +17,8 @@ void SendRateLimiter::Refill(const Rate& rate, uint64_t now_ms) {
   refilled_at_ms_ = std::max(refilled_at_ms_, now_ms);
   if (rate.datagrams_per_second > 0) {
     const double per_s = rate.datagrams_per_second;
-    datagrams_ = std::min(datagrams_ + elapsed_s * per_s,
-                          std::max(per_s / 10, 1.0));
+    datagrams_ =
+        std::min(datagrams_ + elapsed_s * per_s, std::max(per_s / 10, 1.0));
   }
   if (rate.bytes_per_second > 0) {
     const double per_s = static_cast<double>(rate.bytes_per_second);
@@ -42,7 +42,8 @@ uint64_t SendRateLimiter::TryTake(const Rate& rate,
         wait_s, (size - bytes_) / static_cast<double>(rate.bytes_per_second));
   }
   if (wait_s > 0)
-    return std::max<uint64_t>(1, static_cast<uint64_t>(std::ceil(wait_s * 1000)));
+    return std::max<uint64_t>(1,
+                              static_cast<uint64_t>(std::ceil(wait_s * 1000)));
   if (rate.datagrams_per_second > 0)
     datagrams_ -= 1;
   if (rate.bytes_per_second > 0)

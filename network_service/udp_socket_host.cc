@@ -103,9 +103,9 @@ void UdpSocketHost::OnOpenDeadline(uv_timer_t* handle) {
   auto* host = static_cast<UdpSocketHost*>(handle->data);
   if (host->state_ != State::kAwaitingOpen)
     return;
-  host->Close(absl::DeadlineExceededError(absl::StrCat(
-      "the stream sent no open request within ", kOpenDeadlineMs / 1000,
-      " seconds")));
+  host->Close(absl::DeadlineExceededError(
+      absl::StrCat("the stream sent no open request within ",
+                   kOpenDeadlineMs / 1000, " seconds")));
 }
 
 UdpSocketHost::~UdpSocketHost() {
@@ -297,17 +297,18 @@ absl::Status UdpSocketHost::CheckPeer(const IpAddress& peer, uint16_t port) {
     // socket needed both to open.)
     const char* feature = common::FeatureToReach(peer);
     if (!common::HasFeature(permissions_, feature)) {
-      return absl::PermissionDeniedError(absl::StrCat(
-          origin_, ": the app's manifest does not grant ", feature,
-          ", which a socket to ", peer.ToString(),
-          " needs (direct-sockets-private is its older name)"));
+      return absl::PermissionDeniedError(
+          absl::StrCat(origin_, ": the app's manifest does not grant ", feature,
+                       ", which a socket to ", peer.ToString(),
+                       " needs (direct-sockets-private is its older name)"));
     }
     return policy_->CheckPrivatePeer(origin_, peer, port);
   }
   if (peer.IsMulticast()) {
     if (!common::HasFeature(permissions_, common::kDirectSocketsMulticast)) {
       return absl::PermissionDeniedError(absl::StrCat(
-          origin_, ": the app's manifest does not grant "
+          origin_,
+          ": the app's manifest does not grant "
           "direct-sockets-multicast, which sending to a multicast group (",
           peer.ToString(), ") needs"));
     }
@@ -523,10 +524,10 @@ bool UdpSocketHost::SubmitBatch(SendBatch* batch) {
     }
     uv_buf_t buf = uv_buf_init(const_cast<char*>(data.data()),
                                static_cast<unsigned>(data.size()));
-    const sockaddr* to =
-        batch->destinations[i]
-            ? reinterpret_cast<const sockaddr*>(&batch->destinations[i]->address)
-            : nullptr;
+    const sockaddr* to = batch->destinations[i]
+                             ? reinterpret_cast<const sockaddr*>(
+                                   &batch->destinations[i]->address)
+                             : nullptr;
     // try_send keeps order: it refuses (EAGAIN) while libuv has a queue.
     int sent = uv_udp_try_send(&udp_, &buf, 1, to);
     if (sent >= 0)
@@ -540,8 +541,8 @@ bool UdpSocketHost::SubmitBatch(SendBatch* batch) {
         pending_send_bytes_ + data.size() > kMaxPendingSendBytes) {
       batch->first_error = absl::ResourceExhaustedError(absl::StrCat(
           "the socket's send queue is full (", pending_sends_, " datagrams, ",
-          pending_send_bytes_, " bytes; the most is ", kMaxPendingSends,
-          " or ", kMaxPendingSendBytes,
+          pending_send_bytes_, " bytes; the most is ", kMaxPendingSends, " or ",
+          kMaxPendingSendBytes,
           " bytes); wait for writes to finish before writing more"));
       break;
     }
@@ -603,8 +604,8 @@ absl::Status UdpSocketHost::ApplyMulticastOptions(int fd) {
   // (Linux's default) a socket bound to a port gets every group any
   // process on the machine joined on that port, whatever the policy's
   // receive_groups say.
-  absl::Status only_joined = set(IPPROTO_IP, IP_MULTICAST_ALL, 0,
-                                 "IP_MULTICAST_ALL");
+  absl::Status only_joined =
+      set(IPPROTO_IP, IP_MULTICAST_ALL, 0, "IP_MULTICAST_ALL");
   if (only_joined.ok() && family_ == AF_INET6) {
     only_joined = set(IPPROTO_IPV6, kIpv6MulticastAll, 0, "IPV6_MULTICAST_ALL");
   }
@@ -836,8 +837,8 @@ void UdpSocketHost::HandleReceiveMore(uint32_t count) {
 void UdpSocketHost::UpdateReceiving() {
   if (state_ != State::kOpen)
     return;
-  const bool want = receive_credit_ > 0 &&
-                    stream_->OutboxBytes() < kPauseReceivingBytes;
+  const bool want =
+      receive_credit_ > 0 && stream_->OutboxBytes() < kPauseReceivingBytes;
   if (want == receiving_)
     return;
   if (want) {

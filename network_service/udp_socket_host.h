@@ -15,8 +15,8 @@
 #include "common/multicast_membership.h"
 #include "network_service/app_registry.h"
 #include "network_service/policy_enforcer.h"
-#include "network_service/request_validator.h"
 #include "network_service/renderer_stream.h"
+#include "network_service/request_validator.h"
 #include "proto/udp_socket.pb.h"
 
 namespace network_service {

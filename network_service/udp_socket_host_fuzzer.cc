@@ -127,10 +127,11 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   // The app holds nothing once its only socket is gone.
   Check(service.apps.sockets_of(kOrigin) == 0);
   Check(service.apps.memberships_of(kOrigin) == 0);
-  Check(service.apps.AcquireSendBytes(
-                       kOrigin,
-                       network_service::AppRegistry::kMaxPendingSendBytesPerApp)
-            .ok());
+  Check(
+      service.apps
+          .AcquireSendBytes(
+              kOrigin, network_service::AppRegistry::kMaxPendingSendBytesPerApp)
+          .ok());
   service.apps.ReleaseSendBytes(
       kOrigin, network_service::AppRegistry::kMaxPendingSendBytesPerApp);
   return 0;

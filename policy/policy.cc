@@ -70,10 +70,9 @@ std::string GroupWords(const common::IpAddress& group) {
 bool OriginMatches(const std::string& pattern, const std::string& origin) {
   // The wildcard matches isolated apps only: never a caller that no host
   // vouched for (AppRegistry::kUnboundOrigin) or any other scheme.
-  return pattern == origin ||
-         (pattern == "isolated-app://*" &&
-          origin.rfind("isolated-app://", 0) == 0 &&
-          origin.size() > sizeof("isolated-app://") - 1);
+  return pattern == origin || (pattern == "isolated-app://*" &&
+                               origin.rfind("isolated-app://", 0) == 0 &&
+                               origin.size() > sizeof("isolated-app://") - 1);
 }
 
 bool IsDiscoveryGroup(const common::IpAddress& group) {
@@ -220,10 +219,9 @@ Decision Policy::Send(const std::string& origin,
   }
   if (loopback && !rule.allow_loopback) {
     return {false, rule.key + ".allow_loopback",
-            absl::StrCat(rule.key,
-                         ".allow_loopback: loopback is not allowed for ",
-                         origin,
-                         "; open the socket with multicastLoopback: false")};
+            absl::StrCat(
+                rule.key, ".allow_loopback: loopback is not allowed for ",
+                origin, "; open the socket with multicastLoopback: false")};
   }
   return {true, rule.key + ".send_groups",
           absl::StrCat(rule.key, " allows sending to ", group.ToString(), ":",

@@ -105,12 +105,13 @@ TEST(PolicyTest, MulticastRuleKeys) {
   EXPECT_FALSE(mdns.allowed);
   EXPECT_NE(mdns.reason.find("discovery group"), std::string::npos);
   // Sending: groups and TTL.
-  EXPECT_TRUE(
-      policy.Send(kApp, *IpAddress::Parse("239.10.0.1"), 5004, 4, true).allowed);
-  EXPECT_EQ(policy.Send(kApp, *IpAddress::Parse("239.10.0.1"), 5004, 5, true).policy,
-            "DirectSocketsMulticastRules[0].max_ttl");
-  EXPECT_FALSE(
-      policy.Send(kApp, *IpAddress::Parse("239.11.0.1"), 5004, 1, true).allowed);
+  EXPECT_TRUE(policy.Send(kApp, *IpAddress::Parse("239.10.0.1"), 5004, 4, true)
+                  .allowed);
+  EXPECT_EQ(
+      policy.Send(kApp, *IpAddress::Parse("239.10.0.1"), 5004, 5, true).policy,
+      "DirectSocketsMulticastRules[0].max_ttl");
+  EXPECT_FALSE(policy.Send(kApp, *IpAddress::Parse("239.11.0.1"), 5004, 1, true)
+                   .allowed);
   // Opening: sharing allowed here, loopback by default.
   EXPECT_TRUE(policy.OpenMulticast(kApp, 5004, 1, true, true).allowed);
   // Another app: no rule.

@@ -82,8 +82,7 @@ class Output {
 class HostTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    host::Host::Options options{
-        RunfilePath("network_service/network_service")};
+    host::Host::Options options{RunfilePath("network_service/network_service")};
     // Identity and processes are under test here, not the policy.
     options.unsafe_development_mode = true;
     host_ = std::make_unique<host::Host>(&loop_, options);

@@ -82,8 +82,7 @@ class HostedServiceTest : public RendererTest {
   static constexpr char kTestOrigin[] = "isolated-app://testrenderer";
 
   void SetUp() override {
-    host::Host::Options options{
-        RunfilePath("network_service/network_service")};
+    host::Host::Options options{RunfilePath("network_service/network_service")};
     // These tests exercise multicast itself, not the policy
     // (policy_enforcement_test.cc does).
     options.unsafe_development_mode = true;

@@ -11,14 +11,15 @@
 
 #include <cstdio>
 #include <fstream>
-#include <sstream>
 #include <memory>
+#include <sstream>
 #include <string>
 #include <vector>
 
 #include "absl/strings/str_cat.h"
 #include "common/event_loop.h"
 #include "host/host.h"
+#include "tests/hostile/policy_host.h"
 #include "tests/hostile/raw_renderer.h"
 #include "tests/kernel_multicast_state.h"
 #include "tests/network_service_process.h"
@@ -66,26 +67,17 @@ class HostileRendererTest : public ::testing::Test {
   // A host and service under `policy_json` as the only policy file (none
   // if empty: an unmanaged device).
   void StartWith(const std::string& policy_json) {
-    char pattern[] = "/tmp/dsock-hostile.XXXXXX";
-    ASSERT_NE(mkdtemp(pattern), nullptr);
-    dir_ = pattern;
-    if (!policy_json.empty())
-      std::ofstream(dir_ + "/10-test.json") << policy_json;
-    host::Host::Options options;
-    options.network_service_path =
-        RunfilePath("network_service/network_service");
-    options.policy_dir = dir_;
-    options.audit_log = dir_ + ".audit.log";
-    host_ = std::make_unique<host::Host>(&loop_, options);
-    ASSERT_TRUE(host_->StartNetworkService().ok());
+    policy_host_ = std::make_unique<PolicyHost>(&loop_, policy_json);
+    ASSERT_TRUE(policy_host_->Start().ok());
+    host_ = &policy_host_->host();
+    dir_ = policy_host_->policy_dir();
   }
 
   void TearDown() override {
     // The service survived every attack of the case.
     EXPECT_EQ(host_->service_restarts(), 0);
     renderers_.clear();
-    host_.reset();
-    std::system(("rm -rf " + dir_ + " " + dir_ + ".audit.log").c_str());
+    policy_host_.reset();
   }
 
   RawRenderer* Renderer(const std::string& origin,
@@ -112,12 +104,7 @@ class HostileRendererTest : public ::testing::Test {
         << socket->end_status().error_message();
   }
 
-  std::string AuditLog() const {
-    std::ifstream file(dir_ + ".audit.log");
-    std::stringstream text;
-    text << file.rdbuf();
-    return text.str();
-  }
+  std::string AuditLog() const { return policy_host_->AuditLog(); }
 
   static void ExpectStatus(const v1::Status& status,
                            int code,
@@ -128,9 +115,10 @@ class HostileRendererTest : public ::testing::Test {
   }
 
   common::EventLoop loop_;
-  std::unique_ptr<host::Host> host_;
+  std::unique_ptr<PolicyHost> policy_host_;
+  host::Host* host_ = nullptr;  // policy_host_'s.
   std::vector<std::unique_ptr<RawRenderer>> renderers_;
-  std::string dir_;
+  std::string dir_;  // The policy directory.
 };
 
 // inet_pton does not read these as IPv4, a resolver does (239.255.255.250,
@@ -180,8 +168,8 @@ TEST_F(HostileRendererTest, EveryMulticastSendNeedsThePermissionAndARule) {
                     kPermissionDenied, "no rule names isolated-app://norule");
   auto socket = no_rule->NewSocket();
   ASSERT_TRUE(socket->Open(BoundOpen("0.0.0.0", 0)));
-  ExpectStatus(socket->Call(SendTo("239.10.0.1", 5004, "x")),
-               kPermissionDenied, "no rule names isolated-app://norule");
+  ExpectStatus(socket->Call(SendTo("239.10.0.1", 5004, "x")), kPermissionDenied,
+               "no rule names isolated-app://norule");
 
   // A rule names the app, but its manifest lacks the multicast feature.
   RawRenderer* no_permission =
@@ -383,8 +371,8 @@ TEST_F(UnmanagedByDefaultTest, NoAppMayUseMulticast) {
                     "not managed");
   auto socket = app->NewSocket();
   ASSERT_TRUE(socket->Open(BoundOpen("0.0.0.0", 5004)));
-  ExpectStatus(socket->Call(SendTo("239.10.0.1", 5004, "x")),
-               kPermissionDenied, "not managed");
+  ExpectStatus(socket->Call(SendTo("239.10.0.1", 5004, "x")), kPermissionDenied,
+               "not managed");
   ExpectStatus(socket->Call(Join("239.10.0.1")), kPermissionDenied,
                "not managed");
   EXPECT_EQ(UdpDatagramsSentByKernel(), sent_before);
@@ -449,8 +437,8 @@ TEST_F(HostileRendererTest, RepeatedRefusalsAreFoldedAndCounted) {
       absl::Seconds(5), absl::Milliseconds(50)))
       << AuditLog().substr(0, 2000);
   auto [lines, folded] = counted();
-  std::printf("%d refusals: %d audit lines, %d folded into counts\n",
-              kRefusals, lines, folded);
+  std::printf("%d refusals: %d audit lines, %d folded into counts\n", kRefusals,
+              lines, folded);
   EXPECT_LT(lines, kRefusals / 10);
 }
 
@@ -472,8 +460,8 @@ TEST_F(HostileRendererTest, APolicyFileThatIsNotUtf8LeavesTheServiceUp) {
       << AuditLog();
   // The last good policy still holds.
   ExpectStatus(socket->Call(SendTo("239.10.0.1", 5004, "x")), kOk, "");
-  ExpectStatus(socket->Call(SendTo("239.11.0.1", 5004, "x")),
-               kPermissionDenied, "send_groups");
+  ExpectStatus(socket->Call(SendTo("239.11.0.1", 5004, "x")), kPermissionDenied,
+               "send_groups");
 }
 
 // Every open refused before the socket exists (validation, policy, the
@@ -514,14 +502,3 @@ TEST_F(HostileRendererTest, RefusedOpensLeaveTheServiceWhole) {
 
 }  // namespace
 }  // namespace tests
-
-int main(int argc, char** argv) {
-  // Before any thread exists: unshare moves only the calling thread.
-  absl::Status entered = tests::EnterPrivateNetworkNamespace();
-  if (!entered.ok()) {
-    std::fprintf(stderr, "%s\n", std::string(entered.message()).c_str());
-    return 1;
-  }
-  ::testing::InitGoogleTest(&argc, argv);
-  return RUN_ALL_TESTS();
-}

@@ -15,6 +15,7 @@
 #include "absl/strings/str_cat.h"
 #include "common/event_loop.h"
 #include "host/host.h"
+#include "tests/hostile/policy_host.h"
 #include "tests/hostile/raw_http2.h"
 #include "tests/hostile/raw_renderer.h"
 #include "tests/kernel_multicast_state.h"
@@ -44,17 +45,9 @@ constexpr char kPolicy[] = R"({
 class MemoryAttackTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    char pattern[] = "/tmp/dsock-memory.XXXXXX";
-    ASSERT_NE(mkdtemp(pattern), nullptr);
-    dir_ = pattern;
-    std::ofstream(dir_ + "/10-test.json") << kPolicy;
-    host::Host::Options options;
-    options.network_service_path =
-        RunfilePath("network_service/network_service");
-    options.policy_dir = dir_;
-    options.audit_log = dir_ + ".audit.log";
-    host_ = std::make_unique<host::Host>(&loop_, options);
-    ASSERT_TRUE(host_->StartNetworkService().ok());
+    policy_host_ = std::make_unique<PolicyHost>(&loop_, kPolicy);
+    ASSERT_TRUE(policy_host_->Start().ok());
+    host_ = &policy_host_->host();
     service_pid_ = host_->network_service_pid();
     // The well-behaved app works before the attack (and gRPC has made what
     // it keeps), so the figure below is the attack's.
@@ -65,10 +58,7 @@ class MemoryAttackTest : public ::testing::Test {
     std::ofstream(absl::StrCat("/proc/", service_pid_, "/clear_refs")) << "5";
   }
 
-  void TearDown() override {
-    host_.reset();
-    std::system(("rm -rf " + dir_ + " " + dir_ + ".audit.log").c_str());
-  }
+  void TearDown() override { policy_host_.reset(); }
 
   // A field of /proc/PID/status in KiB ("VmRSS:", "VmHWM:").
   int64_t ServiceMemoryKb(const std::string& field) const {
@@ -113,15 +103,16 @@ class MemoryAttackTest : public ::testing::Test {
                          int64_t budget_kb = kBudgetKb) {
     if (attacker != nullptr) {
       const bool answered = attacker->Sync();
-      std::printf("%s: the service %s\n", attack.c_str(),
-                  answered ? "answered a PING after it"
-                           : "closed the connection");
+      std::printf(
+          "%s: the service %s\n", attack.c_str(),
+          answered ? "answered a PING after it" : "closed the connection");
     }
     const int64_t grown = ServiceMemoryKb("VmHWM:") - rss_before_kb_;
-    std::printf("%s: service RSS %lld KiB, peak during the attack %lld KiB "
-                "above it\n",
-                attack.c_str(), static_cast<long long>(rss_before_kb_),
-                static_cast<long long>(grown));
+    std::printf(
+        "%s: service RSS %lld KiB, peak during the attack %lld KiB "
+        "above it\n",
+        attack.c_str(), static_cast<long long>(rss_before_kb_),
+        static_cast<long long>(grown));
     EXPECT_LT(grown, budget_kb) << attack;
     EXPECT_EQ(host_->network_service_pid(), service_pid_) << attack;
     EXPECT_EQ(host_->service_restarts(), 0) << attack;
@@ -129,10 +120,10 @@ class MemoryAttackTest : public ::testing::Test {
   }
 
   common::EventLoop loop_;
-  std::unique_ptr<host::Host> host_;
+  std::unique_ptr<PolicyHost> policy_host_;
+  host::Host* host_ = nullptr;  // policy_host_'s.
   pid_t service_pid_ = -1;
   int64_t rss_before_kb_ = 0;
-  std::string dir_;
 };
 
 // gzip of `inflated` zero bytes (a gRPC message body that inflates ~1000x).
@@ -192,7 +183,8 @@ TEST_F(MemoryAttackTest, StreamsThatNeverOpenAreCapped) {
   const std::string headers = RawHttp2Connection::OpenUdpSocketHeaders();
   for (uint32_t stream = 1; stream < 20000; stream += 2) {
     if (!attacker->SendFrame(RawHttp2Connection::kHeaders,
-                             RawHttp2Connection::kEndHeaders, stream, headers)) {
+                             RawHttp2Connection::kEndHeaders, stream,
+                             headers)) {
       break;
     }
   }
@@ -267,14 +259,3 @@ TEST_F(MemoryAttackTest, ContinuationFloodIsContained) {
 
 }  // namespace
 }  // namespace tests
-
-int main(int argc, char** argv) {
-  // Before any thread exists: unshare moves only the calling thread.
-  absl::Status entered = tests::EnterPrivateNetworkNamespace();
-  if (!entered.ok()) {
-    std::fprintf(stderr, "%s\n", std::string(entered.message()).c_str());
-    return 1;
-  }
-  ::testing::InitGoogleTest(&argc, argv);
-  return RUN_ALL_TESTS();
-}

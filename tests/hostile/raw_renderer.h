@@ -32,7 +32,8 @@ class RawRenderer {
     bool Open(const direct_sockets::v1::OpenUdpSocket& open);
     // Writes `request` and returns the status of its result (events that
     // are not its result are kept in received()).
-    direct_sockets::v1::Status Call(direct_sockets::v1::UdpSocketRequest request);
+    direct_sockets::v1::Status Call(
+        direct_sockets::v1::UdpSocketRequest request);
     // Writes `request` and does not wait for anything.
     bool Write(const direct_sockets::v1::UdpSocketRequest& request);
     // Reads one event (false at the stream's end).
@@ -47,9 +48,9 @@ class RawRenderer {
 
    private:
     grpc::ClientContext context_;
-    std::unique_ptr<grpc::ClientReaderWriter<
-        direct_sockets::v1::UdpSocketRequest,
-        direct_sockets::v1::UdpSocketEvent>>
+    std::unique_ptr<
+        grpc::ClientReaderWriter<direct_sockets::v1::UdpSocketRequest,
+                                 direct_sockets::v1::UdpSocketEvent>>
         stream_;
     uint64_t next_request_id_ = 1;
     bool finished_ = false;

@@ -345,10 +345,10 @@ int Policy(const std::string& command,
         common::IpAddress::Parse(absl::GetFlag(FLAGS_send));
     if (!group || !group->IsMulticast())
       return UsageError(command, "--send needs a multicast group address");
-    decision = loaded.Send(origin, *group, static_cast<uint16_t>(port),
-                           static_cast<uint32_t>(absl::GetFlag(FLAGS_ttl)),
-                           absl::GetFlag(FLAGS_loopback) &&
-                               !absl::GetFlag(FLAGS_no_loopback));
+    decision = loaded.Send(
+        origin, *group, static_cast<uint16_t>(port),
+        static_cast<uint32_t>(absl::GetFlag(FLAGS_ttl)),
+        absl::GetFlag(FLAGS_loopback) && !absl::GetFlag(FLAGS_no_loopback));
   } else {
     decision = loaded.OpenMulticast(
         origin, static_cast<uint16_t>(port),
@@ -392,7 +392,8 @@ int Run(const std::string& command, const std::vector<std::string>& args) {
   // Without --policy-dir, the machine's managed policy if it has one; else
   // an unmanaged device (no multicast).
   options.policy_dir = absl::GetFlag(FLAGS_policy_dir);
-  options.unsafe_development_mode = absl::GetFlag(FLAGS_unsafe_development_mode);
+  options.unsafe_development_mode =
+      absl::GetFlag(FLAGS_unsafe_development_mode);
   if (options.policy_dir == kDefaultPolicyDir &&
       (options.unsafe_development_mode ||
        access(options.policy_dir.c_str(), F_OK) != 0)) {

@@ -33,9 +33,9 @@ bool EnterPrivateLoopback() {
   const int fd = socket(AF_INET, SOCK_DGRAM, 0);
   ifreq request{};
   std::strncpy(request.ifr_name, "lo", IFNAMSIZ - 1);
-  const bool up = ioctl(fd, SIOCGIFFLAGS, &request) == 0 &&
-                  (request.ifr_flags |= IFF_UP,
-                   ioctl(fd, SIOCSIFFLAGS, &request) == 0);
+  const bool up =
+      ioctl(fd, SIOCGIFFLAGS, &request) == 0 &&
+      (request.ifr_flags |= IFF_UP, ioctl(fd, SIOCSIFFLAGS, &request) == 0);
   close(fd);
   return up;
 }
