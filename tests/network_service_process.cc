@@ -55,7 +55,7 @@ NetworkServiceProcess::~NetworkServiceProcess() {
   }
 }
 
-absl::Status NetworkServiceProcess::Start() {
+absl::Status NetworkServiceProcess::Start(const std::string& policy_dir) {
   if (directory_.empty())
     return absl::InternalError("mkdtemp failed");
   int out[2];
@@ -63,6 +63,9 @@ absl::Status NetworkServiceProcess::Start() {
     return absl::InternalError("pipe failed");
   const std::string binary = RunfilePath("network_service/network_service");
   const std::string flag = "--socket_path=" + socket_path_;
+  const std::string policy_flag = policy_dir.empty()
+                                      ? "--unsafe_development_mode"
+                                      : "--policy_dir=" + policy_dir;
   pid_ = fork();
   if (pid_ < 0)
     return absl::InternalError("fork failed");
@@ -70,10 +73,8 @@ absl::Status NetworkServiceProcess::Start() {
     // A test that crashes must not leave its service behind.
     prctl(PR_SET_PDEATHSIG, SIGKILL);
     dup2(out[1], STDOUT_FILENO);
-    // Its callers are the tests themselves (no host vouches for them), and
-    // they exercise every feature: no policy is enforced.
-    execl(binary.c_str(), binary.c_str(), flag.c_str(),
-          "--unsafe_development_mode", nullptr);
+    execl(binary.c_str(), binary.c_str(), flag.c_str(), policy_flag.c_str(),
+          nullptr);
     std::perror("execl network_service");
     _exit(127);
   }

@@ -7,6 +7,7 @@
 #include <gtest/gtest.h>
 #include <netinet/in.h>
 #include <sys/socket.h>
+#include <sys/un.h>
 #include <unistd.h>
 
 #include <cstdio>
@@ -364,6 +365,35 @@ class UnmanagedByDefaultTest : public HostileRendererTest {
   void SetUp() override { StartWith(""); }
 };
 
+// A caller no host vouched for (the standalone service's listening socket,
+// for development) is no isolated app: a rule for "isolated-app://*" does
+// not name it.
+TEST(UnboundCallerTest, NoWildcardRuleNamesIt) {
+  common::EventLoop loop;
+  PolicyHost policy(&loop, R"({"DirectSocketsMulticastRules": [{
+    "origins": ["isolated-app://*"],
+    "receive_groups": ["239.10.0.0/16"], "send_groups": ["239.10.0.0/16"],
+    "ports": ["5000-5010"]}]})");
+  NetworkServiceProcess service;
+  ASSERT_TRUE(service.Start(policy.policy_dir()).ok());
+  const int fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+  sockaddr_un address{};
+  address.sun_family = AF_UNIX;
+  std::snprintf(address.sun_path, sizeof(address.sun_path), "%s",
+                service.socket_path().c_str());
+  ASSERT_EQ(connect(fd, reinterpret_cast<sockaddr*>(&address), sizeof(address)),
+            0);
+  RawRenderer unbound(fd);
+  auto socket = unbound.NewSocket();
+  ASSERT_TRUE(socket->Open(BoundOpen("0.0.0.0", 5004)));
+  const v1::Status joined = socket->Call(Join("239.10.0.1"));
+  EXPECT_EQ(joined.code(), kPermissionDenied) << joined.message();
+  EXPECT_NE(joined.message().find("no rule names (no app: listening socket)"),
+            std::string::npos)
+      << joined.message();
+  EXPECT_FALSE(KernelHasGroup(*common::IpAddress::Parse("239.10.0.1")));
+}
+
 TEST_F(UnmanagedByDefaultTest, NoAppMayUseMulticast) {
   RawRenderer* app = Renderer(kSender);
   const int64_t sent_before = UdpDatagramsSentByKernel();
@@ -376,6 +406,7 @@ TEST_F(UnmanagedByDefaultTest, NoAppMayUseMulticast) {
   ExpectStatus(socket->Call(Join("239.10.0.1")), kPermissionDenied,
                "not managed");
   EXPECT_EQ(UdpDatagramsSentByKernel(), sent_before);
+  EXPECT_FALSE(KernelHasGroup(*common::IpAddress::Parse("239.10.0.1")));
   // Plain unicast works.
   auto plain = app->NewSocket();
   ASSERT_TRUE(plain->Open(ConnectedOpen("10.78.0.2", 5004)));
