@@ -74,9 +74,14 @@ bool RawHttp2Connection::Sync(absl::Duration timeout) {
   std::string payload;
   for (int shift = 56; shift >= 0; shift -= 8)
     payload.push_back(static_cast<char>(id >> shift));
-  if (!SendFrame(kPing, 0, 0, payload))
-    return false;
+  const bool sent = SendFrame(kPing, 0, 0, payload);
   absl::MutexLock lock(&mutex_);
+  if (!sent) {
+    // The service closed the channel: wait (bounded) for the drain thread
+    // to read its end, so closed_by_service() says so.
+    mutex_.AwaitWithTimeout(absl::Condition(&ended_), timeout);
+    return false;
+  }
   auto answered = [this, id]() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mutex_) {
     return ended_ || ping_acks_.count(id) > 0;
   };
