@@ -103,6 +103,11 @@ expect_lines "no_multicast.mjs with direct-sockets,direct-sockets-private" \
   -- --permissions direct-sockets,direct-sockets-private "$dir/permissions/no_multicast.mjs"
 expect_lines "no_private.mjs with direct-sockets" \
   "opened: NotAllowedError: a bound socket needs the local-network permission (Local Network Access; direct-sockets-private is its older name), which this app's manifest does not grant" \
+  "127.0.0.1: NotAllowedError" \
+  "0x7f.1: NotAllowedError" \
+  "localhost: NotAllowedError" \
+  "10.78.0.1: NotAllowedError" \
+  "239.0.0.1: NotAllowedError" \
   -- --permissions direct-sockets "$dir/permissions/no_private.mjs"
 
 # The admin's policy (policy/examples) seen from JS.
