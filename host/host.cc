@@ -4,6 +4,7 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cstdio>
 #include <cstring>
 #include <utility>
@@ -12,6 +13,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "common/fd_passing.h"
+#include "common/host_contract.h"
 
 extern char** environ;
 
@@ -78,13 +80,14 @@ absl::StatusOr<pid_t> Host::Spawn(const std::vector<std::string>& command,
   args.push_back(nullptr);
   // The host's environment, less anything that names a channel, plus ours.
   std::vector<std::string> env_strings;
+  const std::vector<std::string> ours = common::RendererEnvNames();
   for (char** entry = environ; *entry != nullptr; ++entry) {
-    if (!absl::StartsWith(*entry, "DSOCK_SERVICE_FD=") &&
-        !absl::StartsWith(*entry, "DSOCK_HOST_FD=") &&
-        !absl::StartsWith(*entry, "DSOCK_APP_ORIGIN=") &&
-        !absl::StartsWith(*entry, "DSOCK_APP_PERMISSIONS=")) {
+    const bool names_a_channel =
+        std::any_of(ours.begin(), ours.end(), [&](const std::string& name) {
+          return absl::StartsWith(*entry, name + "=");
+        });
+    if (!names_a_channel)
       env_strings.push_back(*entry);
-    }
   }
   env_strings.insert(env_strings.end(), extra_env.begin(), extra_env.end());
   std::vector<char*> env;
@@ -221,11 +224,11 @@ int Host::NewServiceChannel(const std::string& origin,
       socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, channel) != 0) {
     return -1;
   }
-  // The service learns the channel's app before the renderer can speak.
-  // "ORIGIN\nFEATURE,FEATURE": who the channel speaks for, and what its
-  // manifest grants.
+  // The service learns the channel's app before the renderer can speak:
+  // who the channel speaks for, and what its manifest grants.
   absl::Status sent = common::SendFdMessage(
-      control_fd_, absl::StrCat(origin, "\n", absl::StrJoin(permissions, ",")),
+      control_fd_,
+      common::EncodeGrant({origin, {permissions.begin(), permissions.end()}}),
       channel[0]);
   close(channel[0]);
   if (!sent.ok()) {
@@ -252,12 +255,15 @@ absl::StatusOr<pid_t> Host::StartRenderer(const AppManifest::App& app,
     return absl::InternalError(
         absl::StrCat("socketpair: ", std::strerror(errno)));
   }
-  absl::StatusOr<pid_t> pid =
-      Spawn(app.command,
-            {"DSOCK_SERVICE_FD=3", "DSOCK_HOST_FD=4",
-             "DSOCK_APP_ORIGIN=" + app.origin,
-             "DSOCK_APP_PERMISSIONS=" + absl::StrJoin(app.permissions, ",")},
-            {channel, host_channel[1]}, stdout_fd, std::move(on_exit));
+  absl::StatusOr<pid_t> pid = Spawn(
+      app.command,
+      {absl::StrCat(common::kServiceFdEnv, "=", common::kRendererServiceFd),
+       absl::StrCat(common::kHostFdEnv, "=", common::kRendererHostFd),
+       absl::StrCat(common::kAppOriginEnv, "=", app.origin),
+       absl::StrCat(common::kAppPermissionsEnv, "=",
+                    common::FeatureList(
+                        {app.permissions.begin(), app.permissions.end()}))},
+      {channel, host_channel[1]}, stdout_fd, std::move(on_exit));
   close(channel);
   close(host_channel[1]);
   if (!pid.ok()) {

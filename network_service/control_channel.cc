@@ -6,7 +6,6 @@
 #include <cstdio>
 #include <utility>
 
-#include "common/app_origin.h"
 #include "common/fd_passing.h"
 #include "network_service/app_registry.h"
 
@@ -47,17 +46,17 @@ void ControlChannel::ReadAll() {
   while (!closed_) {
     absl::StatusOr<common::FdMessage> message = common::ReceiveFdMessage(fd_);
     if (message.ok()) {
-      absl::Status origin = common::CheckIsolatedAppOrigin(
-          message->text.substr(0, message->text.find('\n')));
-      if (!origin.ok()) {
+      absl::StatusOr<common::AppGrant> grant =
+          common::DecodeGrant(message->text);
+      if (!grant.ok()) {
         std::fprintf(stderr, "network_service: refused a channel: %s\n",
-                     origin.ToString().c_str());
+                     grant.status().ToString().c_str());
         close(message->fd);
         continue;
       }
       // gRPC needs a non-blocking descriptor (notes: grpc-fd-channels).
       fcntl(message->fd, F_SETFL, fcntl(message->fd, F_GETFL) | O_NONBLOCK);
-      on_channel_(message->fd, std::move(message->text));
+      on_channel_(message->fd, *std::move(grant));
       continue;
     }
     switch (message.status().code()) {

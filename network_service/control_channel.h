@@ -6,6 +6,7 @@
 #include <string>
 
 #include "absl/functional/any_invocable.h"
+#include "common/host_contract.h"
 
 namespace network_service {
 
@@ -16,9 +17,10 @@ namespace network_service {
 // shuts down rather than live on as an orphan. Owned by main(); loop thread.
 class ControlChannel {
  public:
-  // `text` is "ORIGIN\nFEATURE,FEATURE" (the app's origin, then the
-  // permissions-policy features its manifest grants).
-  using ChannelHandler = absl::AnyInvocable<void(int fd, std::string text)>;
+  // `grant` is the app the channel speaks for and the features its
+  // manifest grants (common/host_contract.h), checked.
+  using ChannelHandler =
+      absl::AnyInvocable<void(int fd, common::AppGrant grant)>;
 
   // `fd` is the inherited control socket. `on_channel` runs for each valid
   // channel (the fd is non-blocking and close-on-exec, owned by the

@@ -299,16 +299,9 @@ int main(int argc, char** argv) {
   if (control_fd >= 0) {
     control = std::make_unique<network_service::ControlChannel>(
         loop.uv_loop(), control_fd,
-        [&apps, &server, &guards](int fd, std::string text) {
-          network_service::AppIdentity app;
-          const size_t newline = text.find('\n');
-          app.origin = text.substr(0, newline);
-          if (newline != std::string::npos) {
-            for (absl::string_view feature : absl::StrSplit(
-                     text.substr(newline + 1), ',', absl::SkipEmpty())) {
-              app.permissions.insert(std::string(feature));
-            }
-          }
+        [&apps, &server, &guards](int fd, common::AppGrant grant) {
+          network_service::AppIdentity app{std::move(grant.origin),
+                                           std::move(grant.features)};
           // Channels of renderers that are gone: their threads have ended.
           guards.erase(std::remove_if(
                            guards.begin(), guards.end(),

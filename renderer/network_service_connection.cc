@@ -62,14 +62,8 @@ std::unique_ptr<NetworkServiceConnection> NetworkServiceConnection::Connect(
     unsetenv(kServiceFdEnv);
     std::unique_ptr<NetworkServiceConnection> connection =
         FromInheritedFd(loop, fd);
-    if (const char* granted = std::getenv(kPermissionsEnv)) {
-      std::set<std::string> permissions;
-      for (absl::string_view feature :
-           absl::StrSplit(granted, ',', absl::SkipEmpty())) {
-        permissions.insert(std::string(feature));
-      }
-      connection->set_permissions(std::move(permissions));
-    }
+    if (const char* granted = std::getenv(kPermissionsEnv))
+      connection->set_permissions(common::ParseFeatureList(granted));
     const char* host = std::getenv(kHostFdEnv);
     int host_fd;
     if (host != nullptr && absl::SimpleAtoi(host, &host_fd) && host_fd >= 0) {

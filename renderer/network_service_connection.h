@@ -13,6 +13,7 @@
 #include "absl/synchronization/mutex.h"
 
 #include "common/event_loop.h"
+#include "common/host_contract.h"
 #include "common/local_network_access.h"
 #include "proto/udp_socket.grpc.pb.h"
 #include "renderer/socket_stream_client.h"
@@ -28,7 +29,7 @@ class NetworkServiceConnection {
  public:
   // How every renderer program finds the service when not told by a flag:
   // $DSOCK_NETWORK_SERVICE_SOCKET if set, else kDefaultSocketPath.
-  static constexpr char kSocketPathEnv[] = "DSOCK_NETWORK_SERVICE_SOCKET";
+  static constexpr const char* kSocketPathEnv = common::kServiceSocketEnv;
   static constexpr char kDefaultSocketPath[] = "/run/dsock/network.sock";
   static std::string DefaultSocketPath();
 
@@ -46,11 +47,11 @@ class NetworkServiceConnection {
   // ($DSOCK_HOST_FD): a new service channel after the host restarted the
   // service replaces the old one, and EOF (the host died) ends the process
   // unless SetHostGoneHandler() says otherwise.
-  static constexpr char kServiceFdEnv[] = "DSOCK_SERVICE_FD";
+  static constexpr const char* kServiceFdEnv = common::kServiceFdEnv;
   // The permissions-policy features the host says the app's manifest grants
   // (comma-separated); without it, every Direct Sockets feature.
-  static constexpr char kPermissionsEnv[] = "DSOCK_APP_PERMISSIONS";
-  static constexpr char kHostFdEnv[] = "DSOCK_HOST_FD";
+  static constexpr const char* kPermissionsEnv = common::kAppPermissionsEnv;
+  static constexpr const char* kHostFdEnv = common::kHostFdEnv;
   static std::unique_ptr<NetworkServiceConnection> Connect(
       common::EventLoop* loop,
       const std::string& socket_path);

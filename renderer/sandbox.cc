@@ -19,7 +19,7 @@
 #include <vector>
 
 #include "absl/strings/str_cat.h"
-#include "renderer/network_service_connection.h"
+#include "common/host_contract.h"
 
 namespace renderer {
 namespace {
@@ -233,7 +233,7 @@ absl::Status EnterRendererSandbox(const std::vector<std::string>& readable) {
 }
 
 absl::Status EnterSandboxIfHosted(const std::vector<std::string>& readable) {
-  const char* fd = std::getenv(NetworkServiceConnection::kServiceFdEnv);
+  const char* fd = std::getenv(common::kServiceFdEnv);
   if (fd == nullptr || fd[0] == '\0')
     return absl::OkStatus();
   return EnterRendererSandbox(readable);
