@@ -36,19 +36,6 @@ absl::Status OsError(absl::string_view what, int error) {
   return absl::UnavailableError(absl::StrCat(what, ": ", UvErrorText(error)));
 }
 
-grpc::Status ToGrpcStatus(const absl::Status& status) {
-  return grpc::Status(static_cast<grpc::StatusCode>(status.code()),
-                      std::string(status.message()),
-                      common::kServiceStatusDetails);
-}
-
-v1::Status ToWireStatus(const absl::Status& status) {
-  v1::Status wire;
-  wire.set_code(static_cast<int32_t>(status.code()));
-  wire.set_message(std::string(status.message()));
-  return wire;
-}
-
 std::string Endpoint(const sockaddr* addr) {
   IpAddress ip = IpAddress::FromSockaddr(addr);
   const std::string text = ip.ToString();
@@ -933,7 +920,7 @@ void UdpSocketHost::ReplyResult(uint64_t request_id,
                                 const absl::Status& status) {
   v1::UdpSocketEvent event;
   event.mutable_result()->set_request_id(request_id);
-  *event.mutable_result()->mutable_status() = ToWireStatus(status);
+  *event.mutable_result()->mutable_status() = common::ToWireStatus(status);
   stream_->Write(std::move(event));
 }
 
@@ -1000,10 +987,10 @@ void UdpSocketHost::MaybeFinishClose() {
   holds_app_socket_ = false;
   if (report_socket_error_) {
     v1::UdpSocketEvent event;
-    *event.mutable_socket_error() = ToWireStatus(close_status_);
+    *event.mutable_socket_error() = common::ToWireStatus(close_status_);
     stream_->Write(std::move(event));
   }
-  stream_->FinishWhenWritten(ToGrpcStatus(close_status_));
+  stream_->FinishWhenWritten(common::ToServiceGrpcStatus(close_status_));
   // The owner deletes this object later, from the loop: this may run inside
   // HandleRequest (a refused open), which must not find itself deleted.
   absl::AnyInvocable<void()> on_closed = std::move(on_closed_);

@@ -119,9 +119,8 @@ void UDPSocket::OnEvent(v1::UdpSocketEvent event) {
       OnOpened(event.opened());
       break;
     case v1::UdpSocketEvent::kResult: {
-      const v1::Status& wire = event.result().status();
-      const absl::Status status(static_cast<absl::StatusCode>(wire.code()),
-                                wire.message());
+      const absl::Status status =
+          common::FromWireStatus(event.result().status());
       const uint64_t id = event.result().request_id();
       if (multicast_controller_ && multicast_controller_->OnResult(id, status))
         break;
@@ -145,9 +144,8 @@ void UDPSocket::OnEvent(v1::UdpSocketEvent event) {
       }
       break;
     case v1::UdpSocketEvent::kSocketError: {
-      const v1::Status& status = event.socket_error();
-      Fail(ScriptError::FromStatus(absl::Status(
-          static_cast<absl::StatusCode>(status.code()), status.message())));
+      Fail(ScriptError::FromStatus(
+          common::FromWireStatus(event.socket_error())));
       break;
     }
     case v1::UdpSocketEvent::EVENT_NOT_SET:
@@ -196,7 +194,7 @@ void UDPSocket::OnStreamDone(const grpc::Status& status) {
                                    "the network service closed the socket"));
     return;
   }
-  const auto code = static_cast<absl::StatusCode>(status.error_code());
+  const absl::StatusCode code = common::FromGrpcCode(status.error_code());
   std::string message = status.error_message();
   const bool from_service =
       status.error_details() == common::kServiceStatusDetails;
