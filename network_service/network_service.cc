@@ -1,0 +1,310 @@
+#include "network_service/network_service.h"
+
+#include <grpcpp/server_posix.h>
+#include <signal.h>
+#include <sys/stat.h>
+#include <sys/un.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <cerrno>
+#include <chrono>
+#include <cstring>
+#include <utility>
+
+#include "absl/status/status.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_format.h"
+#include "common/socket_limits.h"
+#include "policy/policy_loader.h"
+
+namespace network_service {
+
+namespace {
+
+// Makes `dir` exist and be private to this user; an error says what is
+// wrong and how to fix it.
+absl::Status PreparePrivateDirectory(const std::string& dir) {
+  if (mkdir(dir.c_str(), 0700) != 0 && errno != EEXIST) {
+    return absl::FailedPreconditionError(
+        absl::StrCat("cannot create ", dir, ": ", std::strerror(errno)));
+  }
+  struct stat info;
+  if (stat(dir.c_str(), &info) != 0 || !S_ISDIR(info.st_mode)) {
+    return absl::FailedPreconditionError(
+        absl::StrCat(dir, " is not a directory"));
+  }
+  if (info.st_uid != geteuid()) {
+    return absl::FailedPreconditionError(absl::StrCat(
+        dir, " belongs to uid ", info.st_uid, ", not to this user"));
+  }
+  if ((info.st_mode & 077) != 0) {
+    return absl::FailedPreconditionError(
+        absl::StrCat(dir, " is open to other users (mode ",
+                     absl::StrFormat("%o", info.st_mode & 0777),
+                     "); run chmod 700 on it or pick another directory"));
+  }
+  return absl::OkStatus();
+}
+
+absl::Status PrepareSocketPath(const std::string& path) {
+  if (path.empty() || path[0] != '/') {
+    return absl::InvalidArgumentError("--socket_path must be an absolute path");
+  }
+  if (path.size() >= sizeof(sockaddr_un{}.sun_path)) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("--socket_path is ", path.size(),
+                     " bytes long; Unix socket paths must be under 108"));
+  }
+  absl::Status dir = PreparePrivateDirectory(path.substr(0, path.rfind('/')));
+  if (!dir.ok())
+    return dir;
+  struct stat info;
+  if (lstat(path.c_str(), &info) == 0) {
+    if (!S_ISSOCK(info.st_mode)) {
+      return absl::FailedPreconditionError(
+          absl::StrCat(path, " exists and is not a socket"));
+    }
+    unlink(path.c_str());  // Left by a service that did not shut down.
+  }
+  return absl::OkStatus();
+}
+
+// What one renderer's connection may make the service hold
+// (docs/security.md). Every renderer has one connection: the channel its
+// host handed over.
+void ApplyRendererLimits(grpc::ServerBuilder* builder) {
+  // Identity only: a compressed message would be inflated before the size
+  // limit applies (gRPC 1.51), so a call that names gzip or deflate is
+  // refused before its first message.
+  builder->SetCompressionAlgorithmSupportStatus(GRPC_COMPRESS_DEFLATE, false);
+  builder->SetCompressionAlgorithmSupportStatus(GRPC_COMPRESS_GZIP, false);
+  builder->SetMaxReceiveMessageSize(static_cast<int>(common::kMaxRequestBytes));
+  // One stream per socket: the app's socket cap, and room for streams
+  // that are closing.
+  builder->AddChannelArgument(
+      GRPC_ARG_MAX_CONCURRENT_STREAMS,
+      static_cast<int>(network_service::AppRegistry::kMaxStreamsPerApp));
+  builder->AddChannelArgument(GRPC_ARG_MAX_METADATA_SIZE, 8 * 1024);
+  // Flow-control windows stay at 64 KiB a stream: bandwidth-delay probing
+  // would let a renderer that sends and never lets a request finish park
+  // megabytes in each stream's buffers.
+  builder->AddChannelArgument(GRPC_ARG_HTTP2_BDP_PROBE, 0);
+  builder->AddChannelArgument(GRPC_ARG_HTTP2_STREAM_LOOKAHEAD_BYTES, 64 * 1024);
+  // PING floods: a renderer sends no pings of its own; two strikes end the
+  // connection.
+  builder->AddChannelArgument(GRPC_ARG_HTTP2_MAX_PING_STRIKES, 2);
+  builder->AddChannelArgument(
+      GRPC_ARG_HTTP2_MIN_RECV_PING_INTERVAL_WITHOUT_DATA_MS, 5 * 60 * 1000);
+}
+
+}  // namespace
+
+NetworkService::NetworkService(const Options& options) : options_(options) {}
+
+absl::StatusOr<std::unique_ptr<NetworkService>> NetworkService::Start(
+    const Options& options) {
+  if (options.socket_path.empty() && options.control_fd < 0) {
+    return absl::InvalidArgumentError(
+        "give --control_fd (started by a host) or --socket_path "
+        "(standalone)");
+  }
+  if (options.unsafe_development_mode && !options.policy_dir.empty()) {
+    return absl::InvalidArgumentError(
+        "--unsafe_development_mode and --policy_dir cannot be combined: give "
+        "one");
+  }
+  if (!options.socket_path.empty()) {
+    absl::Status prepared = PrepareSocketPath(options.socket_path);
+    if (!prepared.ok())
+      return prepared;
+  }
+  std::unique_ptr<NetworkService> service(new NetworkService(options));
+  if (!options.audit_log.empty()) {
+    service->audit_log_ = std::fopen(options.audit_log.c_str(), "a");
+    if (service->audit_log_ == nullptr) {
+      return absl::FailedPreconditionError(
+          absl::StrCat("cannot open --audit_log ", options.audit_log, ": ",
+                       std::strerror(errno)));
+    }
+  }
+  absl::Status policy = service->LoadPolicy();
+  if (!policy.ok())
+    return policy;
+
+  // gRPC creates the socket file; the umask makes it 0600 from the start.
+  const mode_t old_umask = umask(0177);
+  grpc::ServerBuilder builder;
+  ApplyRendererLimits(&builder);
+  if (!options.socket_path.empty()) {
+    builder.AddListeningPort("unix:" + options.socket_path,
+                             grpc::InsecureServerCredentials());
+  }
+  builder.RegisterService(service->service_.get());
+  service->server_ = builder.BuildAndStart();
+  umask(old_umask);
+  if (service->server_ == nullptr) {
+    return absl::UnavailableError(absl::StrCat(
+        "could not start serving",
+        options.socket_path.empty() ? "" : " on unix:", options.socket_path));
+  }
+  if (!options.socket_path.empty())
+    chmod(options.socket_path.c_str(), 0600);
+  return service;
+}
+
+absl::Status NetworkService::LoadPolicy() {
+  const std::string& dir = options_.policy_dir;
+  if (options_.unsafe_development_mode) {
+    std::fprintf(stderr,
+                 "network_service: --unsafe_development_mode: NO POLICY IS "
+                 "ENFORCED; every app may use multicast. For development "
+                 "only.\n");
+  } else if (dir.empty()) {
+    // Secure by default: an unmanaged device, as Chrome without policies.
+    std::fprintf(stderr,
+                 "network_service: no --policy_dir: an unmanaged device (no "
+                 "app may use multicast; Chrome's defaults for the rest)\n");
+    enforcer_ = PolicyEnforcer(policy::Policy(), audit_log_);
+  } else {
+    std::vector<std::string> errors;
+    policy::Policy loaded = policy::LoadPolicyDirectory(dir, &errors);
+    for (const std::string& error : errors) {
+      std::fprintf(stderr, "network_service: policy: %s/%s\n", dir.c_str(),
+                   error.c_str());
+    }
+    // With errors and no earlier good policy: an unmanaged device (no
+    // multicast for anyone), never a half-read policy.
+    enforcer_ = PolicyEnforcer(
+        errors.empty() ? std::move(loaded) : policy::Policy(), audit_log_);
+  }
+  service_ = std::make_unique<NetworkServiceImpl>(&loop_, &apps_, &enforcer_);
+  if (!dir.empty()) {
+    watcher_ =
+        std::make_unique<PolicyWatcher>(loop_.uv_loop(), dir, &enforcer_,
+                                        [this] { service_->RecheckPolicy(); });
+    absl::Status watching = watcher_->Start();
+    if (!watching.ok()) {
+      std::fprintf(stderr, "network_service: %s\n",
+                   std::string(watching.message()).c_str());
+    }
+  }
+  return absl::OkStatus();
+}
+
+void NetworkService::AddRendererChannel(int fd, common::AppGrant grant) {
+  AppIdentity app{std::move(grant.origin), std::move(grant.features)};
+  // Channels of renderers that are gone: their threads have ended.
+  guards_.erase(
+      std::remove_if(guards_.begin(), guards_.end(),
+                     [](const auto& guard) { return guard->finished(); }),
+      guards_.end());
+  int grpc_fd = -1;
+  absl::StatusOr<std::unique_ptr<Http2Guard>> guard = Http2Guard::Start(
+      fd, {},
+      [origin = app.origin](const std::string& why) {
+        std::fprintf(stderr,
+                     "network_service: the renderer of %s sent %s; its "
+                     "channel is closed\n",
+                     origin.c_str(), why.c_str());
+      },
+      &grpc_fd);
+  if (!guard.ok()) {
+    std::fprintf(stderr, "network_service: %s\n",
+                 std::string(guard.status().message()).c_str());
+    return;
+  }
+  guards_.push_back(*std::move(guard));
+  apps_.BindChannel(grpc_fd, std::move(app));
+  grpc::AddInsecureChannelFromFd(server_.get(), grpc_fd);
+}
+
+void NetworkService::BeginShutdown() {
+  if (shutdown_thread_.joinable())
+    return;
+  service_->CloseAll(
+      absl::UnavailableError("the network service is shutting down"));
+  // Shutdown() blocks until calls end, and calls end on this loop: run it
+  // elsewhere and come back when it is done.
+  shutdown_thread_ = std::thread([this] {
+    server_->Shutdown(std::chrono::system_clock::now() +
+                      std::chrono::seconds(2));
+    loop_.PostTask([this] { loop_.Quit(); });
+  });
+}
+
+void NetworkService::Run() {
+  ran_ = true;
+  // Refusals the audit log folded are counted in it once a second.
+  uv_timer_init(loop_.uv_loop(), &audit_flush_);
+  audit_flush_.data = &enforcer_;
+  uv_timer_start(
+      &audit_flush_,
+      [](uv_timer_t* timer) {
+        static_cast<PolicyEnforcer*>(timer->data)->FlushFoldedRefusals();
+      },
+      1000, 1000);
+  uv_unref(reinterpret_cast<uv_handle_t*>(&audit_flush_));
+  auto on_signal = [](uv_signal_t* handle, int) {
+    static_cast<NetworkService*>(handle->data)->BeginShutdown();
+  };
+  for (auto [handle, number] :
+       {std::pair{&sigterm_, SIGTERM}, std::pair{&sigint_, SIGINT}}) {
+    uv_signal_init(loop_.uv_loop(), handle);
+    handle->data = this;
+    uv_signal_start(handle, on_signal, number);
+  }
+  if (options_.control_fd >= 0) {
+    control_ = std::make_unique<ControlChannel>(
+        loop_.uv_loop(), options_.control_fd,
+        [this](int fd, common::AppGrant grant) {
+          AddRendererChannel(fd, std::move(grant));
+        },
+        [this] {
+          std::fprintf(stderr,
+                       "network_service: the host is gone; shutting down\n");
+          BeginShutdown();
+        });
+  }
+  if (options_.socket_path.empty()) {
+    std::printf("network_service: serving host channels (pid %d)\n",
+                static_cast<int>(getpid()));
+  } else {
+    std::printf("network_service: listening on unix:%s (pid %d)\n",
+                options_.socket_path.c_str(), static_cast<int>(getpid()));
+  }
+  std::fflush(stdout);
+
+  loop_.Run();
+
+  if (control_)
+    control_->Close();
+  if (watcher_)
+    watcher_->Close();
+  enforcer_.FlushFoldedRefusals();
+  uv_close(reinterpret_cast<uv_handle_t*>(&audit_flush_), nullptr);
+  uv_close(reinterpret_cast<uv_handle_t*>(&sigterm_), nullptr);
+  uv_close(reinterpret_cast<uv_handle_t*>(&sigint_), nullptr);
+  // Run the close callbacks now, while the objects that own the handles
+  // still exist.
+  uv_run(loop_.uv_loop(), UV_RUN_NOWAIT);
+  if (shutdown_thread_.joinable())
+    shutdown_thread_.join();
+  server_->Wait();
+  guards_.clear();
+  loop_.Shutdown();
+  if (!options_.socket_path.empty())
+    unlink(options_.socket_path.c_str());
+}
+
+NetworkService::~NetworkService() {
+  if (!ran_ && watcher_ != nullptr) {
+    // Start() failed after the watcher began: its handles go with the loop.
+    watcher_->Close();
+    uv_run(loop_.uv_loop(), UV_RUN_NOWAIT);
+  }
+  if (audit_log_ != nullptr && audit_log_ != stderr)
+    std::fclose(audit_log_);
+}
+
+}  // namespace network_service

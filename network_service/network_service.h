@@ -1,0 +1,89 @@
+#ifndef NETWORK_SERVICE_NETWORK_SERVICE_H_
+#define NETWORK_SERVICE_NETWORK_SERVICE_H_
+
+#include <grpcpp/grpcpp.h>
+#include <uv.h>
+
+#include <cstdio>
+#include <memory>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "absl/status/statusor.h"
+#include "common/event_loop.h"
+#include "common/host_contract.h"
+#include "network_service/app_registry.h"
+#include "network_service/control_channel.h"
+#include "network_service/http2_guard.h"
+#include "network_service/network_service_impl.h"
+#include "network_service/policy_enforcer.h"
+#include "network_service/policy_watcher.h"
+
+namespace network_service {
+
+// The network service process as a library: the loop, the app registry,
+// the enforced policy and its watcher, the gRPC server with its limits on
+// what a renderer may make it hold, the host's control channel and a guard
+// on every renderer channel. `network_service`'s main() is flags around
+// it. Owned by that main(); every method on the main thread, which runs
+// the loop.
+class NetworkService {
+ public:
+  struct Options {
+    // Started by a host: renderer channels and their grants arrive on this
+    // inherited control socket; there is no listening socket.
+    int control_fd = -1;
+    // Standalone (development, foundation tests): a listening socket whose
+    // callers are no app.
+    std::string socket_path;
+    // The managed policy directory; empty: an unmanaged device.
+    std::string policy_dir;
+    // Where policy refusals go (JSON lines); empty: stderr.
+    std::string audit_log;
+    // Enforce no policy at all (never with `policy_dir`).
+    bool unsafe_development_mode = false;
+  };
+
+  // Checks `options` (INVALID_ARGUMENT or FAILED_PRECONDITION with what to
+  // fix), reads the policy, and starts serving (UNAVAILABLE if gRPC cannot).
+  static absl::StatusOr<std::unique_ptr<NetworkService>> Start(
+      const Options& options);
+  NetworkService(const NetworkService&) = delete;
+  NetworkService& operator=(const NetworkService&) = delete;
+  ~NetworkService();
+
+  // Prints the ready line, then runs until SIGTERM, SIGINT or the host's
+  // end, and shuts down cleanly: every socket closed, every stream ended
+  // with UNAVAILABLE, the socket file removed.
+  void Run();
+
+ private:
+  explicit NetworkService(const Options& options);
+
+  // The policy of the options, announced on stderr.
+  absl::Status LoadPolicy();
+  // A renderer channel from the host: guard it, bind it to its app, serve.
+  void AddRendererChannel(int fd, common::AppGrant grant);
+  void BeginShutdown();
+
+  const Options options_;
+  common::EventLoop loop_;
+  AppRegistry apps_;
+  FILE* audit_log_ = stderr;
+  PolicyEnforcer enforcer_;
+  std::unique_ptr<NetworkServiceImpl> service_;
+  std::unique_ptr<PolicyWatcher> watcher_;
+  std::unique_ptr<grpc::Server> server_;
+  std::unique_ptr<ControlChannel> control_;
+  std::vector<std::unique_ptr<Http2Guard>> guards_;
+  std::thread shutdown_thread_;
+  bool ran_ = false;
+  uv_timer_t audit_flush_;
+  uv_signal_t sigterm_;
+  uv_signal_t sigint_;
+};
+
+}  // namespace network_service
+
+#endif  // NETWORK_SERVICE_NETWORK_SERVICE_H_
