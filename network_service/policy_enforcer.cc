@@ -100,9 +100,9 @@ absl::Status PolicyEnforcer::CheckOpen(const std::string& origin,
   return absl::OkStatus();
 }
 
-PolicyEnforcer::SendRate PolicyEnforcer::RateFor(
+SendRateLimiter::Rate PolicyEnforcer::RateFor(
     const std::string& origin) const {
-  SendRate rate;
+  SendRateLimiter::Rate rate;
   if (!policy_)
     return rate;
   if (const policy::MulticastRule* rule = policy_->RuleFor(origin)) {

@@ -11,6 +11,7 @@
 #include "absl/status/status.h"
 #include "common/multicast_membership.h"
 #include "network_service/log_limiter.h"
+#include "network_service/send_rate_limiter.h"
 #include "policy/policy.h"
 #include "proto/udp_socket.pb.h"
 
@@ -46,11 +47,7 @@ class PolicyEnforcer {
                          uint16_t local_port,
                          size_t held = 0);
   // The app's multicast send rate (MulticastRule's limits); zeros: none.
-  struct SendRate {
-    uint32_t datagrams_per_second = 0;
-    uint64_t bytes_per_second = 0;
-  };
-  SendRate RateFor(const std::string& origin) const;
+  SendRateLimiter::Rate RateFor(const std::string& origin) const;
 
   // Records that a new policy directory was refused (kept the last good
   // one): {"action":"reload-refused","target":DIR,"reason":...}.

@@ -16,6 +16,11 @@ namespace network_service {
 // methods are safe from the loop thread.
 class RendererStream {
  public:
+  // Outbox sizes at which the host pauses receiving (and the stream stops
+  // reading requests), and at which it resumes (OnOutboxDrained).
+  static constexpr size_t kPauseBytes = 512 * 1024;
+  static constexpr size_t kResumeBytes = kPauseBytes / 4;
+
   virtual ~RendererStream() = default;
 
   // Asks for the next request (after one was handled).

@@ -493,9 +493,7 @@ bool UdpSocketHost::HandleSend(uint64_t request_id, v1::SendDatagrams send) {
 
 bool UdpSocketHost::SubmitBatch(SendBatch* batch) {
   const int count = batch->datagrams.datagrams_size();
-  const PolicyEnforcer::SendRate rate = policy_->RateFor(origin_);
-  const SendRateLimiter::Rate limit{rate.datagrams_per_second,
-                                    rate.bytes_per_second};
+  const SendRateLimiter::Rate limit = policy_->RateFor(origin_);
   for (; batch->next < count; ++batch->next) {
     const int i = batch->next;
     const std::string& data = batch->datagrams.datagrams(i).data();
@@ -825,7 +823,7 @@ void UdpSocketHost::UpdateReceiving() {
   if (state_ != State::kOpen)
     return;
   const bool want =
-      receive_credit_ > 0 && stream_->OutboxBytes() < kPauseReceivingBytes;
+      receive_credit_ > 0 && stream_->OutboxBytes() < RendererStream::kPauseBytes;
   if (want == receiving_)
     return;
   if (want) {
@@ -911,7 +909,7 @@ void UdpSocketHost::FlushReceived() {
   stream_->Write(std::move(pending_received_));
   pending_received_.Clear();
   pending_received_count_ = 0;
-  if (stream_->OutboxBytes() >= kPauseReceivingBytes) {
+  if (stream_->OutboxBytes() >= RendererStream::kPauseBytes) {
     UpdateReceiving();
   }
 }

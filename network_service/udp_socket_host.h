@@ -46,9 +46,6 @@ class UdpSocketHost {
   static constexpr int kMaxDatagramsPerRequest = 1024;
   // Received datagrams gathered into one event before it is written.
   static constexpr int kMaxDatagramsPerEvent = 64;
-  // Receiving pauses while this much waits to be written to the renderer
-  // (RendererStream::OutboxBytes), and resumes when OnOutboxDrained().
-  static constexpr size_t kPauseReceivingBytes = 512 * 1024;
   // Memberships one socket may hold: the kernel's IPv4 default
   // (net.ipv4.igmp_max_memberships), applied to both families so a socket
   // behaves the same whatever its groups.

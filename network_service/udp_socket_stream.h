@@ -41,11 +41,6 @@ class UdpSocketStream
   // Called once when the renderer ends or abandons the stream.
   using EndHandler = absl::AnyInvocable<void()>;
 
-  // Outbox sizes at which the host pauses (UdpSocketHost's
-  // kPauseReceivingBytes) and resumes receiving.
-  static constexpr size_t kPauseBytes = 512 * 1024;
-  static constexpr size_t kResumeBytes = kPauseBytes / 4;
-
   UdpSocketStream();
   UdpSocketStream(const UdpSocketStream&) = delete;
   UdpSocketStream& operator=(const UdpSocketStream&) = delete;
