@@ -7,6 +7,7 @@
 #include <string>
 #include <vector>
 
+#include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
 
 namespace common {
@@ -231,6 +232,12 @@ socklen_t IpAddress::ToSockaddr(uint16_t port, sockaddr_storage* out) const {
 bool operator==(const IpAddress& a, const IpAddress& b) {
   return a.family_ == b.family_ &&
          std::memcmp(a.bytes_, b.bytes_, sizeof(a.bytes_)) == 0;
+}
+
+std::string EndpointText(const IpAddress& address, uint16_t port) {
+  const std::string text = address.ToString();
+  return address.is_ipv6() ? absl::StrCat("[", text, "]:", port)
+                           : absl::StrCat(text, ":", port);
 }
 
 uint16_t SockaddrPort(const sockaddr* addr) {

@@ -65,6 +65,9 @@ bool EndsInANumber(absl::string_view host);
 // Port of a socket address (host order); 0 for other families.
 uint16_t SockaddrPort(const sockaddr* addr);
 
+// "192.0.2.1:5004" or "[2001:db8::1]:5004", for messages and logs.
+std::string EndpointText(const IpAddress& address, uint16_t port);
+
 }  // namespace common
 
 #endif  // COMMON_IP_ADDRESS_H_

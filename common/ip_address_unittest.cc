@@ -107,6 +107,12 @@ TEST(IpAddressTest, Classifies) {
   EXPECT_TRUE(IpAddress::Parse("::ffff:10.0.0.1")->IsIpv4Mapped());
 }
 
+TEST(IpAddressTest, EndpointTextBracketsIpv6) {
+  EXPECT_EQ(EndpointText(*IpAddress::Parse("192.0.2.1"), 5004),
+            "192.0.2.1:5004");
+  EXPECT_EQ(EndpointText(*IpAddress::Parse("fd00::1"), 5004), "[fd00::1]:5004");
+}
+
 TEST(IpAddressTest, RoundTripsThroughSockaddr) {
   sockaddr_storage storage;
   auto v6 = IpAddress::Parse("fd00::5");

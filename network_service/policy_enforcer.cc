@@ -86,10 +86,7 @@ absl::Status PolicyEnforcer::CheckOpen(const std::string& origin,
   }
   // Multicast options need the multicast policy; a connected socket's peer
   // is decided once its address is known (CheckPeer).
-  const bool multicast_options = open.has_multicast_time_to_live() ||
-                                 open.has_multicast_loopback() ||
-                                 open.multicast_allow_address_sharing();
-  if (!multicast_options)
+  if (!HasMulticastOptions(open))
     return absl::OkStatus();
   policy::Decision decision = policy_->OpenMulticast(
       origin, static_cast<uint16_t>(bound ? open.bound().local_port() : 0),
@@ -100,8 +97,7 @@ absl::Status PolicyEnforcer::CheckOpen(const std::string& origin,
   return absl::OkStatus();
 }
 
-SendRateLimiter::Rate PolicyEnforcer::RateFor(
-    const std::string& origin) const {
+SendRateLimiter::Rate PolicyEnforcer::RateFor(const std::string& origin) const {
   SendRateLimiter::Rate rate;
   if (!policy_)
     return rate;
@@ -142,10 +138,7 @@ absl::Status PolicyEnforcer::CheckPrivatePeer(const std::string& origin,
     return absl::OkStatus();
   policy::Decision decision = policy_->PrivateNetworkAccess(origin);
   if (!decision.allowed) {
-    const std::string shown = peer.is_ipv6()
-                                  ? absl::StrCat("[", peer.ToString(), "]")
-                                  : peer.ToString();
-    return Refuse(origin, "open", absl::StrCat(shown, ":", port), decision);
+    return Refuse(origin, "open", common::EndpointText(peer, port), decision);
   }
   return absl::OkStatus();
 }
@@ -163,6 +156,11 @@ absl::Status PolicyEnforcer::CheckSend(const std::string& origin,
                   decision);
   }
   return absl::OkStatus();
+}
+
+bool HasMulticastOptions(const v1::OpenUdpSocket& open) {
+  return open.has_multicast_time_to_live() || open.has_multicast_loopback() ||
+         open.multicast_allow_address_sharing();
 }
 
 uint32_t MulticastTtlOf(const v1::OpenUdpSocket& open) {

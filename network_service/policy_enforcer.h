@@ -86,6 +86,9 @@ class PolicyEnforcer {
   LogLimiter audit_limiter_{kAuditLinesPerSecond, absl::Seconds(1)};
 };
 
+// Whether `open` sets any multicast option (which needs the multicast
+// feature and policy).
+bool HasMulticastOptions(const direct_sockets::v1::OpenUdpSocket& open);
 // The multicast TTL and loopback a socket opened with `open` has: the
 // request's, or the spec's defaults (1, on), which the service sets on every
 // socket.

@@ -37,10 +37,8 @@ absl::Status OsError(absl::string_view what, int error) {
 }
 
 std::string Endpoint(const sockaddr* addr) {
-  IpAddress ip = IpAddress::FromSockaddr(addr);
-  const std::string text = ip.ToString();
-  return absl::StrCat(ip.is_ipv6() ? absl::StrCat("[", text, "]") : text, ":",
-                      common::SockaddrPort(addr));
+  return common::EndpointText(IpAddress::FromSockaddr(addr),
+                              common::SockaddrPort(addr));
 }
 
 }  // namespace
@@ -187,9 +185,7 @@ void UdpSocketHost::HandleOpen(uint64_t request_id,
                       "its older name)"));
     return;
   }
-  if ((open.has_multicast_time_to_live() || open.has_multicast_loopback() ||
-       open.multicast_allow_address_sharing()) &&
-      lacks(common::kDirectSocketsMulticast)) {
+  if (HasMulticastOptions(open) && lacks(common::kDirectSocketsMulticast)) {
     // The renderer throws NotAllowedError for these: it should never ask.
     RejectBrokenRenderer(not_granted("direct-sockets-multicast",
                                      " (multicast options need it)"));
@@ -608,11 +604,8 @@ absl::Status UdpSocketHost::ApplyMulticastOptions(int fd) {
   }
   // The spec's defaults are Linux's (TTL 1, loopback on); set them anyway so
   // the socket does not depend on system settings.
-  const int ttl = static_cast<int>(
-      open_.has_multicast_time_to_live() ? open_.multicast_time_to_live() : 1);
-  const int loop = open_.has_multicast_loopback()
-                       ? static_cast<int>(open_.multicast_loopback())
-                       : 1;
+  const int ttl = static_cast<int>(MulticastTtlOf(open_));
+  const int loop = MulticastLoopbackOf(open_) ? 1 : 0;
   // An IPv6 socket may carry IPv4 too (dual-stack): set both levels there.
   absl::Status status =
       set(IPPROTO_IP, IP_MULTICAST_TTL, ttl, "multicastTimeToLive");
@@ -822,8 +815,8 @@ void UdpSocketHost::HandleReceiveMore(uint32_t count) {
 void UdpSocketHost::UpdateReceiving() {
   if (state_ != State::kOpen)
     return;
-  const bool want =
-      receive_credit_ > 0 && stream_->OutboxBytes() < RendererStream::kPauseBytes;
+  const bool want = receive_credit_ > 0 &&
+                    stream_->OutboxBytes() < RendererStream::kPauseBytes;
   if (want == receiving_)
     return;
   if (want) {
