@@ -86,20 +86,20 @@ absl::Status ValidateOpen(const v1::OpenUdpSocket& open) {
             "remoteAddress is empty; a connected socket needs an IP address "
             "or host name");
       }
-      if (!IpAddress::Parse(connected.remote_address()) &&
-          common::EndsInANumber(connected.remote_address())) {
-        // Chromium reads such a host as IPv4 or refuses it; a resolver
-        // would read it its own way ("1.2.3.4.5").
-        return absl::InvalidArgumentError(absl::StrCat(
-            "remoteAddress \"", common::LogSafe(connected.remote_address()),
-            "\" ends in a number but is not a valid IPv4 "
-            "address"));
-      }
-      if (!IpAddress::Parse(connected.remote_address()) &&
-          !IsPlausibleHostName(connected.remote_address())) {
-        return absl::InvalidArgumentError(absl::StrCat(
-            "remoteAddress \"", common::LogSafe(connected.remote_address()),
-            "\" is neither an IP address nor a host name"));
+      const std::string& remote = connected.remote_address();
+      if (!IpAddress::Parse(remote)) {
+        if (common::EndsInANumber(remote)) {
+          // Chromium reads such a host as IPv4 or refuses it; a resolver
+          // would read it its own way ("1.2.3.4.5").
+          return absl::InvalidArgumentError(absl::StrCat(
+              "remoteAddress \"", common::LogSafe(remote),
+              "\" ends in a number but is not a valid IPv4 address"));
+        }
+        if (!IsPlausibleHostName(remote)) {
+          return absl::InvalidArgumentError(
+              absl::StrCat("remoteAddress \"", common::LogSafe(remote),
+                           "\" is neither an IP address nor a host name"));
+        }
       }
       absl::Status port =
           CheckPort(connected.remote_port(), "remotePort", /*zero_ok=*/false);

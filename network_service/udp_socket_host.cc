@@ -274,15 +274,15 @@ void UdpSocketHost::OnResolved(uv_getaddrinfo_t* req,
 }
 
 absl::Status UdpSocketHost::CheckPeer(const IpAddress& peer, uint16_t port) {
-  if (connected_or_connecting() && common::FeatureToReach(peer) != nullptr) {
+  const char* local_feature = common::FeatureToReach(peer);
+  if (connected_or_connecting() && local_feature != nullptr) {
     // Local Network Access: a connected socket to a loopback or private
     // address needs the feature and the private-network policy. (A bound
     // socket needed both to open.)
-    const char* feature = common::FeatureToReach(peer);
-    if (!common::HasFeature(permissions_, feature)) {
+    if (!common::HasFeature(permissions_, local_feature)) {
       return absl::PermissionDeniedError(
-          absl::StrCat(origin_, ": the app's manifest does not grant ", feature,
-                       ", which a socket to ", peer.ToString(),
+          absl::StrCat(origin_, ": the app's manifest does not grant ",
+                       local_feature, ", which a socket to ", peer.ToString(),
                        " needs (direct-sockets-private is its older name)"));
     }
     return policy_->CheckPrivatePeer(origin_, peer, port);
@@ -440,7 +440,9 @@ bool UdpSocketHost::HandleSend(uint64_t request_id, v1::SendDatagrams send) {
   batch->request_id = request_id;
   // Check every datagram before sending any: a bad request sends nothing.
   batch->destinations.reserve(send.datagrams_size());
+  size_t bytes = 0;
   for (const v1::Datagram& datagram : send.datagrams()) {
+    bytes += datagram.data().size();
     absl::StatusOr<std::optional<Destination>> destination =
         ValidateDatagram(datagram, connected_, family_, ipv6_only_);
     if (!destination.ok()) {
@@ -468,9 +470,6 @@ bool UdpSocketHost::HandleSend(uint64_t request_id, v1::SendDatagrams send) {
   // The request's payloads stay in memory until the kernel has them: the
   // app's budget bounds what all its sockets may hold (a held batch, or
   // datagrams libuv queues).
-  size_t bytes = 0;
-  for (const v1::Datagram& datagram : send.datagrams())
-    bytes += datagram.data().size();
   absl::Status room = apps_->AcquireSendBytes(origin_, bytes);
   if (!room.ok()) {
     ReplyResult(request_id, room);
