@@ -107,6 +107,17 @@ class HostileRendererTest : public ::testing::Test {
 
   std::string AuditLog() const { return policy_host_->AuditLog(); }
 
+  // Both ways to send to 239.10.0.1:5004 are refused with `words`: a
+  // connected socket to the group, and a bound socket's datagram to it.
+  void ExpectGroupSendRefused(RawRenderer* renderer, const std::string& words) {
+    ExpectOpenRefused(renderer, ConnectedOpen("239.10.0.1", 5004),
+                      kPermissionDenied, words);
+    auto bound = renderer->NewSocket();
+    ASSERT_TRUE(bound->Open(BoundOpen("0.0.0.0", 0)));
+    ExpectStatus(bound->Call(SendTo("239.10.0.1", 5004, "x")),
+                 kPermissionDenied, words);
+  }
+
   static void ExpectStatus(const v1::Status& status,
                            int code,
                            const std::string& words) {
@@ -164,23 +175,12 @@ TEST_F(HostileRendererTest, AnIpv4MappedAddressIsItsIpv4Address) {
 
 TEST_F(HostileRendererTest, EveryMulticastSendNeedsThePermissionAndARule) {
   const int64_t sent_before = UdpDatagramsSentByKernel();
-  RawRenderer* no_rule = Renderer(kNoRule);
-  ExpectOpenRefused(no_rule, ConnectedOpen("239.10.0.1", 5004),
-                    kPermissionDenied, "no rule names isolated-app://norule");
-  auto socket = no_rule->NewSocket();
-  ASSERT_TRUE(socket->Open(BoundOpen("0.0.0.0", 0)));
-  ExpectStatus(socket->Call(SendTo("239.10.0.1", 5004, "x")), kPermissionDenied,
-               "no rule names isolated-app://norule");
-
+  ExpectGroupSendRefused(Renderer(kNoRule),
+                         "no rule names isolated-app://norule");
   // A rule names the app, but its manifest lacks the multicast feature.
-  RawRenderer* no_permission =
-      Renderer(kSender, {"direct-sockets", "direct-sockets-private"});
-  ExpectOpenRefused(no_permission, ConnectedOpen("239.10.0.1", 5004),
-                    kPermissionDenied, "direct-sockets-multicast");
-  auto bound = no_permission->NewSocket();
-  ASSERT_TRUE(bound->Open(BoundOpen("0.0.0.0", 0)));
-  ExpectStatus(bound->Call(SendTo("239.10.0.1", 5004, "x")), kPermissionDenied,
-               "direct-sockets-multicast");
+  ExpectGroupSendRefused(
+      Renderer(kSender, {"direct-sockets", "direct-sockets-private"}),
+      "direct-sockets-multicast");
   EXPECT_EQ(UdpDatagramsSentByKernel(), sent_before);
 }
 
@@ -188,12 +188,7 @@ TEST_F(HostileRendererTest, AllowLoopbackFalseHoldsForSocketsWithoutOptions) {
   RawRenderer* app = Renderer(kNoLoopback);
   const int64_t sent_before = UdpDatagramsSentByKernel();
   // No multicast options: loopback is on (the spec's default).
-  ExpectOpenRefused(app, ConnectedOpen("239.10.0.1", 5004), kPermissionDenied,
-                    "allow_loopback");
-  auto plain = app->NewSocket();
-  ASSERT_TRUE(plain->Open(BoundOpen("0.0.0.0", 0)));
-  ExpectStatus(plain->Call(SendTo("239.10.0.1", 5004, "x")), kPermissionDenied,
-               "allow_loopback");
+  ExpectGroupSendRefused(app, "allow_loopback");
   EXPECT_EQ(UdpDatagramsSentByKernel(), sent_before);
   // With loopback off, as the rule asks, the same send goes.
   v1::OpenUdpSocket no_loop = BoundOpen("0.0.0.0", 0);
@@ -397,12 +392,9 @@ TEST(UnboundCallerTest, NoWildcardRuleNamesIt) {
 TEST_F(UnmanagedByDefaultTest, NoAppMayUseMulticast) {
   RawRenderer* app = Renderer(kSender);
   const int64_t sent_before = UdpDatagramsSentByKernel();
-  ExpectOpenRefused(app, ConnectedOpen("239.10.0.1", 5004), kPermissionDenied,
-                    "not managed");
+  ExpectGroupSendRefused(app, "not managed");
   auto socket = app->NewSocket();
   ASSERT_TRUE(socket->Open(BoundOpen("0.0.0.0", 5004)));
-  ExpectStatus(socket->Call(SendTo("239.10.0.1", 5004, "x")), kPermissionDenied,
-               "not managed");
   ExpectStatus(socket->Call(Join("239.10.0.1")), kPermissionDenied,
                "not managed");
   EXPECT_EQ(UdpDatagramsSentByKernel(), sent_before);
