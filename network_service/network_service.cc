@@ -178,7 +178,9 @@ absl::Status NetworkService::LoadPolicy() {
     enforcer_ = PolicyEnforcer(
         errors.empty() ? std::move(loaded) : policy::Policy(), audit_log_);
   }
-  service_ = std::make_unique<NetworkServiceImpl>(&loop_, &apps_, &enforcer_);
+  sockets_ = std::make_unique<UvSocketFactory>(loop_.uv_loop());
+  service_ = std::make_unique<NetworkServiceImpl>(&loop_, &apps_, &enforcer_,
+                                                  sockets_.get());
   if (!dir.empty()) {
     watcher_ =
         std::make_unique<PolicyWatcher>(loop_.uv_loop(), dir, &enforcer_,

@@ -19,6 +19,7 @@
 #include "network_service/network_service_impl.h"
 #include "network_service/policy_enforcer.h"
 #include "network_service/policy_watcher.h"
+#include "network_service/socket/uv_socket_factory.h"
 
 namespace network_service {
 
@@ -72,6 +73,7 @@ class NetworkService {
   AppRegistry apps_;
   FILE* audit_log_ = stderr;
   PolicyEnforcer enforcer_;
+  std::unique_ptr<UvSocketFactory> sockets_;  // The socket layer.
   std::unique_ptr<NetworkServiceImpl> service_;
   std::unique_ptr<PolicyWatcher> watcher_;
   std::unique_ptr<grpc::Server> server_;

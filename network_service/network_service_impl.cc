@@ -9,8 +9,9 @@ namespace v1 = ::direct_sockets::v1;
 
 NetworkServiceImpl::NetworkServiceImpl(common::EventLoop* loop,
                                        AppRegistry* apps,
-                                       PolicyEnforcer* policy)
-    : loop_(loop), apps_(apps), policy_(policy) {}
+                                       PolicyEnforcer* policy,
+                                       SocketFactory* sockets)
+    : loop_(loop), apps_(apps), policy_(policy), socket_factory_(sockets) {}
 
 NetworkServiceImpl::~NetworkServiceImpl() = default;
 
@@ -39,20 +40,20 @@ NetworkServiceImpl::OpenUdpSocket(grpc::CallbackServerContext* context) {
       context->peer(),
       [this, id](v1::UdpSocketRequest request) {
         loop_->PostTask([this, id, request = std::move(request)]() mutable {
-          if (UdpSocketHost* host = FindSocket(id)) {
+          if (RestrictedUDPSocket* host = FindSocket(id)) {
             host->HandleRequest(std::move(request));
           }
         });
       },
       [this, id] {
         loop_->PostTask([this, id] {
-          if (UdpSocketHost* host = FindSocket(id))
+          if (RestrictedUDPSocket* host = FindSocket(id))
             host->OnRendererGone();
         });
       },
       [this, id] {
         loop_->PostTask([this, id] {
-          if (UdpSocketHost* host = FindSocket(id))
+          if (RestrictedUDPSocket* host = FindSocket(id))
             host->OnOutboxDrained();
         });
       });
@@ -70,32 +71,32 @@ void NetworkServiceImpl::AddSocket(uint64_t id,
     return;
   }
   const std::string origin = app.origin;
-  auto host = std::make_unique<UdpSocketHost>(
-      loop_->uv_loop(), std::move(stream), apps_, policy_, std::move(app),
-      [this, id, origin] {
+  auto host = std::make_unique<RestrictedUDPSocket>(
+      loop_->uv_loop(), std::move(stream), apps_, policy_, socket_factory_,
+      std::move(app), [this, id, origin] {
         // The host calls this from inside its own methods (a refused open
         // closes it in HandleRequest): delete it from the loop later, never
         // under its own call.
         loop_->PostTask([this, id, origin] {
-          sockets_.erase(id);
+          socket_table_.erase(id);
           apps_->ReleaseStream(origin);
         });
       });
-  sockets_.emplace(id, std::move(host));
+  socket_table_.emplace(id, std::move(host));
 }
 
-UdpSocketHost* NetworkServiceImpl::FindSocket(uint64_t id) {
-  auto it = sockets_.find(id);
-  return it == sockets_.end() ? nullptr : it->second.get();
+RestrictedUDPSocket* NetworkServiceImpl::FindSocket(uint64_t id) {
+  auto it = socket_table_.find(id);
+  return it == socket_table_.end() ? nullptr : it->second.get();
 }
 
 void NetworkServiceImpl::RecheckPolicy() {
   std::vector<uint64_t> ids;
-  for (const auto& [id, host] : sockets_)
+  for (const auto& [id, host] : socket_table_)
     ids.push_back(id);
   // A host may close (and leave the table) while rechecking: look each up.
   for (uint64_t id : ids) {
-    if (UdpSocketHost* host = FindSocket(id))
+    if (RestrictedUDPSocket* host = FindSocket(id))
       host->RecheckPolicy();
   }
 }
@@ -104,10 +105,10 @@ void NetworkServiceImpl::CloseAll(absl::Status status) {
   closing_all_ = true;
   close_all_status_ = status;
   std::vector<uint64_t> ids;
-  for (const auto& [id, host] : sockets_)
+  for (const auto& [id, host] : socket_table_)
     ids.push_back(id);
   for (uint64_t id : ids) {
-    if (UdpSocketHost* host = FindSocket(id))
+    if (RestrictedUDPSocket* host = FindSocket(id))
       host->Close(status);
   }
 }

@@ -9,25 +9,29 @@
 #include "common/event_loop.h"
 #include "network_service/app_registry.h"
 #include "network_service/policy_enforcer.h"
-#include "network_service/udp_socket_host.h"
+#include "network_service/requests/restricted_udp_socket.h"
+#include "network_service/socket/socket_factory.h"
 #include "network_service/udp_socket_stream.h"
 #include "proto/udp_socket.grpc.pb.h"
 
 namespace network_service {
 
 // The gRPC service of the network service process: each OpenUdpSocket call
-// becomes one UdpSocketHost on the loop. gRPC threads call OpenUdpSocket();
-// they only create the stream and post to the loop. The socket table is
-// owned by this object and used on the loop thread only. Owned by main();
-// must outlive the gRPC server's calls (destroy it after Server::Wait()).
+// becomes one RestrictedUDPSocket (the request layer) on the loop. gRPC threads
+// call OpenUdpSocket(); they only create the stream and post to the loop. The
+// socket table is owned by this object and used on the loop thread only. Owned
+// by main(); must outlive the gRPC server's calls (destroy it after
+// Server::Wait()).
 class NetworkServiceImpl final
     : public direct_sockets::v1::NetworkService::CallbackService {
  public:
   // `apps` says which app each channel speaks for; `policy` enforces the
-  // admin's policy. Not owned; both outlive this.
+  // admin's policy; `sockets` is the socket layer. Not owned; all outlive
+  // this.
   NetworkServiceImpl(common::EventLoop* loop,
                      AppRegistry* apps,
-                     PolicyEnforcer* policy);
+                     PolicyEnforcer* policy,
+                     SocketFactory* sockets);
   NetworkServiceImpl(const NetworkServiceImpl&) = delete;
   NetworkServiceImpl& operator=(const NetworkServiceImpl&) = delete;
   ~NetworkServiceImpl() override;
@@ -38,7 +42,7 @@ class NetworkServiceImpl final
   // Loop thread: the policy changed; every socket checks itself again.
   void RecheckPolicy();
   // Loop thread: how many sockets are open or opening.
-  size_t socket_count() const { return sockets_.size(); }
+  size_t socket_count() const { return socket_table_.size(); }
 
   // direct_sockets::v1::NetworkService::CallbackService:
   grpc::ServerBidiReactor<direct_sockets::v1::UdpSocketRequest,
@@ -50,15 +54,17 @@ class NetworkServiceImpl final
   void AddSocket(uint64_t id,
                  std::shared_ptr<UdpSocketStream> stream,
                  AppIdentity app);
-  UdpSocketHost* FindSocket(uint64_t id);
+  RestrictedUDPSocket* FindSocket(uint64_t id);
 
   common::EventLoop* const loop_;
   AppRegistry* const apps_;
   PolicyEnforcer* const policy_;
+  SocketFactory* const socket_factory_;
   std::atomic<uint64_t> next_id_{1};
-  std::map<uint64_t, std::unique_ptr<UdpSocketHost>> sockets_;  // Loop.
-  bool closing_all_ = false;                                    // Loop.
-  absl::Status close_all_status_;                               // Loop.
+  std::map<uint64_t, std::unique_ptr<RestrictedUDPSocket>>
+      socket_table_;               // Loop.
+  bool closing_all_ = false;       // Loop.
+  absl::Status close_all_status_;  // Loop.
 };
 
 }  // namespace network_service

@@ -10,13 +10,13 @@
 
 namespace network_service {
 
-// What a UdpSocketHost needs of its renderer's stream: ask for the next
-// request, queue events, end the stream. UdpSocketStream is the gRPC one;
-// the fuzzer (udp_socket_host_fuzzer.cc) drives a host through a fake. The
-// methods are safe from the loop thread.
+// What a RestrictedUDPSocket needs of its renderer's stream: ask for the
+// next request, queue events, end the stream. UdpSocketStream is the gRPC
+// one; the request layer's unit test and fuzzer drive a socket through
+// fakes. The methods are safe from the loop thread.
 class RendererStream {
  public:
-  // Outbox sizes at which the host pauses receiving (and the stream stops
+  // Outbox sizes at which the socket pauses receiving (and the stream stops
   // reading requests), and at which it resumes (OnOutboxDrained).
   static constexpr size_t kPauseBytes = 512 * 1024;
   static constexpr size_t kResumeBytes = kPauseBytes / 4;

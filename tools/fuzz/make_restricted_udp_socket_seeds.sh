@@ -1,10 +1,11 @@
 #!/usr/bin/env bash
-# Writes the seed corpus of //network_service:udp_socket_host_fuzzer: each
+# Writes the seed corpus of
+# //network_service/requests:restricted_udp_socket_fuzzer: each
 # seed is a features byte, then requests written here in protobuf text
 # format, encoded by protoc and framed with a 2-byte length. Run from the
 # repository root after changing the seeds below; commit what it writes.
 set -euo pipefail
-out=network_service/fuzz_corpus/udp_socket_host
+out=network_service/requests/fuzz_corpus/restricted_udp_socket
 rm -rf "$out"
 mkdir -p "$out"
 

@@ -1,7 +1,7 @@
 // libFuzzer target: a compromised renderer's requests, decoded, into a real
-// UdpSocketHost (real sockets, on a private network namespace's loopback:
+// RestrictedUDPSocket (on real sockets, on a private network namespace's loopback:
 // tools/fuzz/run and the corpus test enter one first) under a real policy.
-// Every input is one socket stream. Afterwards the host is closed and
+// Every input is one socket stream. Afterwards the socket is closed and
 // destroyed and the app must hold nothing: no socket, membership or send
 // bytes counted against it.
 //
@@ -23,7 +23,8 @@
 #include "network_service/app_registry.h"
 #include "network_service/policy_enforcer.h"
 #include "network_service/renderer_stream.h"
-#include "network_service/udp_socket_host.h"
+#include "network_service/requests/restricted_udp_socket.h"
+#include "network_service/socket/uv_socket_factory.h"
 #include "policy/policy_loader.h"
 
 namespace {
@@ -37,7 +38,7 @@ void Check(bool condition) {
     __builtin_trap();
 }
 
-// The renderer's stream, as the host sees it: answers are counted, never
+// The renderer's stream, as the socket sees it: answers are counted, never
 // sent anywhere.
 class FakeStream : public network_service::RendererStream {
  public:
@@ -78,6 +79,7 @@ struct Service {
         std::move(loaded), nullptr);
   }
   uv_loop_t loop;
+  network_service::UvSocketFactory sockets{&loop};
   network_service::AppRegistry apps;
   std::unique_ptr<network_service::PolicyEnforcer> enforcer;
 };
@@ -102,9 +104,9 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   }
   auto stream = std::make_shared<FakeStream>();
   bool closed = false;
-  auto host = std::make_unique<network_service::UdpSocketHost>(
+  auto socket = std::make_unique<network_service::RestrictedUDPSocket>(
       &service.loop, stream, &service.apps, service.enforcer.get(),
-      network_service::AppIdentity{kOrigin, permissions},
+      &service.sockets, network_service::AppIdentity{kOrigin, permissions},
       [&closed] { closed = true; });
   size_t at = 1;
   while (at + 2 <= size && !closed) {
@@ -114,16 +116,16 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
       break;
     v1::UdpSocketRequest request;
     if (request.ParseFromArray(data + at, static_cast<int>(length)))
-      host->HandleRequest(std::move(request));
+      socket->HandleRequest(std::move(request));
     at += length;
     uv_run(&service.loop, UV_RUN_NOWAIT);
   }
-  host->Close(absl::OkStatus());
+  socket->Close(absl::OkStatus());
   for (int i = 0; i < 1000 && !closed; ++i)
     uv_run(&service.loop, UV_RUN_NOWAIT);
   Check(closed);
   Check(stream->finished_);
-  host.reset();
+  socket.reset();
   // The app holds nothing once its only socket is gone.
   Check(service.apps.sockets_of(kOrigin) == 0);
   Check(service.apps.memberships_of(kOrigin) == 0);

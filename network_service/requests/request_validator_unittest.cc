@@ -1,4 +1,4 @@
-#include "network_service/request_validator.h"
+#include "network_service/requests/request_validator.h"
 
 #include <gtest/gtest.h>
 

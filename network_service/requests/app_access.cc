@@ -1,0 +1,65 @@
+#include "network_service/requests/app_access.h"
+
+#include <utility>
+
+#include "absl/strings/str_cat.h"
+#include "common/local_network_access.h"
+
+namespace network_service {
+
+AppAccess::AppAccess(AppIdentity app, PolicyEnforcer* policy)
+    : app_(std::move(app)), policy_(policy) {}
+
+bool AppAccess::Has(const char* feature) const {
+  return common::HasFeature(app_.permissions, feature);
+}
+
+absl::Status AppAccess::NotGranted(const std::string& feature,
+                                   const std::string& why) const {
+  return absl::PermissionDeniedError(absl::StrCat(
+      app_.origin, ": the app's manifest does not grant ", feature, why));
+}
+
+absl::Status AppAccess::CheckManifestForOpen(
+    const direct_sockets::v1::OpenUdpSocket& open) const {
+  if (!Has(common::kDirectSockets))
+    return NotGranted(common::kDirectSockets, "");
+  if (open.has_bound() && !Has(common::kLocalNetwork)) {
+    return NotGranted(common::kLocalNetwork,
+                      " (a bound socket needs it; direct-sockets-private is "
+                      "its older name)");
+  }
+  return absl::OkStatus();
+}
+
+absl::Status AppAccess::MulticastNotGranted(const std::string& why) const {
+  return NotGranted(common::kDirectSocketsMulticast, why);
+}
+
+absl::Status AppAccess::CheckPeer(
+    const common::IpAddress& peer,
+    uint16_t port,
+    const direct_sockets::v1::OpenUdpSocket& open) const {
+  const char* local_feature = common::FeatureToReach(peer);
+  if (open.has_connected() && local_feature != nullptr) {
+    // A bound socket needed both to open.
+    if (!Has(local_feature)) {
+      return NotGranted(
+          local_feature,
+          absl::StrCat(", which a socket to ", peer.ToString(),
+                       " needs (direct-sockets-private is its older name)"));
+    }
+    return policy_->CheckPrivatePeer(app_.origin, peer, port);
+  }
+  if (peer.IsMulticast()) {
+    if (!Has(common::kDirectSocketsMulticast)) {
+      return MulticastNotGranted(
+          absl::StrCat(", which sending to a multicast group (",
+                       peer.ToString(), ") needs"));
+    }
+    return policy_->CheckSend(app_.origin, peer, port, open);
+  }
+  return absl::OkStatus();
+}
+
+}  // namespace network_service

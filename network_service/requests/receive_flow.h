@@ -1,0 +1,80 @@
+#ifndef NETWORK_SERVICE_REQUESTS_RECEIVE_FLOW_H_
+#define NETWORK_SERVICE_REQUESTS_RECEIVE_FLOW_H_
+
+#include <uv.h>
+
+#include <cstdint>
+
+#include "absl/functional/any_invocable.h"
+#include "absl/status/status.h"
+#include "network_service/renderer_stream.h"
+#include "network_service/socket/datagram_socket.h"
+#include "proto/udp_socket.pb.h"
+
+namespace network_service {
+
+// One socket's receive side, as its renderer asked for it (Chromium's
+// credit-based network::UDPSocket::ReceiveMore): the socket reads only
+// while the renderer has granted credit (ReceiveMore, saturating at
+// kMaxReceiveCredit) and its outbox is under RendererStream::kPauseBytes;
+// what one loop iteration reads goes to the renderer as one event (at most
+// kMaxDatagramsPerEvent datagrams).
+//
+// Owned by a RestrictedUDPSocket; loop thread only. Close() it (and wait for
+// `closed`) before destroying it.
+class ReceiveFlow final : public DatagramSocket::Receiver {
+ public:
+  // Credit above this is not granted (saturates): with 64 KiB datagrams the
+  // outbox pause bounds memory anyway; this bounds a forged ReceiveMore.
+  static constexpr uint32_t kMaxReceiveCredit = 4096;
+  // Received datagrams gathered into one event before it is written.
+  static constexpr int kMaxDatagramsPerEvent = 64;
+
+  // `stream` (not owned) outlives this; `on_error` runs when the socket
+  // cannot receive (the socket has failed).
+  ReceiveFlow(uv_loop_t* loop,
+              RendererStream* stream,
+              absl::AnyInvocable<void(absl::Status)> on_error);
+  ReceiveFlow(const ReceiveFlow&) = delete;
+  ReceiveFlow& operator=(const ReceiveFlow&) = delete;
+  ~ReceiveFlow() override;
+
+  // The socket opened: receive from `socket` (not owned) as credit allows.
+  // A connected socket's datagrams carry no sender address.
+  void Start(DatagramSocket* socket, bool connected);
+  // The renderer granted `count` more datagrams.
+  void AddCredit(uint32_t count);
+  // The stream's outbox drained: receiving may resume.
+  void OnOutboxDrained();
+  // Writes what has been gathered now (before the socket's last event).
+  void Flush();
+  // Stops receiving; `closed` runs once, later, from the loop.
+  void Close(absl::AnyInvocable<void()> closed);
+
+  uint32_t credit() const { return credit_; }
+
+  // DatagramSocket::Receiver:
+  void OnDatagram(absl::string_view data, const sockaddr* from) override;
+  void OnReceiveError(absl::Status error) override;
+
+ private:
+  // Starts or stops the socket's reads as credit and outbox say.
+  void Update();
+  static void OnFlushCheck(uv_check_t* handle);
+
+  RendererStream* const stream_;
+  absl::AnyInvocable<void(absl::Status)> on_error_;
+  absl::AnyInvocable<void()> closed_;
+  DatagramSocket* socket_ = nullptr;  // Once started, until closed.
+  bool connected_ = false;
+  bool receiving_ = false;
+  bool closing_ = false;
+  uint32_t credit_ = 0;
+  uv_check_t flush_check_;
+  direct_sockets::v1::UdpSocketEvent gathered_;
+  int gathered_count_ = 0;
+};
+
+}  // namespace network_service
+
+#endif  // NETWORK_SERVICE_REQUESTS_RECEIVE_FLOW_H_

@@ -1,0 +1,435 @@
+#include "network_service/requests/restricted_udp_socket.h"
+
+#include <cstdio>
+#include <utility>
+
+#include "absl/strings/str_cat.h"
+#include "common/local_network_access.h"
+#include "common/log_text.h"
+#include "common/service_status.h"
+#include "network_service/requests/request_validator.h"
+
+namespace network_service {
+
+namespace v1 = ::direct_sockets::v1;
+using ::common::IpAddress;
+
+namespace {
+
+// The socket layer's options for a socket opened with `open`.
+DatagramSocket::Options OptionsOf(const v1::OpenUdpSocket& open) {
+  DatagramSocket::Options options;
+  options.send_buffer_size = open.send_buffer_size();
+  options.receive_buffer_size = open.receive_buffer_size();
+  options.allow_address_sharing = open.multicast_allow_address_sharing();
+  options.multicast_ttl = MulticastTtlOf(open);
+  options.multicast_loopback = MulticastLoopbackOf(open);
+  if (open.has_bound() && open.bound().has_ipv6_only())
+    options.ipv6_only = open.bound().ipv6_only();
+  return options;
+}
+
+int FamilyOfQuery(v1::DnsQueryType type) {
+  return type == v1::DNS_QUERY_TYPE_IPV4   ? AF_INET
+         : type == v1::DNS_QUERY_TYPE_IPV6 ? AF_INET6
+                                           : AF_UNSPEC;
+}
+
+}  // namespace
+
+RestrictedUDPSocket::RestrictedUDPSocket(uv_loop_t* loop,
+                                         std::shared_ptr<RendererStream> stream,
+                                         AppRegistry* apps,
+                                         PolicyEnforcer* policy,
+                                         SocketFactory* sockets,
+                                         AppIdentity app,
+                                         absl::AnyInvocable<void()> on_closed)
+    : loop_(loop),
+      stream_(std::move(stream)),
+      apps_(apps),
+      policy_(policy),
+      sockets_(sockets),
+      access_(app, policy),
+      on_closed_(std::move(on_closed)),
+      sends_(
+          loop,
+          apps,
+          policy,
+          app.origin,
+          [this](uint64_t request_id, absl::Status result) {
+            if (state_ == State::kOpen)
+              ReplyResult(request_id, result);
+          },
+          [this] {
+            if (state_ == State::kOpen)
+              stream_->ReadNext();
+          }),
+      receives_(loop,
+                stream_.get(),
+                [this](absl::Status error) { Fail(std::move(error)); }),
+      memberships_(apps, policy, app.origin) {
+  // A stream that never opens still costs memory: it gets a few seconds.
+  uv_timer_init(loop_, &open_deadline_);
+  open_deadline_.data = this;
+  uv_timer_start(&open_deadline_, &RestrictedUDPSocket::OnOpenDeadline,
+                 kOpenDeadlineMs, 0);
+}
+
+RestrictedUDPSocket::~RestrictedUDPSocket() = default;
+
+void RestrictedUDPSocket::OnOpenDeadline(uv_timer_t* handle) {
+  auto* socket = static_cast<RestrictedUDPSocket*>(handle->data);
+  if (socket->state_ != State::kAwaitingOpen)
+    return;
+  socket->Close(absl::DeadlineExceededError(
+      absl::StrCat("the stream sent no open request within ",
+                   kOpenDeadlineMs / 1000, " seconds")));
+}
+
+void RestrictedUDPSocket::HandleRequest(v1::UdpSocketRequest request) {
+  if (state_ == State::kClosing || state_ == State::kClosed)
+    return;
+  absl::Status unknown = CheckNoUnknownFields(request);
+  if (!unknown.ok()) {
+    if (state_ == State::kAwaitingOpen) {
+      Close(unknown);
+      return;
+    }
+    ReplyResult(request.request_id(), unknown);
+    stream_->ReadNext();
+    return;
+  }
+  switch (request.request_case()) {
+    case v1::UdpSocketRequest::kOpen:
+      if (state_ != State::kAwaitingOpen) {
+        ReplyResult(request.request_id(),
+                    absl::FailedPreconditionError(
+                        "this stream's socket is already open; open a new "
+                        "stream for another socket"));
+        break;
+      }
+      HandleOpen(request.request_id(), request.open());
+      break;
+    case v1::UdpSocketRequest::kSend:
+      if (!HandleSend(request.request_id(),
+                      std::move(*request.mutable_send()))) {
+        // Held by the app's send rate: holding the request back holds back
+        // the renderer, whose next request is not read until this one is
+        // handed over (the SendQueue's on_released).
+        return;
+      }
+      break;
+    case v1::UdpSocketRequest::kReceiveMore:
+      if (state_ == State::kOpen)  // Credit before open is meaningless.
+        receives_.AddCredit(request.receive_more().num_additional_datagrams());
+      break;
+    case v1::UdpSocketRequest::kJoinGroup:
+      HandleMembership(request.request_id(), request.join_group(),
+                       /*join=*/true);
+      break;
+    case v1::UdpSocketRequest::kLeaveGroup:
+      HandleMembership(request.request_id(), request.leave_group(),
+                       /*join=*/false);
+      break;
+    case v1::UdpSocketRequest::REQUEST_NOT_SET:
+      if (state_ == State::kAwaitingOpen) {
+        Close(absl::InvalidArgumentError(
+            "the first request on a socket stream must be open"));
+        return;
+      }
+      ReplyResult(request.request_id(),
+                  absl::InvalidArgumentError("request names no operation"));
+      break;
+  }
+  if (state_ != State::kClosing && state_ != State::kClosed)
+    stream_->ReadNext();
+}
+
+void RestrictedUDPSocket::HandleOpen(uint64_t request_id,
+                                     const v1::OpenUdpSocket& open) {
+  open_request_id_ = request_id;
+  open_ = open;
+  absl::Status valid = ValidateOpen(open);
+  if (valid.ok())
+    valid = access_.CheckManifestForOpen(open);
+  if (!valid.ok()) {
+    Close(valid);
+    return;
+  }
+  if (HasMulticastOptions(open) &&
+      !access_.Has(common::kDirectSocketsMulticast)) {
+    // The renderer throws NotAllowedError for these: it should never ask.
+    RejectBrokenRenderer(
+        access_.MulticastNotGranted(" (multicast options need it)"));
+    return;
+  }
+  absl::Status slot = apps_->AcquireSocket(access_.origin());
+  if (!slot.ok()) {
+    Close(slot);
+    return;
+  }
+  holds_app_socket_ = true;
+  // The admin's policy, which no renderer can bypass.
+  absl::Status allowed = policy_->CheckOpen(access_.origin(), open);
+  if (!allowed.ok()) {
+    Close(allowed);
+    return;
+  }
+  // The address to bind (bound mode) or connect to (connected mode), when
+  // it is a literal (read as Chromium reads it, the same reading the
+  // renderer made); a host name is resolved first.
+  const std::string& literal = open.has_bound()
+                                   ? open.bound().local_address()
+                                   : open.connected().remote_address();
+  const uint32_t port = open.has_bound() ? open.bound().local_port()
+                                         : open.connected().remote_port();
+  if (std::optional<IpAddress> ip = IpAddress::Parse(literal)) {
+    sockaddr_storage address;
+    ip->Unmapped().ToSockaddr(static_cast<uint16_t>(port), &address);
+    OpenAndReply(reinterpret_cast<sockaddr*>(&address));
+    return;
+  }
+  // A host name: resolved here, in the process that may use the network.
+  absl::StatusOr<std::unique_ptr<SocketFactory::Lookup>> lookup =
+      sockets_->ResolveHost(open.connected().remote_address(),
+                            static_cast<uint16_t>(port),
+                            FamilyOfQuery(open.connected().dns_query_type()),
+                            [this](absl::StatusOr<sockaddr_storage> address) {
+                              OnResolved(std::move(address));
+                            });
+  if (!lookup.ok()) {
+    Close(lookup.status());
+    return;
+  }
+  lookup_ = *std::move(lookup);
+  state_ = State::kResolving;
+}
+
+void RestrictedUDPSocket::OnResolved(absl::StatusOr<sockaddr_storage> address) {
+  // Closing destroys the lookup, which never calls back then.
+  lookup_.reset();
+  if (!address.ok()) {
+    Close(address.status());
+    return;
+  }
+  OpenAndReply(reinterpret_cast<const sockaddr*>(&*address));
+}
+
+void RestrictedUDPSocket::OpenAndReply(const sockaddr* resolved) {
+  sockaddr_storage storage;
+  const sockaddr* address = resolved;
+  if (open_.has_connected()) {
+    // Decided on the address the socket will really use: after DNS, in the
+    // form the kernel reads (an IPv4-mapped peer is its IPv4 address).
+    const IpAddress peer = IpAddress::FromSockaddr(resolved).Unmapped();
+    const uint16_t port = common::SockaddrPort(resolved);
+    absl::Status allowed = access_.CheckPeer(peer, port, open_);
+    if (!allowed.ok()) {
+      Close(allowed);
+      return;
+    }
+    peer_ = peer;
+    peer.ToSockaddr(port, &storage);
+    address = reinterpret_cast<const sockaddr*>(&storage);
+  }
+  absl::Status opened = OpenSocket(address);
+  if (!opened.ok()) {
+    Close(opened);
+    return;
+  }
+  ReplyOpened();
+}
+
+absl::Status RestrictedUDPSocket::OpenSocket(const sockaddr* address) {
+  absl::StatusOr<std::unique_ptr<DatagramSocket>> socket =
+      sockets_->CreateUDPSocket(address->sa_family);
+  if (!socket.ok())
+    return socket.status();
+  socket_ = *std::move(socket);
+  const DatagramSocket::Options options = OptionsOf(open_);
+  checks_.emplace(&access_, SocketRequestChecks::Socket{
+                                &open_, address->sa_family,
+                                options.ipv6_only.value_or(false), peer_});
+  return open_.has_connected() ? socket_->Connect(address, options)
+                               : socket_->Bind(address, options);
+}
+
+void RestrictedUDPSocket::ReplyOpened() {
+  state_ = State::kOpen;
+  v1::UdpSocketEvent event;
+  v1::Opened* opened = event.mutable_opened();
+  opened->set_request_id(open_request_id_);
+  sockaddr_storage address;
+  const auto* addr = reinterpret_cast<const sockaddr*>(&address);
+  uint16_t local_port = 0;
+  if (socket_->GetLocalAddress(&address).ok()) {
+    opened->set_local_address(IpAddress::FromSockaddr(addr).ToString());
+    local_port = common::SockaddrPort(addr);
+    opened->set_local_port(local_port);
+  }
+  if (peer_.has_value() && socket_->GetPeerAddress(&address).ok()) {
+    opened->set_remote_address(IpAddress::FromSockaddr(addr).ToString());
+    opened->set_remote_port(common::SockaddrPort(addr));
+  }
+  stream_->Write(std::move(event));
+  sends_.Start(socket_.get());
+  memberships_.Start(socket_.get(), local_port);
+  receives_.Start(socket_.get(), peer_.has_value());
+}
+
+bool RestrictedUDPSocket::HandleSend(uint64_t request_id,
+                                     v1::SendDatagrams send) {
+  if (state_ != State::kOpen) {
+    ReplyResult(request_id, absl::FailedPreconditionError(
+                                "send before the socket is open"));
+    return true;
+  }
+  if (send.datagrams_size() > kMaxDatagramsPerRequest) {
+    ReplyResult(request_id, absl::InvalidArgumentError(absl::StrCat(
+                                "a send carries ", send.datagrams_size(),
+                                " datagrams; the most in one request is ",
+                                kMaxDatagramsPerRequest)));
+    return true;
+  }
+  absl::StatusOr<std::unique_ptr<CheckedSend>> checked =
+      checks_->CheckSend(request_id, std::move(send));
+  if (!checked.ok()) {
+    ReplyResult(request_id, checked.status());
+    return true;
+  }
+  // The request's payloads stay in memory until the kernel has them: the
+  // app's budget bounds what all its sockets may hold.
+  absl::Status room =
+      apps_->AcquireSendBytes(access_.origin(), (*checked)->bytes);
+  if (!room.ok()) {
+    ReplyResult(request_id, room);
+    return true;
+  }
+  return sends_.Submit(*std::move(checked));
+}
+
+absl::StatusOr<common::MulticastMembership>
+RestrictedUDPSocket::CheckMembershipRequest(const v1::MulticastGroup& group) {
+  if (state_ == State::kOpen)
+    return checks_->CheckMembership(group);
+  if (!access_.Has(common::kDirectSocketsMulticast))
+    return access_.MulticastNotGranted("");
+  return absl::FailedPreconditionError(
+      "joinGroup/leaveGroup before the socket is open");
+}
+
+void RestrictedUDPSocket::HandleMembership(uint64_t request_id,
+                                           const v1::MulticastGroup& group,
+                                           bool join) {
+  absl::StatusOr<common::MulticastMembership> membership =
+      CheckMembershipRequest(group);
+  absl::Status consistent =
+      !membership.ok() ? membership.status()
+      : join           ? memberships_.CheckJoinIsConsistent(*membership)
+                       : memberships_.CheckLeaveIsConsistent(*membership);
+  if (!consistent.ok()) {
+    RejectBrokenRenderer(std::move(consistent));
+    return;
+  }
+  ReplyResult(request_id, join ? memberships_.Join(*membership)
+                               : memberships_.Leave(*membership));
+}
+
+void RestrictedUDPSocket::RejectBrokenRenderer(absl::Status why) {
+  // A hostile renderer can repeat this at will: a few lines, then counts.
+  if (std::optional<uint64_t> folded =
+          apps_->broken_request_log().Admit(access_.origin(), absl::Now())) {
+    std::fprintf(stderr,
+                 "network_service: bad request from the renderer of %s (%s); "
+                 "closing its socket: %s%s\n",
+                 access_.origin().c_str(), stream_->peer().c_str(),
+                 common::LogSafe(why.ToString(), 512).c_str(),
+                 *folded > 0 ? absl::StrCat(" (and ", *folded,
+                                            " more since the last line)")
+                                   .c_str()
+                             : "");
+  }
+  Close(std::move(why));
+}
+
+void RestrictedUDPSocket::RecheckPolicy() {
+  if (state_ != State::kOpen)
+    return;
+  absl::Status allowed = policy_->CheckOpen(access_.origin(), open_);
+  if (allowed.ok())
+    allowed = memberships_.CheckPolicy();
+  if (!allowed.ok()) {
+    Fail(absl::UnavailableError(absl::StrCat(
+        "the admin's policy changed and no longer allows this socket: ",
+        allowed.message())));
+  }
+}
+
+void RestrictedUDPSocket::OnOutboxDrained() {
+  if (state_ == State::kOpen)
+    receives_.OnOutboxDrained();
+}
+
+void RestrictedUDPSocket::ReplyResult(uint64_t request_id,
+                                      const absl::Status& status) {
+  v1::UdpSocketEvent event;
+  event.mutable_result()->set_request_id(request_id);
+  *event.mutable_result()->mutable_status() = common::ToWireStatus(status);
+  stream_->Write(std::move(event));
+}
+
+void RestrictedUDPSocket::Fail(absl::Status status) {
+  if (state_ == State::kOpen) {
+    receives_.Flush();
+    // Told once the socket is really closed (OnPartClosed), so that
+    // whoever hears of the error finds the kernel's memberships gone.
+    report_socket_error_ = true;
+  }
+  Close(std::move(status));
+}
+
+void RestrictedUDPSocket::OnRendererGone() {
+  Close(absl::OkStatus());
+}
+
+void RestrictedUDPSocket::Close(absl::Status status) {
+  if (state_ == State::kClosing || state_ == State::kClosed)
+    return;
+  state_ = State::kClosing;
+  close_status_ = std::move(status);
+  lookup_.reset();  // A lookup in progress never calls back.
+  // Each part calls back once closed (never inside its Close); the socket
+  // cancels its queued sends first, which the SendQueue sees.
+  parts_closing_ = socket_ ? 4 : 3;
+  uv_close(reinterpret_cast<uv_handle_t*>(&open_deadline_),
+           [](uv_handle_t* handle) {
+             static_cast<RestrictedUDPSocket*>(handle->data)->OnPartClosed();
+           });
+  sends_.Close([this] { OnPartClosed(); });
+  receives_.Close([this] { OnPartClosed(); });
+  if (socket_)
+    socket_->Close([this] { OnPartClosed(); });
+}
+
+void RestrictedUDPSocket::OnPartClosed() {
+  if (--parts_closing_ > 0)
+    return;
+  state_ = State::kClosed;
+  // The kernel dropped the memberships with the socket.
+  memberships_.ReleaseAll();
+  if (holds_app_socket_)
+    apps_->ReleaseSocket(access_.origin());
+  holds_app_socket_ = false;
+  if (report_socket_error_) {
+    v1::UdpSocketEvent event;
+    *event.mutable_socket_error() = common::ToWireStatus(close_status_);
+    stream_->Write(std::move(event));
+  }
+  stream_->FinishWhenWritten(common::ToServiceGrpcStatus(close_status_));
+  // The owner deletes this object later, from the loop: this may run inside
+  // HandleRequest, which must not find itself deleted.
+  absl::AnyInvocable<void()> on_closed = std::move(on_closed_);
+  on_closed();
+}
+
+}  // namespace network_service

@@ -1,0 +1,146 @@
+#ifndef NETWORK_SERVICE_REQUESTS_RESTRICTED_UDP_SOCKET_H_
+#define NETWORK_SERVICE_REQUESTS_RESTRICTED_UDP_SOCKET_H_
+
+#include <uv.h>
+
+#include <cstdint>
+#include <memory>
+#include <optional>
+
+#include "absl/functional/any_invocable.h"
+#include "absl/status/status.h"
+#include "common/ip_address.h"
+#include "common/multicast_membership.h"
+#include "network_service/app_registry.h"
+#include "network_service/policy_enforcer.h"
+#include "network_service/renderer_stream.h"
+#include "network_service/requests/app_access.h"
+#include "network_service/requests/group_memberships.h"
+#include "network_service/requests/receive_flow.h"
+#include "network_service/requests/send_queue.h"
+#include "network_service/requests/socket_request_checks.h"
+#include "network_service/socket/datagram_socket.h"
+#include "network_service/socket/socket_factory.h"
+#include "proto/udp_socket.pb.h"
+
+namespace network_service {
+
+// The request layer of one socket: the service's counterpart of Chromium's
+// RestrictedUDPSocket, and the only part of the service that knows a
+// renderer may lie. It reads one renderer-side UDPSocket's requests, checks
+// each again (request_validator.h), applies the app's manifest and the
+// admin's policy (AppAccess, PolicyEnforcer), and only then asks the socket
+// layer (DatagramSocket, made by the SocketFactory) to act; it answers every
+// request once. The socket opens as the first request says (bound or
+// connected, never re-bound); sends go through its SendQueue (the app's
+// send rate), receives through its ReceiveFlow (the renderer's credit),
+// joins through its GroupMemberships.
+//
+// Owned by NetworkServiceImpl's socket table; loop thread only. It talks to
+// the renderer through its stream, shared with gRPC. Close() (or the
+// renderer ending the stream) closes the socket; `on_closed` then runs
+// once, possibly inside one of this object's own methods, so the owner
+// must delete this object later from the loop (a posted task), never
+// inside the callback.
+class RestrictedUDPSocket {
+ public:
+  // Datagrams in one SendDatagrams request.
+  static constexpr int kMaxDatagramsPerRequest = 1024;
+  // A stream must send its open request within this long.
+  static constexpr uint64_t kOpenDeadlineMs = 5000;
+
+  // `apps`, `policy` and `sockets` (not owned) outlive this; `app` is the
+  // app the host bound this socket's channel to, with its manifest's
+  // permissions.
+  RestrictedUDPSocket(uv_loop_t* loop,
+                      std::shared_ptr<RendererStream> stream,
+                      AppRegistry* apps,
+                      PolicyEnforcer* policy,
+                      SocketFactory* sockets,
+                      AppIdentity app,
+                      absl::AnyInvocable<void()> on_closed);
+  RestrictedUDPSocket(const RestrictedUDPSocket&) = delete;
+  RestrictedUDPSocket& operator=(const RestrictedUDPSocket&) = delete;
+  ~RestrictedUDPSocket();
+
+  // Handles one request from the renderer, then asks the stream for the
+  // next one (unless the app's send rate holds this one back).
+  void HandleRequest(direct_sockets::v1::UdpSocketRequest request);
+  // The renderer ended the stream (closed the socket, or died).
+  void OnRendererGone();
+  // Closes the socket and ends the stream with `status` (OK: a plain
+  // close).
+  void Close(absl::Status status);
+  // The stream's outbox drained: receiving may resume.
+  void OnOutboxDrained();
+  // The policy changed: a socket, or a membership, it no longer allows is
+  // closed with a NetworkError (the kernel drops its memberships).
+  void RecheckPolicy();
+
+  bool is_open() const { return state_ == State::kOpen; }
+
+ private:
+  enum class State { kAwaitingOpen, kResolving, kOpen, kClosing, kClosed };
+
+  void HandleOpen(uint64_t request_id,
+                  const direct_sockets::v1::OpenUdpSocket& open);
+  void OnResolved(absl::StatusOr<sockaddr_storage> address);
+  // Checks a connected socket's peer, creates, configures and binds or
+  // connects the socket, then answers `opened` or closes with the error.
+  void OpenAndReply(const sockaddr* address);
+  absl::Status OpenSocket(const sockaddr* address);
+  void ReplyOpened();
+  // Checks `send` (SocketRequestChecks) and the app's send bytes, then hands
+  // it to the SendQueue.
+  // False when the app's send rate holds part of the request.
+  bool HandleSend(uint64_t request_id, direct_sockets::v1::SendDatagrams send);
+  // Joins (or leaves) `group` through GroupMemberships.
+  void HandleMembership(uint64_t request_id,
+                        const direct_sockets::v1::MulticastGroup& group,
+                        bool join);
+  // Checks a join/leave as the renderer must have (SocketRequestChecks
+  // once open); the error, if any, means the renderer is broken.
+  absl::StatusOr<common::MulticastMembership> CheckMembershipRequest(
+      const direct_sockets::v1::MulticastGroup& group);
+  // The renderer sent what an honest one never sends: log it and end the
+  // socket's stream with `why`.
+  void RejectBrokenRenderer(absl::Status why);
+  void ReplyResult(uint64_t request_id, const absl::Status& status);
+  // Fails the socket: the renderer sees `status` as its socket's error.
+  void Fail(absl::Status status);
+  static void OnOpenDeadline(uv_timer_t* handle);
+  // One of the parts Close() closes has finished closing.
+  void OnPartClosed();
+
+  uv_loop_t* const loop_;
+  std::shared_ptr<RendererStream> stream_;
+  AppRegistry* const apps_;
+  PolicyEnforcer* const policy_;
+  SocketFactory* const sockets_;
+  const AppAccess access_;
+  absl::AnyInvocable<void()> on_closed_;
+  State state_ = State::kAwaitingOpen;
+  absl::Status close_status_;
+  bool holds_app_socket_ = false;     // Counted against the app's cap.
+  bool report_socket_error_ = false;  // Fail(): send socket_error at close.
+  int parts_closing_ = 0;             // Parts whose close has not called back.
+
+  uint64_t open_request_id_ = 0;
+  direct_sockets::v1::OpenUdpSocket open_;
+  uv_timer_t open_deadline_;  // Armed from construction until the open.
+  std::unique_ptr<SocketFactory::Lookup> lookup_;  // While resolving.
+
+  // The socket as opened.
+  std::unique_ptr<DatagramSocket> socket_;
+  // A connected socket's peer, as checked (IPv4-mapped read as IPv4).
+  std::optional<common::IpAddress> peer_;
+  std::optional<SocketRequestChecks> checks_;  // Once created.
+
+  SendQueue sends_;
+  ReceiveFlow receives_;
+  GroupMemberships memberships_;
+};
+
+}  // namespace network_service
+
+#endif  // NETWORK_SERVICE_REQUESTS_RESTRICTED_UDP_SOCKET_H_

@@ -1,0 +1,141 @@
+#include "network_service/requests/send_queue.h"
+
+#include <algorithm>
+#include <cstdlib>
+#include <utility>
+
+#include "absl/strings/str_cat.h"
+
+namespace network_service {
+
+struct SendQueue::Batch {
+  std::unique_ptr<CheckedSend> send;
+  int next = 0;              // The first datagram not yet handed over.
+  bool handed_over = false;  // Every datagram handed over (or an error).
+  size_t in_flight = 0;      // Queued in the socket.
+  absl::Status first_error;
+};
+
+SendQueue::SendQueue(uv_loop_t* loop,
+                     AppRegistry* apps,
+                     PolicyEnforcer* policy,
+                     std::string origin,
+                     ResultCallback on_result,
+                     absl::AnyInvocable<void()> on_released)
+    : loop_(loop),
+      apps_(apps),
+      policy_(policy),
+      origin_(std::move(origin)),
+      on_result_(std::move(on_result)),
+      on_released_(std::move(on_released)) {
+  uv_timer_init(loop_, &rate_timer_);
+  rate_timer_.data = this;
+}
+
+SendQueue::~SendQueue() {
+  if (!closing_)
+    std::abort();  // Close() first: libuv holds rate_timer_ until then.
+  for (const std::unique_ptr<Batch>& batch : batches_)
+    apps_->ReleaseSendBytes(origin_, batch->send->bytes);
+}
+
+bool SendQueue::Submit(std::unique_ptr<CheckedSend> send) {
+  auto batch = std::make_unique<Batch>();
+  batch->send = std::move(send);
+  Batch* submitting = batch.get();
+  batches_.push_back(std::move(batch));
+  if (HandOver(submitting))
+    return true;
+  held_ = submitting;
+  return false;
+}
+
+bool SendQueue::HandOver(Batch* batch) {
+  const CheckedSend& send = *batch->send;
+  const int count = send.datagrams.datagrams_size();
+  const SendRateLimiter::Rate rate = policy_->RateFor(origin_);
+  for (; batch->next < count; ++batch->next) {
+    const int i = batch->next;
+    const std::string& data = send.datagrams.datagrams(i).data();
+    if (send.to_group[i]) {
+      // Charged before it is sent; the rest of the request waits for the
+      // app's bucket (shared by all its sockets).
+      const uint64_t now = uv_now(loop_);
+      const uint64_t wait =
+          apps_->SendRateOf(origin_, now).TryTake(rate, data.size(), now);
+      if (wait > 0) {
+        uv_timer_start(&rate_timer_, &SendQueue::OnRateTimer, wait, 0);
+        return false;
+      }
+    }
+    const sockaddr* to =
+        send.destinations[i]
+            ? reinterpret_cast<const sockaddr*>(&send.destinations[i]->address)
+            : nullptr;
+    absl::StatusOr<DatagramSocket::SendResult> sent =
+        socket_->Send(data, to, [this, batch](absl::Status status) {
+          OnDatagramDone(batch, std::move(status));
+        });
+    if (!sent.ok()) {
+      batch->first_error =
+          count == 1
+              ? sent.status()
+              : absl::Status(sent.status().code(),
+                             absl::StrCat("datagram ", i + 1, " of ", count,
+                                          ": ", sent.status().message()));
+      break;
+    }
+    if (*sent == DatagramSocket::SendResult::kQueued)
+      ++batch->in_flight;
+  }
+  batch->next = count;
+  batch->handed_over = true;
+  if (batch->in_flight == 0)
+    Finish(batch);
+  return true;
+}
+
+void SendQueue::OnDatagramDone(Batch* batch, absl::Status status) {
+  --batch->in_flight;
+  // CANCELLED: the socket closed, and nobody waits for the result.
+  if (!status.ok() && !absl::IsCancelled(status) && batch->first_error.ok())
+    batch->first_error = std::move(status);
+  if (batch->in_flight == 0 && batch->handed_over)
+    Finish(batch);
+}
+
+void SendQueue::Finish(Batch* batch) {
+  apps_->ReleaseSendBytes(origin_, batch->send->bytes);
+  const uint64_t request_id = batch->send->request_id;
+  absl::Status result = std::move(batch->first_error);
+  batches_.erase(
+      std::find_if(batches_.begin(), batches_.end(),
+                   [batch](const auto& b) { return b.get() == batch; }));
+  on_result_(request_id, std::move(result));
+}
+
+void SendQueue::OnRateTimer(uv_timer_t* handle) {
+  auto* queue = static_cast<SendQueue*>(handle->data);
+  Batch* held = queue->held_;
+  if (held == nullptr || queue->closing_)
+    return;
+  if (queue->HandOver(held)) {
+    queue->held_ = nullptr;
+    queue->on_released_();
+  }
+}
+
+void SendQueue::Close(absl::AnyInvocable<void()> closed) {
+  if (closing_)
+    std::abort();  // Close() is once.
+  closing_ = true;
+  closed_ = std::move(closed);
+  uv_close(reinterpret_cast<uv_handle_t*>(&rate_timer_),
+           [](uv_handle_t* handle) {
+             auto* queue = static_cast<SendQueue*>(handle->data);
+             absl::AnyInvocable<void()> closed = std::move(queue->closed_);
+             closed();
+           });
+}
+
+}  // namespace network_service

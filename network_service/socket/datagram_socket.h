@@ -1,0 +1,101 @@
+#ifndef NETWORK_SERVICE_SOCKET_DATAGRAM_SOCKET_H_
+#define NETWORK_SERVICE_SOCKET_DATAGRAM_SOCKET_H_
+
+#include <sys/socket.h>
+
+#include <cstdint>
+#include <optional>
+
+#include "absl/functional/any_invocable.h"
+#include "absl/status/status.h"
+#include "absl/status/statusor.h"
+#include "absl/strings/string_view.h"
+#include "common/multicast_membership.h"
+
+namespace network_service {
+
+// The socket layer: one UDP socket of the kernel and nothing else, as
+// Chromium's net::UDPSocketPosix is. It knows no renderer, app or policy:
+// the request layer (RestrictedUDPSocket) has checked every argument before
+// it calls, so a call here is what the service decided to do.
+// UvDatagramSocket is the real one; FakeDatagramSocket (tests) records calls
+// and completes them on demand.
+//
+// Owned by one RestrictedUDPSocket; loop thread only. Callbacks (send
+// completions, received datagrams) never run inside the call that started
+// them. Close() must be called once before the socket is destroyed.
+class DatagramSocket {
+ public:
+  // What the socket is set to before it binds or connects, in Chromium's
+  // order: buffer sizes, receiving only joined groups, address sharing,
+  // multicast TTL and loopback (both IP levels on an AF_INET6 socket).
+  struct Options {
+    uint32_t send_buffer_size = 0;       // 0: the system's default.
+    uint32_t receive_buffer_size = 0;    // 0: the system's default.
+    bool allow_address_sharing = false;  // SO_REUSEADDR and SO_REUSEPORT.
+    uint32_t multicast_ttl = 1;
+    bool multicast_loopback = true;
+    // A bound AF_INET6 socket's IPV6_V6ONLY; unset: the system's.
+    std::optional<bool> ipv6_only;
+  };
+
+  // Where received datagrams go (RestrictedUDPSocket's ReceiveFlow).
+  class Receiver {
+   public:
+    virtual ~Receiver() = default;
+    // One datagram from `from` (valid during the call only).
+    virtual void OnDatagram(absl::string_view data, const sockaddr* from) = 0;
+    // The kernel refused to receive (UNAVAILABLE): receiving has stopped.
+    virtual void OnReceiveError(absl::Status error) = 0;
+  };
+
+  enum class SendResult {
+    kSent,    // The kernel has it.
+    kQueued,  // Waiting for room in the kernel; `done` runs later.
+  };
+  using SendDone = absl::AnyInvocable<void(absl::Status)>;
+
+  virtual ~DatagramSocket() = default;
+
+  // Sets `options`, then binds to `local` (port 0: any). Once, first.
+  // UNAVAILABLE with the OS's reason.
+  virtual absl::Status Bind(const sockaddr* local, const Options& options) = 0;
+  // Sets `options`, then connects to `remote`. Once, first.
+  virtual absl::Status Connect(const sockaddr* remote,
+                               const Options& options) = 0;
+  // The address the socket is bound to, and a connected socket's peer.
+  virtual absl::Status GetLocalAddress(sockaddr_storage* address) const = 0;
+  virtual absl::Status GetPeerAddress(sockaddr_storage* address) const = 0;
+
+  // Joins or leaves `membership` on the interface the OS picks
+  // (MCAST_{JOIN,LEAVE}_{SOURCE_,}GROUP at the group's IP level).
+  // RESOURCE_EXHAUSTED when the kernel holds no more memberships,
+  // UNAVAILABLE for other OS refusals.
+  virtual absl::Status JoinGroup(
+      const common::MulticastMembership& membership) = 0;
+  virtual absl::Status LeaveGroup(
+      const common::MulticastMembership& membership) = 0;
+
+  // Hands one datagram to the kernel, to `to` (null: a connected socket's
+  // peer), in the order of calls. kSent: done, `done` is dropped. kQueued:
+  // `data` and `to`'s datagram must stay alive until `done` runs, once
+  // (CANCELLED when the socket closes first). RESOURCE_EXHAUSTED when the
+  // socket's queue is full, UNAVAILABLE for an OS refusal.
+  virtual absl::StatusOr<SendResult> Send(absl::string_view data,
+                                          const sockaddr* to,
+                                          SendDone done) = 0;
+
+  // Delivers datagrams to `receiver` (not owned; outlives receiving) until
+  // StopReceiving() or Close().
+  virtual absl::Status StartReceiving(Receiver* receiver) = 0;
+  virtual void StopReceiving() = 0;
+
+  // Closes the socket (the kernel drops its memberships): queued sends'
+  // `done` run with CANCELLED, then `closed` runs once, later, from the
+  // loop. The object may be destroyed after `closed`.
+  virtual void Close(absl::AnyInvocable<void()> closed) = 0;
+};
+
+}  // namespace network_service
+
+#endif  // NETWORK_SERVICE_SOCKET_DATAGRAM_SOCKET_H_

@@ -1,0 +1,79 @@
+#ifndef NETWORK_SERVICE_SOCKET_UV_DATAGRAM_SOCKET_H_
+#define NETWORK_SERVICE_SOCKET_UV_DATAGRAM_SOCKET_H_
+
+#include <uv.h>
+
+#include <cstddef>
+#include <vector>
+
+#include "network_service/socket/datagram_socket.h"
+
+namespace network_service {
+
+// The real DatagramSocket: a libuv UDP handle on the service's loop. Sends
+// go straight to the kernel (uv_udp_try_send) and queue in libuv only while
+// the kernel's buffer is full, within kMaxQueuedSends / kMaxQueuedSendBytes.
+// Made by UvSocketFactory; owned by one RestrictedUDPSocket; loop thread
+// only.
+class UvDatagramSocket final : public DatagramSocket {
+ public:
+  // Datagrams queued in libuv, and their payload bytes: 256 datagrams of
+  // 64 KiB would otherwise pin 16 MiB a socket.
+  static constexpr size_t kMaxQueuedSends = 256;
+  static constexpr size_t kMaxQueuedSendBytes = 1 << 20;
+  // The receive buffer: the largest datagram.
+  static constexpr size_t kReceiveBufferBytes = 64 * 1024;
+
+  // Creates the handle (and the kernel's socket) of `family`; `*error` is
+  // libuv's code, 0 on success. Close() it either way.
+  UvDatagramSocket(uv_loop_t* loop, int family, int* error);
+  UvDatagramSocket(const UvDatagramSocket&) = delete;
+  UvDatagramSocket& operator=(const UvDatagramSocket&) = delete;
+  ~UvDatagramSocket() override;
+
+  // DatagramSocket:
+  absl::Status Bind(const sockaddr* local, const Options& options) override;
+  absl::Status Connect(const sockaddr* remote, const Options& options) override;
+  absl::Status GetLocalAddress(sockaddr_storage* address) const override;
+  absl::Status GetPeerAddress(sockaddr_storage* address) const override;
+  absl::Status JoinGroup(
+      const common::MulticastMembership& membership) override;
+  absl::Status LeaveGroup(
+      const common::MulticastMembership& membership) override;
+  absl::StatusOr<SendResult> Send(absl::string_view data,
+                                  const sockaddr* to,
+                                  SendDone done) override;
+  absl::Status StartReceiving(Receiver* receiver) override;
+  void StopReceiving() override;
+  void Close(absl::AnyInvocable<void()> closed) override;
+
+ private:
+  struct QueuedSend;
+
+  int fd() const;
+  absl::Status ApplyOptions(const Options& options);
+  absl::Status SetMembership(const common::MulticastMembership& membership,
+                             bool join);
+  static void OnSent(uv_udp_send_t* request, int status);
+  static void OnAlloc(uv_handle_t* handle, size_t suggested, uv_buf_t* buf);
+  static void OnReceived(uv_udp_t* handle,
+                         ssize_t nread,
+                         const uv_buf_t* buf,
+                         const sockaddr* addr,
+                         unsigned flags);
+  static void OnClosed(uv_handle_t* handle);
+
+  uv_udp_t udp_;
+  const int family_;
+  bool initialized_ = false;
+  bool closing_ = false;
+  Receiver* receiver_ = nullptr;  // While receiving.
+  std::vector<char> receive_buffer_;
+  size_t queued_sends_ = 0;
+  size_t queued_send_bytes_ = 0;
+  absl::AnyInvocable<void()> closed_;
+};
+
+}  // namespace network_service
+
+#endif  // NETWORK_SERVICE_SOCKET_UV_DATAGRAM_SOCKET_H_
