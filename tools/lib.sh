@@ -1,5 +1,8 @@
-# Shell helpers shared by tools/main-job and the LAN tests. Source it after
-# setting $work (a private temporary directory). Needs bash 5.
+# The shell library of tools/main-job and every test script (the LAN tests,
+# the JS app tests): background programs read line by line, bounded waits,
+# private network namespaces, and the commands that run an app. Source it,
+# then set $work (a private temporary directory) before start(). Needs
+# bash 5.
 declare -A pid_of fd_of
 pids=()
 
@@ -52,11 +55,12 @@ wait_for() {
   return 1
 }
 
-# expect_line NAME PATTERN: reads NAME's output until a line contains
-# PATTERN (each read bounded by 10 s); returns 1 if NAME ends first.
+# expect_line NAME PATTERN [SECONDS]: reads NAME's output until a line
+# contains PATTERN (each read bounded by SECONDS, default 10); returns 1 if
+# NAME ends or goes quiet first.
 expect_line() {
   local name=$1 pattern=$2 line
-  while IFS= read -r -t 10 -u "${fd_of[$name]}" line; do
+  while IFS= read -r -t "${3:-10}" -u "${fd_of[$name]}" line; do
     echo "$line" >>"$work/$name.out"
     [[ $line == *"$pattern"* ]] && return 0
   done
@@ -134,4 +138,41 @@ capture() {
   for arg in "$@"; do args+=" '$arg'"; done
   start "$name" "listening on" tools/netns-lan exec "$lan" "$machine" sh -c \
     "exec timeout 10 tcpdump -i eth0 -n -l$args 2>&1"
+}
+
+# --- One machine: a private network namespace ------------------------------
+# enter_private_netns "$@": re-runs the calling script in a network namespace
+# of its own with loopback up (the kernel removes it when the script ends).
+# Call it first, with the script's arguments.
+enter_private_netns() {
+  if [ -z "${DSOCK_PRIVATE_NETNS:-}" ]; then
+    exec unshare --net env DSOCK_PRIVATE_NETNS=1 "$0" "$@"
+  fi
+  ip link set lo up
+}
+
+# add_multicast_interface: in that namespace, a veth pair a0/a1 with
+# 10.78.0.1/24 and fd78::1 on a0, and the IPv4 multicast route through it,
+# so joins and multicast sends have an interface (loopback alone has none).
+add_multicast_interface() {
+  ip link add a0 type veth peer name a1
+  ip link set a1 up
+  ip link set a0 up
+  ip addr add 10.78.0.1/24 dev a0
+  ip addr add fd78::1/64 dev a0 nodad
+  ip route add 224.0.0.0/4 dev a0
+}
+
+# `dsock run` with the programs Bazel built for a test, from the runfiles
+# root: $dsock_run enforces no policy (tests of the API itself);
+# $dsock_run_managed takes the test's own --policy-dir.
+dsock_run_managed=(tools/dsock/dsock run
+                   --network-service network_service/network_service
+                   --renderer renderer/js/js_renderer)
+dsock_run=("${dsock_run_managed[@]}" --unsafe-development-mode)
+
+# service_of NAME: the PID of the network service under the `dsock run`
+# that start() runs as NAME (through timeout: timeout, dsock, service).
+service_of() {
+  pgrep -P "$(pgrep -P "${pid_of[$1]}")" -f network_service
 }

@@ -1,5 +1,7 @@
 // InvalidStateError (a DOMException): the call is fine but not now, or not
 // on this socket. Run: dsock run examples/errors/invalid_state_error.mjs
+// expect: line joinGroup: InvalidStateError: 239.0.0.1: already joined on this socket
+// expect: line joinGroup: InvalidStateError: 239.0.0.2: the socket is closed
 
 function report(what, error) {
   console.log(`${what}: ${error.name}: ${error.message}`);

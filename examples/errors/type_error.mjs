@@ -2,6 +2,8 @@
 // leaveGroup reject with, for arguments that can never work. The page must
 // fix its code; nothing was sent to the network service.
 // Run: dsock run examples/errors/type_error.mjs
+// expect: line constructor: TypeError: multicastTimeToLive: value 256 is outside the range 0..255
+// expect: line joinGroup: TypeError: groupAddress "example.com" is not an IP address literal (host names are not allowed)
 
 function report(what, error) {
   console.log(`${what}: ${error instanceof TypeError ? 'TypeError' : error.name}: ${error.message}`);

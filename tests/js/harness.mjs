@@ -1,5 +1,6 @@
 // A small harness in the spirit of web-platform-tests' testharness.js, for
-// the JS conformance suite run by conformance_test.sh through `dsock run`.
+// the JS conformance suite: each app is its own test (tests/js/BUILD.bazel),
+// run through `dsock run`.
 // Tests run one at a time, in the order they were declared; each prints
 // PASS or FAIL. done() throws when any failed, so the app exits 1.
 

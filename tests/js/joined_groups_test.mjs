@@ -1,6 +1,7 @@
 // joinedGroups: a FrozenArray of group strings (any-source) and frozen
 // {groupAddress, sourceAddress} objects (source-specific), in join order,
 // without joins still in flight.
+// expect: line 4 of 4 passed
 import {
   assert_array_equals, assert_equals, assert_false, assert_throws, assert_true, done,
   open_bound, promise_test,

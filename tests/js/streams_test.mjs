@@ -1,5 +1,6 @@
 // The readable and writable streams of UDPSocket: what they yield and take,
 // cancel, close, locks and errors.
+// expect: line 10 of 10 passed
 import {
   assert_array_equals, assert_equals, assert_true, done, open_bound, promise_rejects,
   promise_test,

@@ -1,5 +1,5 @@
-// One of two apps in a host manifest (conformance_test.sh): answers the
-// first datagram on 127.0.0.1:40700 with its text upper-cased.
+// One of two apps in a host manifest (//tests/js:host_manifest_test):
+// answers the first datagram on 127.0.0.1:40700 with its text upper-cased.
 const socket = new UDPSocket({ localAddress: '127.0.0.1', localPort: 40700 });
 const { readable, writable } = await socket.opened;
 const reader = readable.getReader();

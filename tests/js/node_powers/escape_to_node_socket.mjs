@@ -3,6 +3,8 @@
 // IP socket with Node's internal UDP binding. The renderer's seccomp
 // sandbox refuses socket() for every family, so this fails with EPERM and
 // the renderer lives on to say so.
+// expect: exit 1
+// expect: text uncaught Error: socket() refused: EPERM
 const process = console.log.constructor('return process')();
 const { UDP } = process.binding('udp_wrap');
 const handle = new UDP();

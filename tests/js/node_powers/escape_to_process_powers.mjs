@@ -2,6 +2,8 @@
 // host's user (root) could do: signal the host, and use root's
 // capabilities. Signals go only to the renderer itself, and it has no
 // capabilities left (CapEff in /proc/self/status is zero).
+// expect: exit 1
+// expect: text uncaught Error: signal to the host: EPERM; effective capabilities: 0000000000000000
 const escape = (name) => console.log.constructor(`return ${name}`)();
 const process = escape('process');
 const Buffer = escape('Buffer');

@@ -1,8 +1,18 @@
-// Run by conformance_test.sh under policy/examples as isolated-app://sender
+// Run by tests/js/run_app_test.sh under policy/examples as isolated-app://sender
 // (send_groups 239.0.0.0/24, 239.1.0.0/16, 232.1.0.0/16, ff3e::/16 on port
 // 12345): the ways page JavaScript once reached groups no rule allows
 // (docs/security.md). Each must be refused; the allowed group in a short
 // spelling is that group.
+// expect: args --policy-dir policy/examples --origin isolated-app://sender
+// expect: line 4026531834: NotAllowedError
+// expect: line 239.11.1: NotAllowedError
+// expect: line 0xef0b0102: NotAllowedError
+// expect: line 224.0.251: NotAllowedError
+// expect: line 0357.0.1.1: NotAllowedError
+// expect: line ::ffff:224.0.0.251: NotAllowedError
+// expect: line 1.2.3.4.5: TypeError
+// expect: line ::ffff:239.11.0.1 write: NotAllowedError
+// expect: line 239.0.1: opened to 239.0.0.1
 const refused = async (label, socket) => {
   try {
     const { remoteAddress } = await socket.opened;

@@ -1,8 +1,15 @@
-// Run by conformance_test.sh with --permissions direct-sockets only: a
+// Run by tests/js/run_app_test.sh with --permissions direct-sockets only: a
 // bound socket is refused "in parallel" (opened rejects; no throw), and so
 // is a connected socket to a loopback or private address, decided by the
 // service after DNS (Local Network Access, as Chrome 156), and a connected
 // socket to a group (no direct-sockets-multicast).
+// expect: args --permissions direct-sockets
+// expect: line opened: NotAllowedError: a bound socket needs the local-network permission (Local Network Access; direct-sockets-private is its older name), which this app's manifest does not grant
+// expect: line 127.0.0.1: NotAllowedError
+// expect: line 0x7f.1: NotAllowedError
+// expect: line localhost: NotAllowedError
+// expect: line 10.78.0.1: NotAllowedError
+// expect: line 239.0.0.1: NotAllowedError
 const bound = new UDPSocket({ localAddress: '127.0.0.1' });
 await bound.opened.catch((error) => console.log(`opened: ${error.name}: ${error.message}`));
 for (const remoteAddress of ['127.0.0.1', '0x7f.1', 'localhost', '10.78.0.1', '239.0.0.1']) {

@@ -1,6 +1,12 @@
-// Run by conformance_test.sh under policy/examples as
+// Run by tests/js/run_app_test.sh under policy/examples as
 // isolated-app://asmreceiver: what the admin allows works, the rest is a
 // NotAllowedError that names the policy.
+// expect: args --policy-dir policy/examples --origin isolated-app://asmreceiver
+// expect: line joined: 239.0.0.1
+// expect: line joinGroup: NotAllowedError: DirectSocketsMulticastRules[0].receive_groups: 239.9.9.9 is outside the groups allowed for isolated-app://asmreceiver
+// expect: line write: NotAllowedError: DirectSocketsMulticastRules[0].send_groups: 239.0.0.1 is outside the groups allowed for isolated-app://asmreceiver
+// expect: line close: NotAllowedError
+// expect: line opened: NotAllowedError: DirectSocketsMulticastRules[0].ports: port 5000 is not allowed for isolated-app://asmreceiver
 const socket = new UDPSocket({ localAddress: '0.0.0.0', localPort: 12345, multicastAllowAddressSharing: true });
 const { multicastController } = await socket.opened;
 await multicastController.joinGroup('239.0.0.1');
