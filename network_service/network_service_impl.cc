@@ -15,9 +15,9 @@ NetworkServiceImpl::NetworkServiceImpl(common::EventLoop* loop,
 
 NetworkServiceImpl::~NetworkServiceImpl() = default;
 
-grpc::ServerBidiReactor<v1::UdpSocketRequest, v1::UdpSocketEvent>*
-NetworkServiceImpl::OpenUdpSocket(grpc::CallbackServerContext* context) {
-  auto stream = std::make_shared<UdpSocketStream>();
+grpc::ServerBidiReactor<v1::UDPSocketRequest, v1::UDPSocketEvent>*
+NetworkServiceImpl::OpenUDPSocket(grpc::CallbackServerContext* context) {
+  auto stream = std::make_shared<UDPSocketStream>();
   const uint64_t id = next_id_.fetch_add(1);
   // The host must exist on the loop before the first request reaches it;
   // tasks run in order, so posting creation first is enough.
@@ -28,7 +28,7 @@ NetworkServiceImpl::OpenUdpSocket(grpc::CallbackServerContext* context) {
   if (!slot.ok()) {
     // Refused before any state exists for it: the stream ends at once.
     stream->Start(
-        context->peer(), [](v1::UdpSocketRequest) {}, [] {}, [] {});
+        context->peer(), [](v1::UDPSocketRequest) {}, [] {}, [] {});
     stream->FinishWhenWritten(grpc::Status(grpc::StatusCode::RESOURCE_EXHAUSTED,
                                            std::string(slot.message())));
     return stream.get();
@@ -38,7 +38,7 @@ NetworkServiceImpl::OpenUdpSocket(grpc::CallbackServerContext* context) {
   });
   stream->Start(
       context->peer(),
-      [this, id](v1::UdpSocketRequest request) {
+      [this, id](v1::UDPSocketRequest request) {
         loop_->PostTask([this, id, request = std::move(request)]() mutable {
           if (RestrictedUDPSocket* host = FindSocket(id)) {
             host->HandleRequest(std::move(request));
@@ -61,7 +61,7 @@ NetworkServiceImpl::OpenUdpSocket(grpc::CallbackServerContext* context) {
 }
 
 void NetworkServiceImpl::AddSocket(uint64_t id,
-                                   std::shared_ptr<UdpSocketStream> stream,
+                                   std::shared_ptr<UDPSocketStream> stream,
                                    AppIdentity app) {
   if (closing_all_) {
     apps_->ReleaseStream(app.origin);

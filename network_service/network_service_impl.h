@@ -16,9 +16,9 @@
 
 namespace network_service {
 
-// The gRPC service of the network service process: each OpenUdpSocket call
+// The gRPC service of the network service process: each OpenUDPSocket call
 // becomes one RestrictedUDPSocket (the request layer) on the loop. gRPC threads
-// call OpenUdpSocket(); they only create the stream and post to the loop. The
+// call OpenUDPSocket(); they only create the stream and post to the loop. The
 // socket table is owned by this object and used on the loop thread only. Owned
 // by main(); must outlive the gRPC server's calls (destroy it after
 // Server::Wait()).
@@ -45,14 +45,14 @@ class NetworkServiceImpl final
   size_t socket_count() const { return socket_table_.size(); }
 
   // direct_sockets::v1::NetworkService::CallbackService:
-  grpc::ServerBidiReactor<direct_sockets::v1::UdpSocketRequest,
-                          direct_sockets::v1::UdpSocketEvent>*
-  OpenUdpSocket(grpc::CallbackServerContext* context) override;
+  grpc::ServerBidiReactor<direct_sockets::v1::UDPSocketRequest,
+                          direct_sockets::v1::UDPSocketEvent>*
+  OpenUDPSocket(grpc::CallbackServerContext* context) override;
 
  private:
   // Loop thread.
   void AddSocket(uint64_t id,
-                 std::shared_ptr<UdpSocketStream> stream,
+                 std::shared_ptr<UDPSocketStream> stream,
                  AppIdentity app);
   RestrictedUDPSocket* FindSocket(uint64_t id);
 

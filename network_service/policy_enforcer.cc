@@ -67,7 +67,7 @@ void PolicyEnforcer::FlushFoldedRefusals() {
 }
 
 absl::Status PolicyEnforcer::CheckOpen(const std::string& origin,
-                                       const v1::OpenUdpSocket& open) {
+                                       const v1::OpenUDPSocket& open) {
   if (!policy_)
     return absl::OkStatus();
   const bool bound = open.has_bound();
@@ -146,7 +146,7 @@ absl::Status PolicyEnforcer::CheckPrivatePeer(const std::string& origin,
 absl::Status PolicyEnforcer::CheckSend(const std::string& origin,
                                        const common::IpAddress& group,
                                        uint16_t port,
-                                       const v1::OpenUdpSocket& open) {
+                                       const v1::OpenUDPSocket& open) {
   if (!policy_)
     return absl::OkStatus();
   policy::Decision decision = policy_->Send(
@@ -158,16 +158,16 @@ absl::Status PolicyEnforcer::CheckSend(const std::string& origin,
   return absl::OkStatus();
 }
 
-bool HasMulticastOptions(const v1::OpenUdpSocket& open) {
+bool HasMulticastOptions(const v1::OpenUDPSocket& open) {
   return open.has_multicast_time_to_live() || open.has_multicast_loopback() ||
          open.multicast_allow_address_sharing();
 }
 
-uint32_t MulticastTtlOf(const v1::OpenUdpSocket& open) {
+uint32_t MulticastTtlOf(const v1::OpenUDPSocket& open) {
   return open.has_multicast_time_to_live() ? open.multicast_time_to_live() : 1;
 }
 
-bool MulticastLoopbackOf(const v1::OpenUdpSocket& open) {
+bool MulticastLoopbackOf(const v1::OpenUDPSocket& open) {
   return open.has_multicast_loopback() ? open.multicast_loopback() : true;
 }
 

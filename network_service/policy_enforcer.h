@@ -39,7 +39,7 @@ class PolicyEnforcer {
   void set_policy(policy::Policy policy) { policy_ = std::move(policy); }
 
   absl::Status CheckOpen(const std::string& origin,
-                         const direct_sockets::v1::OpenUdpSocket& open);
+                         const direct_sockets::v1::OpenUDPSocket& open);
   // `held` is how many memberships the app holds now (all its sockets):
   // the rule's max_memberships caps it.
   absl::Status CheckJoin(const std::string& origin,
@@ -71,7 +71,7 @@ class PolicyEnforcer {
   absl::Status CheckSend(const std::string& origin,
                          const common::IpAddress& group,
                          uint16_t port,
-                         const direct_sockets::v1::OpenUdpSocket& open);
+                         const direct_sockets::v1::OpenUDPSocket& open);
 
  private:
   // Appends `line`, stamped with the time, to the audit log (if any).
@@ -88,12 +88,12 @@ class PolicyEnforcer {
 
 // Whether `open` sets any multicast option (which needs the multicast
 // feature and policy).
-bool HasMulticastOptions(const direct_sockets::v1::OpenUdpSocket& open);
+bool HasMulticastOptions(const direct_sockets::v1::OpenUDPSocket& open);
 // The multicast TTL and loopback a socket opened with `open` has: the
 // request's, or the spec's defaults (1, on), which the service sets on every
 // socket.
-uint32_t MulticastTtlOf(const direct_sockets::v1::OpenUdpSocket& open);
-bool MulticastLoopbackOf(const direct_sockets::v1::OpenUdpSocket& open);
+uint32_t MulticastTtlOf(const direct_sockets::v1::OpenUDPSocket& open);
+bool MulticastLoopbackOf(const direct_sockets::v1::OpenUDPSocket& open);
 
 }  // namespace network_service
 

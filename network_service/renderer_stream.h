@@ -11,7 +11,7 @@
 namespace network_service {
 
 // What a RestrictedUDPSocket needs of its renderer's stream: ask for the
-// next request, queue events, end the stream. UdpSocketStream is the gRPC
+// next request, queue events, end the stream. UDPSocketStream is the gRPC
 // one; the request layer's unit test and fuzzer drive a socket through
 // fakes. The methods are safe from the loop thread.
 class RendererStream {
@@ -26,7 +26,7 @@ class RendererStream {
   // Asks for the next request (after one was handled).
   virtual void ReadNext() = 0;
   // Queues an event for the renderer. Dropped after FinishWhenWritten.
-  virtual void Write(direct_sockets::v1::UdpSocketEvent event) = 0;
+  virtual void Write(direct_sockets::v1::UDPSocketEvent event) = 0;
   // Ends the stream with `status` once queued events are written.
   virtual void FinishWhenWritten(grpc::Status status) = 0;
   // Bytes of events queued and not yet written.

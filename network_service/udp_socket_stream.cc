@@ -6,10 +6,10 @@ namespace network_service {
 
 namespace v1 = ::direct_sockets::v1;
 
-UdpSocketStream::UdpSocketStream() = default;
-UdpSocketStream::~UdpSocketStream() = default;
+UDPSocketStream::UDPSocketStream() = default;
+UDPSocketStream::~UDPSocketStream() = default;
 
-void UdpSocketStream::Start(std::string peer,
+void UDPSocketStream::Start(std::string peer,
                             RequestHandler on_request,
                             EndHandler on_end,
                             absl::AnyInvocable<void()> on_drained) {
@@ -24,7 +24,7 @@ void UdpSocketStream::Start(std::string peer,
   StartRead(&request_);
 }
 
-void UdpSocketStream::ReadNext() {
+void UDPSocketStream::ReadNext() {
   {
     absl::MutexLock lock(&mutex_);
     if (ended_ || finish_started_ || finish_status_)
@@ -39,7 +39,7 @@ void UdpSocketStream::ReadNext() {
   StartRead(&request_);
 }
 
-void UdpSocketStream::Write(v1::UdpSocketEvent event) {
+void UDPSocketStream::Write(v1::UDPSocketEvent event) {
   {
     absl::MutexLock lock(&mutex_);
     if (finish_status_ || broken_)
@@ -52,7 +52,7 @@ void UdpSocketStream::Write(v1::UdpSocketEvent event) {
   Pump();
 }
 
-void UdpSocketStream::FinishWhenWritten(grpc::Status status) {
+void UDPSocketStream::FinishWhenWritten(grpc::Status status) {
   {
     absl::MutexLock lock(&mutex_);
     if (finish_status_)
@@ -62,16 +62,16 @@ void UdpSocketStream::FinishWhenWritten(grpc::Status status) {
   Pump();
 }
 
-size_t UdpSocketStream::OutboxBytes() const {
+size_t UDPSocketStream::OutboxBytes() const {
   absl::MutexLock lock(&mutex_);
   return outbox_bytes_;
 }
 
-std::string UdpSocketStream::peer() const {
+std::string UDPSocketStream::peer() const {
   return peer_;
 }
 
-void UdpSocketStream::Pump() {
+void UDPSocketStream::Pump() {
   enum { kNothing, kWrite, kFinish } action = kNothing;
   grpc::Status status;
   {
@@ -98,7 +98,7 @@ void UdpSocketStream::Pump() {
   }
 }
 
-void UdpSocketStream::OnReadDone(bool ok) {
+void UDPSocketStream::OnReadDone(bool ok) {
   if (ok) {
     on_request_(std::move(request_));
     request_.Clear();
@@ -115,7 +115,7 @@ void UdpSocketStream::OnReadDone(bool ok) {
     on_end_();
 }
 
-void UdpSocketStream::OnWriteDone(bool ok) {
+void UDPSocketStream::OnWriteDone(bool ok) {
   bool resume_read = false;
   {
     absl::MutexLock lock(&mutex_);
@@ -145,7 +145,7 @@ void UdpSocketStream::OnWriteDone(bool ok) {
   Pump();
 }
 
-void UdpSocketStream::OnCancel() {
+void UDPSocketStream::OnCancel() {
   // The renderer went away (or the call was cancelled). Report it now, not
   // when a read fails: the host may be holding a request back (a send
   // waiting for the rate) with no read in flight, and what it holds must
@@ -162,7 +162,7 @@ void UdpSocketStream::OnCancel() {
     on_end_();
 }
 
-void UdpSocketStream::OnDone() {
+void UDPSocketStream::OnDone() {
   bool run_end = false;
   {
     absl::MutexLock lock(&mutex_);

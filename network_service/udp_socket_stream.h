@@ -17,7 +17,7 @@
 
 namespace network_service {
 
-// The service's end of one OpenUdpSocket stream: the pipe of one socket.
+// The service's end of one OpenUDPSocket stream: the pipe of one socket.
 // gRPC's threads run the reactions; the loop that owns the socket talks to
 // it only through the thread-safe methods below. Keeps itself alive until
 // gRPC is done with it (OnDone), and is shared with the socket's host.
@@ -30,21 +30,21 @@ namespace network_service {
 //  - Events wait in an outbox while gRPC writes; its size is bounded by the
 //    renderer's receive credit and by the host pausing when OutboxBytes()
 //    is high. The `on_drained` callback tells the host to resume.
-class UdpSocketStream
-    : public grpc::ServerBidiReactor<direct_sockets::v1::UdpSocketRequest,
-                                     direct_sockets::v1::UdpSocketEvent>,
+class UDPSocketStream
+    : public grpc::ServerBidiReactor<direct_sockets::v1::UDPSocketRequest,
+                                     direct_sockets::v1::UDPSocketEvent>,
       public RendererStream,
-      public std::enable_shared_from_this<UdpSocketStream> {
+      public std::enable_shared_from_this<UDPSocketStream> {
  public:
   using RequestHandler =
-      absl::AnyInvocable<void(direct_sockets::v1::UdpSocketRequest)>;
+      absl::AnyInvocable<void(direct_sockets::v1::UDPSocketRequest)>;
   // Called once when the renderer ends or abandons the stream.
   using EndHandler = absl::AnyInvocable<void()>;
 
-  UdpSocketStream();
-  UdpSocketStream(const UdpSocketStream&) = delete;
-  UdpSocketStream& operator=(const UdpSocketStream&) = delete;
-  ~UdpSocketStream() override;
+  UDPSocketStream();
+  UDPSocketStream(const UDPSocketStream&) = delete;
+  UDPSocketStream& operator=(const UDPSocketStream&) = delete;
+  ~UDPSocketStream() override;
 
   // Starts reading. Handlers run on gRPC threads and must only post work.
   // `on_drained` runs when the outbox falls below kResumeBytes after having
@@ -57,7 +57,7 @@ class UdpSocketStream
   // RendererStream (any thread):
   void ReadNext() override;
   // Dropped after Finish.
-  void Write(direct_sockets::v1::UdpSocketEvent event) override;
+  void Write(direct_sockets::v1::UDPSocketEvent event) override;
   // Later calls are ignored.
   void FinishWhenWritten(grpc::Status status) override;
   size_t OutboxBytes() const override;
@@ -75,17 +75,17 @@ class UdpSocketStream
   void Pump();
 
   mutable absl::Mutex mutex_;
-  direct_sockets::v1::UdpSocketRequest request_;  // gRPC reads into it.
+  direct_sockets::v1::UDPSocketRequest request_;  // gRPC reads into it.
   RequestHandler on_request_;
   EndHandler on_end_;
   absl::AnyInvocable<void()> on_drained_ ABSL_GUARDED_BY(mutex_);
-  std::deque<direct_sockets::v1::UdpSocketEvent> outbox_
+  std::deque<direct_sockets::v1::UDPSocketEvent> outbox_
       ABSL_GUARDED_BY(mutex_);
   size_t outbox_bytes_ ABSL_GUARDED_BY(mutex_) = 0;
   bool paused_above_limit_ ABSL_GUARDED_BY(mutex_) = false;
   // ReadNext() found the outbox full; the next read waits for it to drain.
   bool read_deferred_ ABSL_GUARDED_BY(mutex_) = false;
-  direct_sockets::v1::UdpSocketEvent writing_ ABSL_GUARDED_BY(mutex_);
+  direct_sockets::v1::UDPSocketEvent writing_ ABSL_GUARDED_BY(mutex_);
   bool write_in_flight_ ABSL_GUARDED_BY(mutex_) = false;
   bool broken_ ABSL_GUARDED_BY(mutex_) = false;  // A write failed.
   std::optional<grpc::Status> finish_status_ ABSL_GUARDED_BY(mutex_);
@@ -93,7 +93,7 @@ class UdpSocketStream
   bool ended_ ABSL_GUARDED_BY(mutex_) = false;  // on_end_ ran.
   std::string peer_;
   // Holds this object until OnDone.
-  std::shared_ptr<UdpSocketStream> self_;
+  std::shared_ptr<UDPSocketStream> self_;
 };
 
 }  // namespace network_service

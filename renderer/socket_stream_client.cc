@@ -27,7 +27,7 @@ std::shared_ptr<SocketStreamClient> SocketStreamClient::Start(
   std::shared_ptr<SocketStreamClient> client(new SocketStreamClient(
       loop, std::move(on_event), std::move(on_done), std::move(on_finished)));
   client->self_ = client;
-  stub->async()->OpenUdpSocket(&client->context_, client.get());
+  stub->async()->OpenUDPSocket(&client->context_, client.get());
   // Writes start from the loop thread, outside any reaction: the hold keeps
   // gRPC from finishing the call (OnDone) until the loop has seen the
   // stream end and will start no more (a write started after OnDone is a
@@ -38,7 +38,7 @@ std::shared_ptr<SocketStreamClient> SocketStreamClient::Start(
   return client;
 }
 
-void SocketStreamClient::Write(v1::UdpSocketRequest request) {
+void SocketStreamClient::Write(v1::UDPSocketRequest request) {
   {
     absl::MutexLock lock(&mutex_);
     if (writes_done_wanted_ || broken_)

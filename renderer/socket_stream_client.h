@@ -14,18 +14,18 @@
 
 namespace renderer {
 
-// The renderer's end of one OpenUdpSocket stream (one socket). gRPC's
+// The renderer's end of one OpenUDPSocket stream (one socket). gRPC's
 // threads run the reactions and only post to the renderer's loop; the
 // handlers given to Start() therefore run on the loop thread, events in
 // order, `on_done` last and once. Write()/WritesDone()/Cancel() are safe
 // from any thread. Shared by its UDPSocket and by itself until gRPC is done.
 class SocketStreamClient
-    : public grpc::ClientBidiReactor<direct_sockets::v1::UdpSocketRequest,
-                                     direct_sockets::v1::UdpSocketEvent>,
+    : public grpc::ClientBidiReactor<direct_sockets::v1::UDPSocketRequest,
+                                     direct_sockets::v1::UDPSocketEvent>,
       public std::enable_shared_from_this<SocketStreamClient> {
  public:
   using EventHandler =
-      absl::AnyInvocable<void(direct_sockets::v1::UdpSocketEvent)>;
+      absl::AnyInvocable<void(direct_sockets::v1::UDPSocketEvent)>;
   using DoneHandler = absl::AnyInvocable<void(grpc::Status) &&>;
 
   // `on_finished` runs on a gRPC thread as the very last thing the stream
@@ -42,7 +42,7 @@ class SocketStreamClient
   ~SocketStreamClient() override;
 
   // Queues a request; dropped once the stream is finishing.
-  void Write(direct_sockets::v1::UdpSocketRequest request);
+  void Write(direct_sockets::v1::UDPSocketRequest request);
   // Half-closes after the queued requests: the service closes the socket.
   void WritesDone();
   // Abandons the stream (the service sees a cancelled call).
@@ -72,12 +72,12 @@ class SocketStreamClient
   DoneHandler on_done_;
   absl::AnyInvocable<void() &&> on_finished_;
   grpc::ClientContext context_;
-  direct_sockets::v1::UdpSocketEvent event_;  // gRPC reads into it.
+  direct_sockets::v1::UDPSocketEvent event_;  // gRPC reads into it.
 
   absl::Mutex mutex_;
-  std::deque<direct_sockets::v1::UdpSocketRequest> outbox_
+  std::deque<direct_sockets::v1::UDPSocketRequest> outbox_
       ABSL_GUARDED_BY(mutex_);
-  direct_sockets::v1::UdpSocketRequest writing_ ABSL_GUARDED_BY(mutex_);
+  direct_sockets::v1::UDPSocketRequest writing_ ABSL_GUARDED_BY(mutex_);
   bool write_in_flight_ ABSL_GUARDED_BY(mutex_) = false;
   bool writes_done_wanted_ ABSL_GUARDED_BY(mutex_) = false;
   bool writes_done_started_ ABSL_GUARDED_BY(mutex_) = false;

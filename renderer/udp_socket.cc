@@ -28,7 +28,7 @@ ScriptErrorOr<std::shared_ptr<UDPSocket>> UDPSocket::Create(
         "multicast options need the direct-sockets-multicast permission, "
         "which this app's manifest does not grant");
   }
-  ScriptErrorOr<v1::OpenUdpSocket> request = BuildOpenRequest(options);
+  ScriptErrorOr<v1::OpenUDPSocket> request = BuildOpenRequest(options);
   if (!request.ok())
     return request.error();
   const bool connected = request->has_connected();
@@ -72,7 +72,7 @@ UDPSocket::~UDPSocket() {
     stream_->Cancel();
 }
 
-void UDPSocket::Open(v1::OpenUdpSocket request,
+void UDPSocket::Open(v1::OpenUDPSocket request,
                      std::optional<ScriptError> refusal) {
   std::weak_ptr<UDPSocket> weak = weak_from_this();
   if (refusal) {
@@ -84,7 +84,7 @@ void UDPSocket::Open(v1::OpenUdpSocket request,
     return;
   }
   stream_ = connection_->OpenSocketStream(
-      [weak](v1::UdpSocketEvent event) {
+      [weak](v1::UDPSocketEvent event) {
         if (auto self = weak.lock())
           self->OnEvent(std::move(event));
       },
@@ -92,7 +92,7 @@ void UDPSocket::Open(v1::OpenUdpSocket request,
         if (auto self = weak.lock())
           self->OnStreamDone(status);
       });
-  v1::UdpSocketRequest open;
+  v1::UDPSocketRequest open;
   open.set_request_id(NextRequestId());
   *open.mutable_open() = std::move(request);
   stream_->Write(std::move(open));
@@ -113,12 +113,12 @@ Promise<Undefined> UDPSocket::close() {
   return closed_;
 }
 
-void UDPSocket::OnEvent(v1::UdpSocketEvent event) {
+void UDPSocket::OnEvent(v1::UDPSocketEvent event) {
   switch (event.event_case()) {
-    case v1::UdpSocketEvent::kOpened:
+    case v1::UDPSocketEvent::kOpened:
       OnOpened(event.opened());
       break;
-    case v1::UdpSocketEvent::kResult: {
+    case v1::UDPSocketEvent::kResult: {
       const absl::Status status =
           common::FromWireStatus(event.result().status());
       const uint64_t id = event.result().request_id();
@@ -128,7 +128,7 @@ void UDPSocket::OnEvent(v1::UdpSocketEvent event) {
         writable_->OnSendResult(id, status);
       break;
     }
-    case v1::UdpSocketEvent::kReceived:
+    case v1::UDPSocketEvent::kReceived:
       if (!readable_)
         break;
       for (v1::Datagram& datagram :
@@ -143,12 +143,12 @@ void UDPSocket::OnEvent(v1::UdpSocketEvent event) {
         readable_->Enqueue(std::move(message));
       }
       break;
-    case v1::UdpSocketEvent::kSocketError: {
+    case v1::UDPSocketEvent::kSocketError: {
       Fail(ScriptError::FromStatus(
           common::FromWireStatus(event.socket_error())));
       break;
     }
-    case v1::UdpSocketEvent::EVENT_NOT_SET:
+    case v1::UDPSocketEvent::EVENT_NOT_SET:
       break;
   }
 }
@@ -251,7 +251,7 @@ void UDPSocket::MaybeCloseSocket() {
 void UDPSocket::ReceiveMore(uint32_t count) {
   if (!stream_ || ended_)
     return;
-  v1::UdpSocketRequest request;
+  v1::UDPSocketRequest request;
   request.set_request_id(NextRequestId());
   request.mutable_receive_more()->set_num_additional_datagrams(count);
   stream_->Write(std::move(request));
@@ -264,7 +264,7 @@ void UDPSocket::OnReadableClosed() {
 uint64_t UDPSocket::SendBatch(v1::SendDatagrams batch) {
   const uint64_t id = NextRequestId();
   if (stream_ && !ended_) {
-    v1::UdpSocketRequest request;
+    v1::UDPSocketRequest request;
     request.set_request_id(id);
     *request.mutable_send() = std::move(batch);
     stream_->Write(std::move(request));
@@ -275,7 +275,7 @@ uint64_t UDPSocket::SendBatch(v1::SendDatagrams batch) {
 uint64_t UDPSocket::SendMembershipRequest(bool join, v1::MulticastGroup group) {
   const uint64_t id = NextRequestId();
   if (stream_ && !ended_) {
-    v1::UdpSocketRequest request;
+    v1::UDPSocketRequest request;
     request.set_request_id(id);
     if (join) {
       *request.mutable_join_group() = std::move(group);

@@ -69,9 +69,9 @@ class UDPSocket : public std::enable_shared_from_this<UDPSocket>,
             bool connected,
             bool ipv6_only);
 
-  void Open(direct_sockets::v1::OpenUdpSocket request,
+  void Open(direct_sockets::v1::OpenUDPSocket request,
             std::optional<ScriptError> refusal);
-  void OnEvent(direct_sockets::v1::UdpSocketEvent event);
+  void OnEvent(direct_sockets::v1::UDPSocketEvent event);
   void OnStreamDone(const grpc::Status& status);
   void OnOpened(const direct_sockets::v1::Opened& opened);
   // Ends the socket with `error`: both streams error, promises reject.

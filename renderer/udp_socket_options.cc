@@ -23,7 +23,7 @@ std::optional<ScriptError> EnforceRange(const std::optional<int64_t>& value,
 
 }  // namespace
 
-ScriptErrorOr<v1::OpenUdpSocket> BuildOpenRequest(
+ScriptErrorOr<v1::OpenUDPSocket> BuildOpenRequest(
     const UDPSocketOptions& options) {
   for (const auto& check :
        {EnforceRange(options.remotePort, "remotePort", 65535),
@@ -50,7 +50,7 @@ ScriptErrorOr<v1::OpenUdpSocket> BuildOpenRequest(
     }
   }
 
-  v1::OpenUdpSocket open;
+  v1::OpenUDPSocket open;
   if (options.remoteAddress.has_value() != options.remotePort.has_value()) {
     return ScriptError::TypeError(
         "remoteAddress and remotePort must be given together (connected "

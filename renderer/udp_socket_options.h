@@ -42,7 +42,7 @@ struct UDPMessage {
 // Every failure is the TypeError the constructor throws, naming the member
 // and the rule. The port-below-1024 rule is not here: the spec rejects
 // `opened` for it instead of throwing (UDPSocket does that).
-ScriptErrorOr<direct_sockets::v1::OpenUdpSocket> BuildOpenRequest(
+ScriptErrorOr<direct_sockets::v1::OpenUDPSocket> BuildOpenRequest(
     const UDPSocketOptions& options);
 
 // Checks one message written to a socket in the given mode and converts it.

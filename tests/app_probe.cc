@@ -83,8 +83,8 @@ int Lie(renderer::NetworkServiceConnection& c) {
   context.AddMetadata("origin", "isolated-app://evil");
   context.set_deadline(std::chrono::system_clock::now() +
                        std::chrono::seconds(10));
-  auto stream = c.stub()->OpenUdpSocket(&context);
-  v1::UdpSocketRequest open;
+  auto stream = c.stub()->OpenUDPSocket(&context);
+  v1::UDPSocketRequest open;
   open.set_request_id(1);
   open.mutable_open()->mutable_bound()->set_local_address("127.0.0.1");
   // Field 99, a string naming another app: unknown to the interface.
@@ -98,7 +98,7 @@ int Lie(renderer::NetworkServiceConnection& c) {
   wire += claim;
   open.ParseFromString(wire);
   stream->Write(open);
-  v1::UdpSocketEvent event;
+  v1::UDPSocketEvent event;
   const bool opened = stream->Read(&event) && event.has_opened();
   stream->WritesDone();
   grpc::Status status = stream->Finish();
@@ -258,14 +258,14 @@ int Perms(common::EventLoop& loop, renderer::NetworkServiceConnection& c) {
   grpc::ClientContext context;
   context.set_deadline(std::chrono::system_clock::now() +
                        std::chrono::seconds(10));
-  auto stream = c.stub()->OpenUdpSocket(&context);
-  v1::UdpSocketRequest open;
+  auto stream = c.stub()->OpenUDPSocket(&context);
+  v1::UDPSocketRequest open;
   open.set_request_id(1);
   open.mutable_open()->mutable_connected()->set_remote_address("127.0.0.1");
   open.mutable_open()->mutable_connected()->set_remote_port(9);
   open.mutable_open()->set_multicast_time_to_live(2);
   stream->Write(open);
-  v1::UdpSocketEvent event;
+  v1::UDPSocketEvent event;
   const bool opened = stream->Read(&event) && event.has_opened();
   stream->WritesDone();
   grpc::Status status = stream->Finish();

@@ -209,11 +209,11 @@ TEST_F(HostTest, AKilledRendererLosesItsSocketsInTheService) {
       << "[" << out.text() << "] exited: " << exits_.count(pid);
   const uint16_t port = static_cast<uint16_t>(
       std::stoi(out.text().substr(out.text().find("ready ") + 6)));
-  EXPECT_EQ(UdpSocketsOfProcessOnPort(service_pid_, port).count, 1);
+  EXPECT_EQ(UDPSocketsOfProcessOnPort(service_pid_, port).count, 1);
   kill(pid, SIGKILL);
   ASSERT_TRUE(WaitForExit(pid));
   EXPECT_TRUE(loop_.RunUntil(
-      [&] { return UdpSocketsOfProcessOnPort(service_pid_, port).count == 0; },
+      [&] { return UDPSocketsOfProcessOnPort(service_pid_, port).count == 0; },
       absl::Seconds(2), absl::Milliseconds(10)));
 }
 
@@ -233,7 +233,7 @@ TEST_F(HostTest, AKilledServiceErrorsTheRenderersSockets) {
 }
 
 TEST_F(HostTest, ASandboxedRendererReachesTheNetworkOnlyThroughTheService) {
-  UdpPeer peer("127.0.0.1");
+  UDPPeer peer("127.0.0.1");
   Output out;
   const pid_t pid =
       StartProbe(kAppA, "sandbox " + std::to_string(peer.port()), &out);
@@ -255,7 +255,7 @@ TEST_F(HostTest, ASandboxedRendererReachesTheNetworkOnlyThroughTheService) {
 }
 
 TEST_F(HostTest, AKilledServiceIsRestartedAndNewSocketsWork) {
-  UdpPeer peer("127.0.0.1");
+  UDPPeer peer("127.0.0.1");
   Output out;
   const pid_t pid =
       StartProbe(kAppA, "reconnect " + std::to_string(peer.port()), &out);

@@ -354,12 +354,12 @@ TEST_F(HostedServiceTest,
 class BrokenRendererTest : public HostedServiceTest {
  protected:
   using Stream =
-      grpc::ClientReaderWriter<v1::UdpSocketRequest, v1::UdpSocketEvent>;
+      grpc::ClientReaderWriter<v1::UDPSocketRequest, v1::UDPSocketEvent>;
 
   // Opens a socket on a raw stream, then sends `requests` in turn; returns
   // how the stream ended.
-  grpc::Status Run(const v1::OpenUdpSocket& open,
-                   const std::vector<v1::UdpSocketRequest>& requests) {
+  grpc::Status Run(const v1::OpenUDPSocket& open,
+                   const std::vector<v1::UDPSocketRequest>& requests) {
     // A channel of its own from the host, as a renderer process gets one.
     absl::StatusOr<int> fd =
         host_->NewInProcessRendererChannel("isolated-app://broken");
@@ -370,29 +370,29 @@ class BrokenRendererTest : public HostedServiceTest {
     grpc::ClientContext context;
     context.set_deadline(std::chrono::system_clock::now() +
                          std::chrono::seconds(10));
-    std::unique_ptr<Stream> stream = stub->OpenUdpSocket(&context);
-    v1::UdpSocketRequest request;
+    std::unique_ptr<Stream> stream = stub->OpenUDPSocket(&context);
+    v1::UDPSocketRequest request;
     request.set_request_id(1);
     *request.mutable_open() = open;
     stream->Write(request);
     for (const auto& next : requests)
       stream->Write(next);
-    v1::UdpSocketEvent event;
+    v1::UDPSocketEvent event;
     while (stream->Read(&event)) {
     }
     return stream->Finish();
   }
 
-  static v1::OpenUdpSocket Bound(const char* address) {
-    v1::OpenUdpSocket open;
+  static v1::OpenUDPSocket Bound(const char* address) {
+    v1::OpenUDPSocket open;
     open.mutable_bound()->set_local_address(address);
     return open;
   }
 
-  static v1::UdpSocketRequest Join(uint64_t id,
+  static v1::UDPSocketRequest Join(uint64_t id,
                                    const std::string& group,
                                    std::optional<std::string> source = {}) {
-    v1::UdpSocketRequest request;
+    v1::UDPSocketRequest request;
     request.set_request_id(id);
     request.mutable_join_group()->set_group_address(group);
     if (source)
@@ -400,8 +400,8 @@ class BrokenRendererTest : public HostedServiceTest {
     return request;
   }
 
-  static v1::UdpSocketRequest Leave(uint64_t id, const std::string& group) {
-    v1::UdpSocketRequest request;
+  static v1::UDPSocketRequest Leave(uint64_t id, const std::string& group) {
+    v1::UDPSocketRequest request;
     request.set_request_id(id);
     request.mutable_leave_group()->set_group_address(group);
     return request;
@@ -436,7 +436,7 @@ TEST_F(BrokenRendererTest, EachForbiddenRequestClosesItsSocket) {
                grpc::StatusCode::FAILED_PRECONDITION, "cannot be mixed");
   ExpectBroken(Run(Bound("0.0.0.0"), {Leave(2, "239.1.1.1")}),
                grpc::StatusCode::FAILED_PRECONDITION, "not joined");
-  v1::OpenUdpSocket connected;
+  v1::OpenUDPSocket connected;
   connected.mutable_connected()->set_remote_address("239.1.1.1");
   connected.mutable_connected()->set_remote_port(5000);
   ExpectBroken(Run(connected, {Join(2, "239.1.1.1")}),

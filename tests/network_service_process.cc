@@ -167,9 +167,9 @@ int64_t NetworkServiceProcess::ResidentKb() const {
   return -1;
 }
 
-NetworkServiceProcess::UdpSocketState NetworkServiceProcess::UdpSocketsOnPort(
+NetworkServiceProcess::UDPSocketState NetworkServiceProcess::UDPSocketsOnPort(
     uint16_t port) const {
-  return UdpSocketsOfProcessOnPort(pid_, port);
+  return UDPSocketsOfProcessOnPort(pid_, port);
 }
 
 namespace {
@@ -219,9 +219,9 @@ int ListeningUnixSocketsOf(pid_t pid) {
   return listening;
 }
 
-NetworkServiceProcess::UdpSocketState UdpSocketsOfProcessOnPort(pid_t pid,
+NetworkServiceProcess::UDPSocketState UDPSocketsOfProcessOnPort(pid_t pid,
                                                                 uint16_t port) {
-  NetworkServiceProcess::UdpSocketState state;
+  NetworkServiceProcess::UDPSocketState state;
   const std::set<std::string> inodes = SocketInodesOf(pid);
   char hex_port[8];
   std::snprintf(hex_port, sizeof(hex_port), "%04X", port);

@@ -45,11 +45,11 @@ class NetworkServiceProcess {
   int64_t ResidentKb() const;
   // UDP sockets of the service bound to `port`, from the service's
   // /proc/PID/net/udp and udp6; `drops` sums their kernel drop counters.
-  struct UdpSocketState {
+  struct UDPSocketState {
     int count = 0;
     int64_t drops = 0;
   };
-  UdpSocketState UdpSocketsOnPort(uint16_t port) const;
+  UDPSocketState UDPSocketsOnPort(uint16_t port) const;
 
  private:
   std::string directory_;
@@ -58,8 +58,8 @@ class NetworkServiceProcess {
 };
 
 // UDP sockets of process `pid` bound to `port` (see
-// NetworkServiceProcess::UdpSocketsOnPort).
-NetworkServiceProcess::UdpSocketState UdpSocketsOfProcessOnPort(pid_t pid,
+// NetworkServiceProcess::UDPSocketsOnPort).
+NetworkServiceProcess::UDPSocketState UDPSocketsOfProcessOnPort(pid_t pid,
                                                                 uint16_t port);
 // Open file descriptors of `pid` (/proc/PID/fd), or -1.
 int OpenFdCountOf(pid_t pid);

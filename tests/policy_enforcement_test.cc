@@ -328,17 +328,17 @@ TEST_F(PolicyEnforcementTest, TheServiceRefusesARawClientByEachKey) {
   };
   // Opens `open`, sends `then` (if any); returns the result of `then`, or
   // the stream's end status when the open is refused.
-  auto run = [&](v1::NetworkService::Stub* stub, const v1::OpenUdpSocket& open,
-                 std::optional<v1::UdpSocketRequest> then) {
+  auto run = [&](v1::NetworkService::Stub* stub, const v1::OpenUDPSocket& open,
+                 std::optional<v1::UDPSocketRequest> then) {
     grpc::ClientContext context;
     context.set_deadline(std::chrono::system_clock::now() +
                          std::chrono::seconds(10));
-    auto stream = stub->OpenUdpSocket(&context);
-    v1::UdpSocketRequest request;
+    auto stream = stub->OpenUDPSocket(&context);
+    v1::UDPSocketRequest request;
     request.set_request_id(1);
     *request.mutable_open() = open;
     stream->Write(request);
-    v1::UdpSocketEvent event;
+    v1::UDPSocketEvent event;
     std::pair<int, std::string> answer{-1, ""};
     if (stream->Read(&event) && event.has_opened()) {
       if (then) {
@@ -364,13 +364,13 @@ TEST_F(PolicyEnforcementTest, TheServiceRefusesARawClientByEachKey) {
                                        status.error_message()};
   };
   auto bound = [](uint32_t port) {
-    v1::OpenUdpSocket open;
+    v1::OpenUDPSocket open;
     open.mutable_bound()->set_local_address("0.0.0.0");
     open.mutable_bound()->set_local_port(port);
     return open;
   };
   auto join = [](const std::string& group, const std::string& source = "") {
-    v1::UdpSocketRequest request;
+    v1::UDPSocketRequest request;
     request.set_request_id(2);
     request.mutable_join_group()->set_group_address(group);
     if (!source.empty())
@@ -391,11 +391,11 @@ TEST_F(PolicyEnforcementTest, TheServiceRefusesARawClientByEachKey) {
          "ports: port 6000");
   expect(run(allowed.get(), bound(5004), join("239.10.0.1", "192.0.2.1")),
          kPermissionDenied, "ssm_sources: source 192.0.2.1");
-  v1::OpenUdpSocket ttl = bound(5004);
+  v1::OpenUDPSocket ttl = bound(5004);
   ttl.set_multicast_time_to_live(3);
   expect(run(allowed.get(), ttl, std::nullopt), kPermissionDenied,
          "max_ttl: multicastTimeToLive 3 is above 2");
-  v1::UdpSocketRequest send;
+  v1::UDPSocketRequest send;
   send.set_request_id(2);
   v1::Datagram* datagram = send.mutable_send()->add_datagrams();
   datagram->set_data("x");

@@ -36,7 +36,7 @@ class RawRendererTest : public ::testing::Test {
   }
 
   using Stream =
-      grpc::ClientReaderWriter<v1::UdpSocketRequest, v1::UdpSocketEvent>;
+      grpc::ClientReaderWriter<v1::UDPSocketRequest, v1::UDPSocketEvent>;
 
   struct Call {
     std::unique_ptr<grpc::ClientContext> context;
@@ -48,7 +48,7 @@ class RawRendererTest : public ::testing::Test {
     call.context = std::make_unique<grpc::ClientContext>();
     call.context->set_deadline(std::chrono::system_clock::now() +
                                std::chrono::seconds(10));
-    call.stream = stub_->OpenUdpSocket(call.context.get());
+    call.stream = stub_->OpenUDPSocket(call.context.get());
     return call;
   }
 
@@ -57,7 +57,7 @@ class RawRendererTest : public ::testing::Test {
   static void ExpectStreamEnds(Call& call,
                                grpc::StatusCode code,
                                const std::string& words) {
-    v1::UdpSocketEvent event;
+    v1::UDPSocketEvent event;
     EXPECT_FALSE(call.stream->Read(&event));
     grpc::Status status = call.stream->Finish();
     EXPECT_EQ(status.error_code(), code);
@@ -68,11 +68,11 @@ class RawRendererTest : public ::testing::Test {
   // Opens a socket and reads the `opened` event.
   Call OpenBound(const std::string& address) {
     Call call = StartCall();
-    v1::UdpSocketRequest open;
+    v1::UDPSocketRequest open;
     open.set_request_id(1);
     open.mutable_open()->mutable_bound()->set_local_address(address);
     EXPECT_TRUE(call.stream->Write(open));
-    v1::UdpSocketEvent event;
+    v1::UDPSocketEvent event;
     EXPECT_TRUE(call.stream->Read(&event));
     EXPECT_TRUE(event.has_opened()) << event.DebugString();
     return call;
@@ -80,7 +80,7 @@ class RawRendererTest : public ::testing::Test {
 
   // Reads events until a result for `request_id`.
   v1::Status ResultFor(Call& call, uint64_t request_id) {
-    v1::UdpSocketEvent event;
+    v1::UDPSocketEvent event;
     while (call.stream->Read(&event)) {
       if (event.has_result() && event.result().request_id() == request_id) {
         return event.result().status();
@@ -97,7 +97,7 @@ class RawRendererTest : public ::testing::Test {
 
 TEST_F(RawRendererTest, SendBeforeOpenIsRefusedAndOpenStillWorks) {
   Call call = StartCall();
-  v1::UdpSocketRequest send;
+  v1::UDPSocketRequest send;
   send.set_request_id(1);
   send.mutable_send()->add_datagrams()->set_data("x");
   ASSERT_TRUE(call.stream->Write(send));
@@ -106,11 +106,11 @@ TEST_F(RawRendererTest, SendBeforeOpenIsRefusedAndOpenStillWorks) {
             static_cast<int>(absl::StatusCode::kFailedPrecondition));
   EXPECT_NE(status.message().find("send before the socket is open"),
             std::string::npos);
-  v1::UdpSocketRequest open;
+  v1::UDPSocketRequest open;
   open.set_request_id(2);
   open.mutable_open()->mutable_bound()->set_local_address("127.0.0.1");
   ASSERT_TRUE(call.stream->Write(open));
-  v1::UdpSocketEvent event;
+  v1::UDPSocketEvent event;
   ASSERT_TRUE(call.stream->Read(&event));
   EXPECT_TRUE(event.has_opened());
   call.stream->WritesDone();
@@ -119,7 +119,7 @@ TEST_F(RawRendererTest, SendBeforeOpenIsRefusedAndOpenStillWorks) {
 
 TEST_F(RawRendererTest, AnEmptyFirstRequestEndsTheStream) {
   Call call = StartCall();
-  v1::UdpSocketRequest empty;
+  v1::UDPSocketRequest empty;
   empty.set_request_id(1);
   ASSERT_TRUE(call.stream->Write(empty));
   ExpectStreamEnds(call, grpc::StatusCode::INVALID_ARGUMENT, "first request");
@@ -127,27 +127,27 @@ TEST_F(RawRendererTest, AnEmptyFirstRequestEndsTheStream) {
 
 TEST_F(RawRendererTest, ABadOpenEndsTheStreamWithTheRule) {
   struct Case {
-    std::function<void(v1::OpenUdpSocket*)> fill;
+    std::function<void(v1::OpenUDPSocket*)> fill;
     grpc::StatusCode code;
     std::string words;
   } cases[] = {
-      {[](v1::OpenUdpSocket*) {}, grpc::StatusCode::INVALID_ARGUMENT,
+      {[](v1::OpenUDPSocket*) {}, grpc::StatusCode::INVALID_ARGUMENT,
        "names no mode"},
-      {[](v1::OpenUdpSocket* o) {
+      {[](v1::OpenUDPSocket* o) {
          o->mutable_bound()->set_local_address("not-an-ip");
        },
        grpc::StatusCode::INVALID_ARGUMENT, "not an IP address"},
-      {[](v1::OpenUdpSocket* o) {
+      {[](v1::OpenUDPSocket* o) {
          o->mutable_bound()->set_local_address("127.0.0.1");
          o->mutable_bound()->set_local_port(99999);
        },
        grpc::StatusCode::INVALID_ARGUMENT, "outside 0..65535"},
-      {[](v1::OpenUdpSocket* o) {
+      {[](v1::OpenUDPSocket* o) {
          o->mutable_bound()->set_local_address("127.0.0.1");
          o->mutable_bound()->set_local_port(53);
        },
        grpc::StatusCode::PERMISSION_DENIED, "below 1024"},
-      {[](v1::OpenUdpSocket* o) {
+      {[](v1::OpenUDPSocket* o) {
          o->mutable_connected()->set_remote_address("127.0.0.1");
        },
        grpc::StatusCode::INVALID_ARGUMENT, "remotePort must not be 0"},
@@ -155,7 +155,7 @@ TEST_F(RawRendererTest, ABadOpenEndsTheStreamWithTheRule) {
   for (const Case& c : cases) {
     SCOPED_TRACE(c.words);
     Call call = StartCall();
-    v1::UdpSocketRequest open;
+    v1::UDPSocketRequest open;
     open.set_request_id(1);
     c.fill(open.mutable_open());
     ASSERT_TRUE(call.stream->Write(open));
@@ -165,7 +165,7 @@ TEST_F(RawRendererTest, ABadOpenEndsTheStreamWithTheRule) {
 
 TEST_F(RawRendererTest, UnknownFieldsAreRefused) {
   Call call = StartCall();
-  v1::UdpSocketRequest open;
+  v1::UDPSocketRequest open;
   open.set_request_id(1);
   open.mutable_open()->mutable_bound()->set_local_address("127.0.0.1");
   // Append field 77 (varint) to the open message: unknown to the service.
@@ -177,19 +177,19 @@ TEST_F(RawRendererTest, UnknownFieldsAreRefused) {
 }
 
 TEST_F(RawRendererTest, BadSendsGetAnErrorAndTheSocketStaysUsable) {
-  UdpPeer peer("127.0.0.1");
+  UDPPeer peer("127.0.0.1");
   Call call = StartCall();
-  v1::UdpSocketRequest open;
+  v1::UDPSocketRequest open;
   open.set_request_id(1);
   open.mutable_open()->mutable_connected()->set_remote_address("127.0.0.1");
   open.mutable_open()->mutable_connected()->set_remote_port(peer.port());
   ASSERT_TRUE(call.stream->Write(open));
-  v1::UdpSocketEvent event;
+  v1::UDPSocketEvent event;
   ASSERT_TRUE(call.stream->Read(&event));
   ASSERT_TRUE(event.has_opened());
 
   // A connected socket asked to send elsewhere.
-  v1::UdpSocketRequest elsewhere;
+  v1::UDPSocketRequest elsewhere;
   elsewhere.set_request_id(2);
   v1::Datagram* datagram = elsewhere.mutable_send()->add_datagrams();
   datagram->set_data("x");
@@ -203,7 +203,7 @@ TEST_F(RawRendererTest, BadSendsGetAnErrorAndTheSocketStaysUsable) {
             std::string::npos);
 
   // Oversized datagram.
-  v1::UdpSocketRequest big;
+  v1::UDPSocketRequest big;
   big.set_request_id(3);
   big.mutable_send()->add_datagrams()->set_data(std::string(70000, 'x'));
   ASSERT_TRUE(call.stream->Write(big));
@@ -212,7 +212,7 @@ TEST_F(RawRendererTest, BadSendsGetAnErrorAndTheSocketStaysUsable) {
             std::string::npos);
 
   // A second open on the same stream.
-  v1::UdpSocketRequest reopen = open;
+  v1::UDPSocketRequest reopen = open;
   reopen.set_request_id(4);
   ASSERT_TRUE(call.stream->Write(reopen));
   status = ResultFor(call, 4);
@@ -220,14 +220,14 @@ TEST_F(RawRendererTest, BadSendsGetAnErrorAndTheSocketStaysUsable) {
             static_cast<int>(absl::StatusCode::kFailedPrecondition));
 
   // A request naming no operation.
-  v1::UdpSocketRequest empty;
+  v1::UDPSocketRequest empty;
   empty.set_request_id(5);
   ASSERT_TRUE(call.stream->Write(empty));
   status = ResultFor(call, 5);
   EXPECT_NE(status.message().find("names no operation"), std::string::npos);
 
   // The socket still works: nothing was sent by the bad requests.
-  v1::UdpSocketRequest good;
+  v1::UDPSocketRequest good;
   good.set_request_id(6);
   good.mutable_send()->add_datagrams()->set_data("fine");
   ASSERT_TRUE(call.stream->Write(good));
@@ -245,23 +245,23 @@ TEST_F(RawRendererTest, ReceiveCreditIsNeverExceeded) {
   // Learn the port from a second open? The opened event had it; re-open to
   // read it here.
   Call probe = StartCall();
-  v1::UdpSocketRequest open;
+  v1::UDPSocketRequest open;
   open.set_request_id(1);
   open.mutable_open()->mutable_bound()->set_local_address("127.0.0.1");
   ASSERT_TRUE(probe.stream->Write(open));
-  v1::UdpSocketEvent opened;
+  v1::UDPSocketEvent opened;
   ASSERT_TRUE(probe.stream->Read(&opened));
   const uint16_t port = static_cast<uint16_t>(opened.opened().local_port());
 
-  v1::UdpSocketRequest credit;
+  v1::UDPSocketRequest credit;
   credit.set_request_id(2);
   credit.mutable_receive_more()->set_num_additional_datagrams(3);
   ASSERT_TRUE(probe.stream->Write(credit));
-  UdpPeer peer("127.0.0.1");
+  UDPPeer peer("127.0.0.1");
   for (int i = 0; i < 10; ++i)
     peer.SendTo("d", "127.0.0.1", port);
   int received = 0;
-  v1::UdpSocketEvent event;
+  v1::UDPSocketEvent event;
   while (received < 3 && probe.stream->Read(&event)) {
     received += event.received().datagrams_size();
   }
@@ -283,21 +283,21 @@ TEST_F(RawRendererTest, ReceiveCreditIsNeverExceeded) {
 }
 
 TEST_F(RawRendererTest, ARendererThatNeverReadsAnswersCannotGrowTheService) {
-  UdpPeer peer("127.0.0.1");
+  UDPPeer peer("127.0.0.1");
   Call call = StartCall();
   call.context->set_deadline(std::chrono::system_clock::time_point::max());
-  v1::UdpSocketRequest open;
+  v1::UDPSocketRequest open;
   open.set_request_id(1);
   open.mutable_open()->mutable_connected()->set_remote_address("127.0.0.1");
   open.mutable_open()->mutable_connected()->set_remote_port(peer.port());
   ASSERT_TRUE(call.stream->Write(open));
-  v1::UdpSocketEvent event;
+  v1::UDPSocketEvent event;
   ASSERT_TRUE(call.stream->Read(&event));
   const int64_t rss_before = service_.ResidentKb();
 
   // Each of these earns an error result of ~150 bytes; the renderer never
   // reads one. Without a bound the service would queue them all.
-  v1::UdpSocketRequest bad;
+  v1::UDPSocketRequest bad;
   v1::Datagram* datagram = bad.mutable_send()->add_datagrams();
   datagram->set_data("x");
   datagram->set_remote_address("10.9.9.9");

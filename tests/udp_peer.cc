@@ -9,7 +9,7 @@
 
 namespace tests {
 
-UdpPeer::UdpPeer(const std::string& address, int receive_buffer)
+UDPPeer::UDPPeer(const std::string& address, int receive_buffer)
     : address_(address) {
   std::optional<common::IpAddress> ip = common::IpAddress::Parse(address);
   if (!ip)
@@ -33,12 +33,12 @@ UdpPeer::UdpPeer(const std::string& address, int receive_buffer)
   port_ = common::SockaddrPort(reinterpret_cast<sockaddr*>(&storage));
 }
 
-UdpPeer::~UdpPeer() {
+UDPPeer::~UDPPeer() {
   if (fd_ >= 0)
     close(fd_);
 }
 
-bool UdpPeer::SendTo(const std::string& data,
+bool UDPPeer::SendTo(const std::string& data,
                      const std::string& address,
                      uint16_t port) {
   std::optional<common::IpAddress> ip = common::IpAddress::Parse(address);
@@ -49,7 +49,7 @@ bool UdpPeer::SendTo(const std::string& data,
   return SendTo(data, to);
 }
 
-bool UdpPeer::SendTo(const std::string& data, const sockaddr_storage& to) {
+bool UDPPeer::SendTo(const std::string& data, const sockaddr_storage& to) {
   const socklen_t length =
       to.ss_family == AF_INET ? sizeof(sockaddr_in) : sizeof(sockaddr_in6);
   return sendto(fd_, data.data(), data.size(), 0,
@@ -57,7 +57,7 @@ bool UdpPeer::SendTo(const std::string& data, const sockaddr_storage& to) {
                 length) == static_cast<ssize_t>(data.size());
 }
 
-std::optional<UdpPeer::Datagram> UdpPeer::Receive(absl::Duration timeout) {
+std::optional<UDPPeer::Datagram> UDPPeer::Receive(absl::Duration timeout) {
   pollfd pfd{fd_, POLLIN, 0};
   int ready;
   do {

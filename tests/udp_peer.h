@@ -14,7 +14,7 @@ namespace tests {
 
 // A plain UDP socket in the test process: the third party that a renderer's
 // socket talks to. Blocking calls with bounds; one thread at a time.
-class UdpPeer {
+class UDPPeer {
  public:
   struct Datagram {
     std::string data;
@@ -24,10 +24,10 @@ class UdpPeer {
   };
 
   // Binds to `address` ("127.0.0.1" or "::1") on an ephemeral port.
-  explicit UdpPeer(const std::string& address, int receive_buffer = 0);
-  UdpPeer(const UdpPeer&) = delete;
-  UdpPeer& operator=(const UdpPeer&) = delete;
-  ~UdpPeer();
+  explicit UDPPeer(const std::string& address, int receive_buffer = 0);
+  UDPPeer(const UDPPeer&) = delete;
+  UDPPeer& operator=(const UDPPeer&) = delete;
+  ~UDPPeer();
 
   bool ok() const { return fd_ >= 0; }
   uint16_t port() const { return port_; }

@@ -42,11 +42,11 @@ using ::renderer::Undefined;
 namespace v1 = ::direct_sockets::v1;
 
 // IPv4 and IPv6 loopback.
-class UdpExchangeTest : public ServiceTest,
+class UDPExchangeTest : public ServiceTest,
                         public ::testing::WithParamInterface<const char*> {};
 
-TEST_P(UdpExchangeTest, ConnectedSocketExchangesDatagramsWithAPeer) {
-  UdpPeer peer(GetParam());
+TEST_P(UDPExchangeTest, ConnectedSocketExchangesDatagramsWithAPeer) {
+  UDPPeer peer(GetParam());
   ASSERT_TRUE(peer.ok());
   UDPSocketOptions options;
   options.remoteAddress = GetParam();
@@ -78,11 +78,11 @@ TEST_P(UdpExchangeTest, ConnectedSocketExchangesDatagramsWithAPeer) {
   auto closed = socket->close();
   ASSERT_TRUE(Settle(closed));
   EXPECT_TRUE(closed.is_fulfilled()) << closed.error().ToString();
-  EXPECT_EQ(service_.UdpSocketsOnPort(info.localPort).count, 0);
+  EXPECT_EQ(service_.UDPSocketsOnPort(info.localPort).count, 0);
 }
 
-TEST_P(UdpExchangeTest, BoundSocketExchangesDatagramsWithAPeer) {
-  UdpPeer peer(GetParam());
+TEST_P(UDPExchangeTest, BoundSocketExchangesDatagramsWithAPeer) {
+  UDPPeer peer(GetParam());
   ASSERT_TRUE(peer.ok());
   UDPSocketOptions options;
   options.localAddress = GetParam();
@@ -91,7 +91,7 @@ TEST_P(UdpExchangeTest, BoundSocketExchangesDatagramsWithAPeer) {
   ASSERT_NE(socket, nullptr);
   EXPECT_FALSE(info.remoteAddress.has_value());
   EXPECT_EQ(info.localAddress, std::string(GetParam()));
-  EXPECT_EQ(service_.UdpSocketsOnPort(info.localPort).count, 1);
+  EXPECT_EQ(service_.UDPSocketsOnPort(info.localPort).count, 1);
 
   ASSERT_TRUE(peer.SendTo("hello", GetParam(), info.localPort));
   auto read = info.readable->Read();
@@ -113,7 +113,7 @@ TEST_P(UdpExchangeTest, BoundSocketExchangesDatagramsWithAPeer) {
   EXPECT_EQ(got->data, "hi back");
 }
 
-TEST_P(UdpExchangeTest, TenThousandDatagramsArriveCompleteAndInOrder) {
+TEST_P(UDPExchangeTest, TenThousandDatagramsArriveCompleteAndInOrder) {
   UDPSocketOptions options;
   options.localAddress = GetParam();
   UDPSocketOpenInfo info;
@@ -134,7 +134,7 @@ TEST_P(UdpExchangeTest, TenThousandDatagramsArriveCompleteAndInOrder) {
         loop->PostTask([] {});
       }
     } wake{&loop_};
-    UdpPeer peer(GetParam());
+    UDPPeer peer(GetParam());
     int sent = 0;
     for (; sent < kWindow; ++sent) {
       peer.SendTo(absl::StrCat("n", sent), GetParam(), info.localPort);
@@ -181,7 +181,7 @@ TEST_P(UdpExchangeTest, TenThousandDatagramsArriveCompleteAndInOrder) {
 }
 
 INSTANTIATE_TEST_SUITE_P(Loopback,
-                         UdpExchangeTest,
+                         UDPExchangeTest,
                          ::testing::Values("127.0.0.1", "::1"),
                          [](const auto& info) {
                            return std::string(info.param) == "::1" ? "IPv6"
@@ -198,7 +198,7 @@ TEST_F(ServiceTest, ASlowReaderMakesTheKernelDropNotTheServiceQueue) {
   const int64_t rss_before = service_.ResidentKb();
 
   // The page reads nothing. The peer floods 20 MB.
-  UdpPeer peer("127.0.0.1");
+  UDPPeer peer("127.0.0.1");
   const std::string payload(1000, 'x');
   constexpr int kFlood = 20000;
   for (int i = 0; i < kFlood; ++i) {
@@ -208,9 +208,9 @@ TEST_F(ServiceTest, ASlowReaderMakesTheKernelDropNotTheServiceQueue) {
   }
   // The kernel's drop counter is the event: wait (bounded) until it shows.
   ASSERT_TRUE(loop_.RunUntil(
-      [&] { return service_.UdpSocketsOnPort(info.localPort).drops > 0; },
+      [&] { return service_.UDPSocketsOnPort(info.localPort).drops > 0; },
       kBound, absl::Milliseconds(10)));
-  const int64_t drops = service_.UdpSocketsOnPort(info.localPort).drops;
+  const int64_t drops = service_.UDPSocketsOnPort(info.localPort).drops;
   const int64_t rss_after = service_.ResidentKb();
   std::printf(
       "slow reader: %lld of %d dropped by the kernel; service RSS "
@@ -258,7 +258,7 @@ TEST_F(ServiceTest, TwoHundredOpenCloseCyclesLeakNoFileDescriptor) {
 }
 
 TEST_F(ServiceTest, KillingTheServiceErrorsTheSocketWithinASecond) {
-  UdpPeer peer("127.0.0.1");
+  UDPPeer peer("127.0.0.1");
   UDPSocketOptions options;
   options.remoteAddress = "127.0.0.1";
   options.remotePort = peer.port();
@@ -321,7 +321,7 @@ TEST_F(ServiceTest, OpenErrorsFromTheSystemAndTheRules) {
   EXPECT_EQ(socket.value()->opened().error().name(), "NotAllowedError");
 
   // A port in use: the OS refuses, NetworkError names the address.
-  UdpPeer peer("127.0.0.1");
+  UDPPeer peer("127.0.0.1");
   UDPSocketOptions taken;
   taken.localAddress = "127.0.0.1";
   taken.localPort = peer.port();
@@ -370,7 +370,7 @@ TEST_F(ServiceTest, HostNamesResolveInTheServiceHonouringDnsQueryType) {
     SCOPED_TRACE(type);
     const int family = std::string(type) == "ipv4" ? AF_INET : AF_INET6;
     const std::string expected = SystemResolves("localhost", family);
-    UdpPeer peer(family == AF_INET ? "127.0.0.1" : "::1");
+    UDPPeer peer(family == AF_INET ? "127.0.0.1" : "::1");
     UDPSocketOptions options;
     options.remoteAddress = "localhost";
     options.remotePort = peer.port();
@@ -426,7 +426,7 @@ TEST_F(ServiceTest, ARenderersDeathClosesAllItsSockets) {
       renderer_process.Start(service_.socket_path(), 3, std::nullopt, &printed);
   ASSERT_EQ(ports.size(), 3u) << printed;
   for (uint16_t port : ports) {
-    EXPECT_EQ(service_.UdpSocketsOnPort(port).count, 1);
+    EXPECT_EQ(service_.UDPSocketsOnPort(port).count, 1);
   }
   renderer_process.Kill();
   // The service notices the broken connection and closes each socket; no
@@ -434,7 +434,7 @@ TEST_F(ServiceTest, ARenderersDeathClosesAllItsSockets) {
   const bool all_closed = loop_.RunUntil(
       [&] {
         for (uint16_t port : ports) {
-          if (service_.UdpSocketsOnPort(port).count != 0)
+          if (service_.UDPSocketsOnPort(port).count != 0)
             return false;
         }
         return true;

@@ -21,7 +21,7 @@ absl::Status AppAccess::NotGranted(const std::string& feature,
 }
 
 absl::Status AppAccess::CheckManifestForOpen(
-    const direct_sockets::v1::OpenUdpSocket& open) const {
+    const direct_sockets::v1::OpenUDPSocket& open) const {
   if (!Has(common::kDirectSockets))
     return NotGranted(common::kDirectSockets, "");
   if (open.has_bound() && !Has(common::kLocalNetwork)) {
@@ -39,7 +39,7 @@ absl::Status AppAccess::MulticastNotGranted(const std::string& why) const {
 absl::Status AppAccess::CheckPeer(
     const common::IpAddress& peer,
     uint16_t port,
-    const direct_sockets::v1::OpenUdpSocket& open) const {
+    const direct_sockets::v1::OpenUDPSocket& open) const {
   const char* local_feature = common::FeatureToReach(peer);
   if (open.has_connected() && local_feature != nullptr) {
     // A bound socket needed both to open.

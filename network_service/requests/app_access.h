@@ -30,7 +30,7 @@ class AppAccess {
   // local-network for a bound socket (Local Network Access, as Chrome 156
   // asks of every bound socket).
   absl::Status CheckManifestForOpen(
-      const direct_sockets::v1::OpenUdpSocket& open) const;
+      const direct_sockets::v1::OpenUDPSocket& open) const;
   // The refusal when the manifest lacks direct-sockets-multicast; `why`
   // ends the message (" (multicast options need it)").
   absl::Status MulticastNotGranted(const std::string& why) const;
@@ -42,7 +42,7 @@ class AppAccess {
   // socket's TTL and loopback.
   absl::Status CheckPeer(const common::IpAddress& peer,
                          uint16_t port,
-                         const direct_sockets::v1::OpenUdpSocket& open) const;
+                         const direct_sockets::v1::OpenUDPSocket& open) const;
 
  private:
   absl::Status NotGranted(const std::string& feature,

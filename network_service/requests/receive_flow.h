@@ -71,7 +71,7 @@ class ReceiveFlow final : public DatagramSocket::Receiver {
   bool closing_ = false;
   uint32_t credit_ = 0;
   uv_check_t flush_check_;
-  direct_sockets::v1::UdpSocketEvent gathered_;
+  direct_sockets::v1::UDPSocketEvent gathered_;
   int gathered_count_ = 0;
 };
 

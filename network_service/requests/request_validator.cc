@@ -77,9 +77,9 @@ absl::Status CheckNoUnknownFields(const google::protobuf::Message& message) {
   return absl::OkStatus();
 }
 
-absl::Status ValidateOpen(const v1::OpenUdpSocket& open) {
+absl::Status ValidateOpen(const v1::OpenUDPSocket& open) {
   switch (open.mode_case()) {
-    case v1::OpenUdpSocket::kConnected: {
+    case v1::OpenUDPSocket::kConnected: {
       const v1::ConnectedMode& connected = open.connected();
       if (connected.remote_address().empty()) {
         return absl::InvalidArgumentError(
@@ -111,7 +111,7 @@ absl::Status ValidateOpen(const v1::OpenUdpSocket& open) {
       }
       break;
     }
-    case v1::OpenUdpSocket::kBound: {
+    case v1::OpenUDPSocket::kBound: {
       const v1::BoundMode& bound = open.bound();
       std::optional<IpAddress> local = IpAddress::Parse(bound.local_address());
       if (!local) {
@@ -137,7 +137,7 @@ absl::Status ValidateOpen(const v1::OpenUdpSocket& open) {
       }
       break;
     }
-    case v1::OpenUdpSocket::MODE_NOT_SET:
+    case v1::OpenUDPSocket::MODE_NOT_SET:
       return absl::InvalidArgumentError(
           "open names no mode: it needs a remote address (connected) or a "
           "local address (bound)");

@@ -27,7 +27,7 @@ absl::Status CheckNoUnknownFields(const google::protobuf::Message& message);
 
 // Validates an open request: the mode, addresses, ports, buffer sizes and
 // their combinations. PERMISSION_DENIED for a bound port below 1024.
-absl::Status ValidateOpen(const direct_sockets::v1::OpenUdpSocket& open);
+absl::Status ValidateOpen(const direct_sockets::v1::OpenUDPSocket& open);
 
 // A send's destination after validation: nullopt on a connected socket.
 struct Destination {

@@ -7,15 +7,15 @@ namespace {
 
 namespace v1 = ::direct_sockets::v1;
 
-v1::OpenUdpSocket Connected(const std::string& address, uint32_t port) {
-  v1::OpenUdpSocket open;
+v1::OpenUDPSocket Connected(const std::string& address, uint32_t port) {
+  v1::OpenUDPSocket open;
   open.mutable_connected()->set_remote_address(address);
   open.mutable_connected()->set_remote_port(port);
   return open;
 }
 
-v1::OpenUdpSocket Bound(const std::string& address, uint32_t port) {
-  v1::OpenUdpSocket open;
+v1::OpenUDPSocket Bound(const std::string& address, uint32_t port) {
+  v1::OpenUDPSocket open;
   open.mutable_bound()->set_local_address(address);
   open.mutable_bound()->set_local_port(port);
   return open;
@@ -35,13 +35,13 @@ TEST(ValidateOpenTest, AcceptsGoodRequests) {
   EXPECT_TRUE(ValidateOpen(Connected("printer.local", 9100)).ok());
   EXPECT_TRUE(ValidateOpen(Bound("0.0.0.0", 0)).ok());
   EXPECT_TRUE(ValidateOpen(Bound("::", 1024)).ok());
-  v1::OpenUdpSocket dual = Bound("::", 5000);
+  v1::OpenUDPSocket dual = Bound("::", 5000);
   dual.mutable_bound()->set_ipv6_only(false);
   EXPECT_TRUE(ValidateOpen(dual).ok());
 }
 
 TEST(ValidateOpenTest, RefusesAMissingMode) {
-  ExpectError(ValidateOpen(v1::OpenUdpSocket()),
+  ExpectError(ValidateOpen(v1::OpenUDPSocket()),
               absl::StatusCode::kInvalidArgument, "names no mode");
 }
 
@@ -73,14 +73,14 @@ TEST(ValidateOpenTest, RefusesBadPorts) {
 TEST(ValidateOpenTest, RefusesBadLocalAddressAndIpv6Only) {
   ExpectError(ValidateOpen(Bound("localhost", 5000)),
               absl::StatusCode::kInvalidArgument, "not an IP address");
-  v1::OpenUdpSocket v4 = Bound("0.0.0.0", 5000);
+  v1::OpenUDPSocket v4 = Bound("0.0.0.0", 5000);
   v4.mutable_bound()->set_ipv6_only(true);
   ExpectError(ValidateOpen(v4), absl::StatusCode::kInvalidArgument,
               "ipv6Only applies only");
 }
 
 TEST(ValidateOpenTest, MulticastOptions) {
-  v1::OpenUdpSocket bound = Bound("0.0.0.0", 5000);
+  v1::OpenUDPSocket bound = Bound("0.0.0.0", 5000);
   bound.set_multicast_time_to_live(255);
   bound.set_multicast_loopback(false);
   bound.set_multicast_allow_address_sharing(true);
@@ -88,7 +88,7 @@ TEST(ValidateOpenTest, MulticastOptions) {
   bound.set_multicast_time_to_live(256);
   ExpectError(ValidateOpen(bound), absl::StatusCode::kInvalidArgument,
               "multicastTimeToLive 256 is outside 0..255");
-  v1::OpenUdpSocket connected = Connected("239.1.1.1", 5000);
+  v1::OpenUDPSocket connected = Connected("239.1.1.1", 5000);
   connected.set_multicast_time_to_live(4);
   EXPECT_TRUE(ValidateOpen(connected).ok());
   connected.set_multicast_allow_address_sharing(true);
@@ -97,7 +97,7 @@ TEST(ValidateOpenTest, MulticastOptions) {
 }
 
 TEST(ValidateOpenTest, RefusesUnknownDnsQueryType) {
-  v1::OpenUdpSocket open = Connected("example.test", 53);
+  v1::OpenUDPSocket open = Connected("example.test", 53);
   open.mutable_connected()->set_dns_query_type(
       static_cast<v1::DnsQueryType>(7));
   ExpectError(ValidateOpen(open), absl::StatusCode::kInvalidArgument,
@@ -149,7 +149,7 @@ TEST(ValidateDatagramTest, RefusesOversizedPayloads) {
 }
 
 TEST(CheckNoUnknownFieldsTest, FindsUnknownFieldsAtAnyDepth) {
-  v1::UdpSocketRequest request;
+  v1::UDPSocketRequest request;
   request.mutable_send()->add_datagrams()->set_data("x");
   EXPECT_TRUE(CheckNoUnknownFields(request).ok());
 

@@ -17,7 +17,7 @@ using ::common::IpAddress;
 namespace {
 
 // The socket layer's options for a socket opened with `open`.
-DatagramSocket::Options OptionsOf(const v1::OpenUdpSocket& open) {
+DatagramSocket::Options OptionsOf(const v1::OpenUDPSocket& open) {
   DatagramSocket::Options options;
   options.send_buffer_size = open.send_buffer_size();
   options.receive_buffer_size = open.receive_buffer_size();
@@ -86,7 +86,7 @@ void RestrictedUDPSocket::OnOpenDeadline(uv_timer_t* handle) {
                    kOpenDeadlineMs / 1000, " seconds")));
 }
 
-void RestrictedUDPSocket::HandleRequest(v1::UdpSocketRequest request) {
+void RestrictedUDPSocket::HandleRequest(v1::UDPSocketRequest request) {
   if (state_ == State::kClosing || state_ == State::kClosed)
     return;
   absl::Status unknown = CheckNoUnknownFields(request);
@@ -100,7 +100,7 @@ void RestrictedUDPSocket::HandleRequest(v1::UdpSocketRequest request) {
     return;
   }
   switch (request.request_case()) {
-    case v1::UdpSocketRequest::kOpen:
+    case v1::UDPSocketRequest::kOpen:
       if (state_ != State::kAwaitingOpen) {
         ReplyResult(request.request_id(),
                     absl::FailedPreconditionError(
@@ -110,7 +110,7 @@ void RestrictedUDPSocket::HandleRequest(v1::UdpSocketRequest request) {
       }
       HandleOpen(request.request_id(), request.open());
       break;
-    case v1::UdpSocketRequest::kSend:
+    case v1::UDPSocketRequest::kSend:
       if (!HandleSend(request.request_id(),
                       std::move(*request.mutable_send()))) {
         // Held by the app's send rate: holding the request back holds back
@@ -119,19 +119,19 @@ void RestrictedUDPSocket::HandleRequest(v1::UdpSocketRequest request) {
         return;
       }
       break;
-    case v1::UdpSocketRequest::kReceiveMore:
+    case v1::UDPSocketRequest::kReceiveMore:
       if (state_ == State::kOpen)  // Credit before open is meaningless.
         receives_.AddCredit(request.receive_more().num_additional_datagrams());
       break;
-    case v1::UdpSocketRequest::kJoinGroup:
+    case v1::UDPSocketRequest::kJoinGroup:
       HandleMembership(request.request_id(), request.join_group(),
                        /*join=*/true);
       break;
-    case v1::UdpSocketRequest::kLeaveGroup:
+    case v1::UDPSocketRequest::kLeaveGroup:
       HandleMembership(request.request_id(), request.leave_group(),
                        /*join=*/false);
       break;
-    case v1::UdpSocketRequest::REQUEST_NOT_SET:
+    case v1::UDPSocketRequest::REQUEST_NOT_SET:
       if (state_ == State::kAwaitingOpen) {
         Close(absl::InvalidArgumentError(
             "the first request on a socket stream must be open"));
@@ -146,7 +146,7 @@ void RestrictedUDPSocket::HandleRequest(v1::UdpSocketRequest request) {
 }
 
 void RestrictedUDPSocket::HandleOpen(uint64_t request_id,
-                                     const v1::OpenUdpSocket& open) {
+                                     const v1::OpenUDPSocket& open) {
   open_request_id_ = request_id;
   open_ = open;
   absl::Status valid = ValidateOpen(open);
@@ -256,7 +256,7 @@ absl::Status RestrictedUDPSocket::OpenSocket(const sockaddr* address) {
 
 void RestrictedUDPSocket::ReplyOpened() {
   state_ = State::kOpen;
-  v1::UdpSocketEvent event;
+  v1::UDPSocketEvent event;
   v1::Opened* opened = event.mutable_opened();
   opened->set_request_id(open_request_id_);
   sockaddr_storage address;
@@ -372,7 +372,7 @@ void RestrictedUDPSocket::OnOutboxDrained() {
 
 void RestrictedUDPSocket::ReplyResult(uint64_t request_id,
                                       const absl::Status& status) {
-  v1::UdpSocketEvent event;
+  v1::UDPSocketEvent event;
   event.mutable_result()->set_request_id(request_id);
   *event.mutable_result()->mutable_status() = common::ToWireStatus(status);
   stream_->Write(std::move(event));
@@ -421,7 +421,7 @@ void RestrictedUDPSocket::OnPartClosed() {
     apps_->ReleaseSocket(access_.origin());
   holds_app_socket_ = false;
   if (report_socket_error_) {
-    v1::UdpSocketEvent event;
+    v1::UDPSocketEvent event;
     *event.mutable_socket_error() = common::ToWireStatus(close_status_);
     stream_->Write(std::move(event));
   }

@@ -65,7 +65,7 @@ class RestrictedUDPSocket {
 
   // Handles one request from the renderer, then asks the stream for the
   // next one (unless the app's send rate holds this one back).
-  void HandleRequest(direct_sockets::v1::UdpSocketRequest request);
+  void HandleRequest(direct_sockets::v1::UDPSocketRequest request);
   // The renderer ended the stream (closed the socket, or died).
   void OnRendererGone();
   // Closes the socket and ends the stream with `status` (OK: a plain
@@ -83,7 +83,7 @@ class RestrictedUDPSocket {
   enum class State { kAwaitingOpen, kResolving, kOpen, kClosing, kClosed };
 
   void HandleOpen(uint64_t request_id,
-                  const direct_sockets::v1::OpenUdpSocket& open);
+                  const direct_sockets::v1::OpenUDPSocket& open);
   void OnResolved(absl::StatusOr<sockaddr_storage> address);
   // Checks a connected socket's peer, creates, configures and binds or
   // connects the socket, then answers `opened` or closes with the error.
@@ -126,7 +126,7 @@ class RestrictedUDPSocket {
   int parts_closing_ = 0;             // Parts whose close has not called back.
 
   uint64_t open_request_id_ = 0;
-  direct_sockets::v1::OpenUdpSocket open_;
+  direct_sockets::v1::OpenUDPSocket open_;
   uv_timer_t open_deadline_;  // Armed from construction until the open.
   std::unique_ptr<SocketFactory::Lookup> lookup_;  // While resolving.
 

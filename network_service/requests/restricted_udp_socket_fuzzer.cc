@@ -8,7 +8,7 @@
 // Input: byte 0 picks the app's permissions-policy features (bit 0
 // direct-sockets, 1 direct-sockets-multicast, 2 local-network, 3
 // loopback-network); then requests, each a 2-byte big-endian length and a
-// serialized direct_sockets.v1.UdpSocketRequest (undecodable ones are
+// serialized direct_sockets.v1.UDPSocketRequest (undecodable ones are
 // skipped, as gRPC would refuse them).
 #include <uv.h>
 
@@ -43,7 +43,7 @@ void Check(bool condition) {
 class FakeStream : public network_service::RendererStream {
  public:
   void ReadNext() override { ++reads_; }
-  void Write(v1::UdpSocketEvent event) override {
+  void Write(v1::UDPSocketEvent event) override {
     outbox_ += event.ByteSizeLong();
   }
   void FinishWhenWritten(grpc::Status) override { finished_ = true; }
@@ -114,7 +114,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     at += 2;
     if (length > size - at)
       break;
-    v1::UdpSocketRequest request;
+    v1::UDPSocketRequest request;
     if (request.ParseFromArray(data + at, static_cast<int>(length)))
       socket->HandleRequest(std::move(request));
     at += length;

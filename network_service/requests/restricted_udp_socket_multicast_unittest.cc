@@ -76,7 +76,7 @@ TEST_F(RestrictedUDPSocketTest, AJoinTheRendererWouldRefuseEndsTheStream) {
   struct Case {
     const char* what;
     std::set<std::string> features;
-    v1::OpenUdpSocket open;
+    v1::OpenUDPSocket open;
     std::vector<v1::MulticastGroup> joins;  // The last one is broken.
     absl::StatusCode code;
     const char* message;

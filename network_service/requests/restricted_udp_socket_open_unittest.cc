@@ -10,7 +10,7 @@ namespace {
 using ::common::IpAddress;
 
 TEST_F(RestrictedUDPSocketTest, BoundOpenConfiguresTheSocketAndAnswers) {
-  v1::OpenUdpSocket open = Bound("0.0.0.0", 5000);
+  v1::OpenUDPSocket open = Bound("0.0.0.0", 5000);
   open.set_multicast_time_to_live(3);
   open.set_multicast_loopback(false);
   open.set_multicast_allow_address_sharing(true);
@@ -60,13 +60,13 @@ TEST_F(RestrictedUDPSocketTest, RequestsBeforeOpen) {
   ExpectEnded(absl::StatusCode::kFailedPrecondition, "before the socket");
   // A request that names nothing.
   Make();
-  Request(1, v1::UdpSocketRequest());
+  Request(1, v1::UDPSocketRequest());
   ExpectEnded(absl::StatusCode::kInvalidArgument, "must be open");
 }
 
 TEST_F(RestrictedUDPSocketTest, UnknownFieldsAreRefused) {
   Make();
-  v1::UdpSocketRequest request;
+  v1::UDPSocketRequest request;
   *request.mutable_open() = Bound("0.0.0.0", 5000);
   request.mutable_open()
       ->GetReflection()
@@ -78,7 +78,7 @@ TEST_F(RestrictedUDPSocketTest, UnknownFieldsAreRefused) {
 
 TEST_F(RestrictedUDPSocketTest, ASecondOpenIsRefusedAndTheSocketStays) {
   OpenBound();
-  v1::UdpSocketRequest again;
+  v1::UDPSocketRequest again;
   *again.mutable_open() = Bound("0.0.0.0", 5001);
   Request(2, std::move(again));
   EXPECT_EQ(ResultOf(2)->code(), absl::StatusCode::kFailedPrecondition);
@@ -96,7 +96,7 @@ TEST_F(RestrictedUDPSocketTest, TheManifestDecidesWhatMayOpen) {
   // Multicast options without the feature: the renderer throws for these,
   // so asking is a broken renderer.
   Make({"direct-sockets", "local-network"});
-  v1::OpenUdpSocket open = Bound("0.0.0.0", 5000);
+  v1::OpenUDPSocket open = Bound("0.0.0.0", 5000);
   open.set_multicast_time_to_live(2);
   Open(open);
   ExpectEnded(absl::StatusCode::kPermissionDenied, "multicast options");
@@ -105,7 +105,7 @@ TEST_F(RestrictedUDPSocketTest, TheManifestDecidesWhatMayOpen) {
 
 TEST_F(RestrictedUDPSocketTest, ThePolicyDecidesWhatMayOpen) {
   Make();
-  v1::OpenUdpSocket open = Bound("0.0.0.0", 5000);
+  v1::OpenUDPSocket open = Bound("0.0.0.0", 5000);
   open.set_multicast_time_to_live(5);  // The rule's max_ttl is 4.
   Open(open);
   ExpectEnded(absl::StatusCode::kPermissionDenied, "max_ttl");
@@ -132,7 +132,7 @@ TEST_F(RestrictedUDPSocketTest, TheSocketLayersRefusalsEndTheStream) {
 
 TEST_F(RestrictedUDPSocketTest, ConnectedPeersAreDecidedAfterTheLookup) {
   Make();
-  v1::OpenUdpSocket open = Connected("peer.example", 7000);
+  v1::OpenUDPSocket open = Connected("peer.example", 7000);
   open.mutable_connected()->set_dns_query_type(v1::DNS_QUERY_TYPE_IPV6);
   Open(open);
   EXPECT_EQ(factory_.pending_lookups(), 1u);

@@ -11,7 +11,7 @@ using ::common::IpAddress;
 
 int ReceivedCount(const FakeStream& stream) {
   int count = 0;
-  for (const v1::UdpSocketEvent& event : stream.events) {
+  for (const v1::UDPSocketEvent& event : stream.events) {
     if (event.has_received())
       count += event.received().datagrams_size();
   }
@@ -30,7 +30,7 @@ TEST_F(RestrictedUDPSocketTest, NothingIsReadWithoutCredit) {
   EXPECT_FALSE(Kernel().receiving) << "read past the credit";
   ASSERT_TRUE(RunUntil([this] { return ReceivedCount(*stream_) == 2; }));
   // What one loop iteration read went as one event, with its senders.
-  const v1::UdpSocketEvent& event = stream_->events.back();
+  const v1::UDPSocketEvent& event = stream_->events.back();
   ASSERT_EQ(event.received().datagrams_size(), 2);
   EXPECT_EQ(event.received().datagrams(0).data(), "one");
   EXPECT_EQ(event.received().datagrams(1).remote_address(), "10.0.0.5");
@@ -49,7 +49,7 @@ TEST_F(RestrictedUDPSocketTest, CreditSaturates) {
     return ReceivedCount(*stream_) ==
            static_cast<int>(ReceiveFlow::kMaxReceiveCredit);
   }));
-  for (const v1::UdpSocketEvent& event : stream_->events) {
+  for (const v1::UDPSocketEvent& event : stream_->events) {
     if (event.has_received()) {
       EXPECT_LE(event.received().datagrams_size(),
                 ReceiveFlow::kMaxDatagramsPerEvent);

@@ -56,7 +56,7 @@ inline policy::Policy LoadPolicy(const std::string& json) {
 class FakeStream : public RendererStream {
  public:
   void ReadNext() override { ++reads; }
-  void Write(v1::UdpSocketEvent event) override {
+  void Write(v1::UDPSocketEvent event) override {
     ASSERT_FALSE(finished) << "an event after the stream ended";
     events.push_back(std::move(event));
   }
@@ -69,21 +69,21 @@ class FakeStream : public RendererStream {
   std::string peer() const override { return "fake"; }
 
   int reads = 0;
-  std::vector<v1::UdpSocketEvent> events;
+  std::vector<v1::UDPSocketEvent> events;
   bool finished = false;
   grpc::Status finish_status;
   size_t outbox_bytes = 0;
 };
 
-inline v1::OpenUdpSocket Bound(const std::string& address, uint32_t port) {
-  v1::OpenUdpSocket open;
+inline v1::OpenUDPSocket Bound(const std::string& address, uint32_t port) {
+  v1::OpenUDPSocket open;
   open.mutable_bound()->set_local_address(address);
   open.mutable_bound()->set_local_port(port);
   return open;
 }
 
-inline v1::OpenUdpSocket Connected(const std::string& address, uint32_t port) {
-  v1::OpenUdpSocket open;
+inline v1::OpenUDPSocket Connected(const std::string& address, uint32_t port) {
+  v1::OpenUDPSocket open;
   open.mutable_connected()->set_remote_address(address);
   open.mutable_connected()->set_remote_port(port);
   return open;
@@ -135,33 +135,33 @@ class RestrictedUDPSocketTest : public ::testing::Test {
         AppIdentity{kOrigin, std::move(features)}, [this] { closed_ = true; });
   }
 
-  void Request(uint64_t id, v1::UdpSocketRequest request) {
+  void Request(uint64_t id, v1::UDPSocketRequest request) {
     request.set_request_id(id);
     socket_->HandleRequest(std::move(request));
   }
-  void Open(v1::OpenUdpSocket open) {
-    v1::UdpSocketRequest request;
+  void Open(v1::OpenUDPSocket open) {
+    v1::UDPSocketRequest request;
     *request.mutable_open() = std::move(open);
     Request(1, std::move(request));
   }
   void Send(uint64_t id, std::vector<v1::Datagram> datagrams) {
-    v1::UdpSocketRequest request;
+    v1::UDPSocketRequest request;
     for (v1::Datagram& datagram : datagrams)
       *request.mutable_send()->add_datagrams() = std::move(datagram);
     Request(id, std::move(request));
   }
   void Join(uint64_t id, v1::MulticastGroup group) {
-    v1::UdpSocketRequest request;
+    v1::UDPSocketRequest request;
     *request.mutable_join_group() = std::move(group);
     Request(id, std::move(request));
   }
   void Leave(uint64_t id, v1::MulticastGroup group) {
-    v1::UdpSocketRequest request;
+    v1::UDPSocketRequest request;
     *request.mutable_leave_group() = std::move(group);
     Request(id, std::move(request));
   }
   void Credit(uint32_t count) {
-    v1::UdpSocketRequest request;
+    v1::UDPSocketRequest request;
     request.mutable_receive_more()->set_num_additional_datagrams(count);
     Request(0, std::move(request));
   }
@@ -189,21 +189,21 @@ class RestrictedUDPSocketTest : public ::testing::Test {
   }
   // The result of request `id`, if one came.
   std::optional<absl::Status> ResultOf(uint64_t id) const {
-    for (const v1::UdpSocketEvent& event : stream_->events) {
+    for (const v1::UDPSocketEvent& event : stream_->events) {
       if (event.has_result() && event.result().request_id() == id)
         return common::FromWireStatus(event.result().status());
     }
     return std::nullopt;
   }
   const v1::Opened* OpenedEvent() const {
-    for (const v1::UdpSocketEvent& event : stream_->events) {
+    for (const v1::UDPSocketEvent& event : stream_->events) {
       if (event.has_opened())
         return &event.opened();
     }
     return nullptr;
   }
   // Opens a bound multicast socket on 0.0.0.0:5000 and checks it opened.
-  void OpenBound(v1::OpenUdpSocket open = Bound("0.0.0.0", 5000)) {
+  void OpenBound(v1::OpenUDPSocket open = Bound("0.0.0.0", 5000)) {
     Make();
     Open(std::move(open));
     ASSERT_NE(OpenedEvent(), nullptr) << "the socket did not open";

@@ -24,7 +24,7 @@ class SocketRequestChecks {
  public:
   // What the checks need to know of the socket that opened.
   struct Socket {
-    const direct_sockets::v1::OpenUdpSocket* open;  // Its open request.
+    const direct_sockets::v1::OpenUDPSocket* open;  // Its open request.
     int family = AF_UNSPEC;
     bool ipv6_only = false;
     // A connected socket's peer, as checked at open.

@@ -177,7 +177,7 @@ void Stop(const v8::FunctionCallbackInfo<v8::Value>& info) {
 }
 
 struct BindingData {
-  UdpSocketBinding* binding;
+  UDPSocketBinding* binding;
   Stopper* stopper;
 };
 
@@ -234,7 +234,7 @@ int JsRuntime::RunModule(common::EventLoop* loop,
         node::EnvironmentFlags::kDefaultFlags);
     stopper.env = env;
     {
-      UdpSocketBinding binding(isolate, loop, connection);
+      UDPSocketBinding binding(isolate, loop, connection);
       BindingData data{&binding, &stopper};
       node::AddLinkedBinding(env, "dsock_udp", RegisterBinding, &data);
       // Hand the app to the bootstrap as plain strings (never as code).

@@ -18,7 +18,7 @@ namespace renderer {
 // process, Buffer, node: modules). One per process; main thread.
 //
 // It runs on the renderer's own libuv loop, and gives the app UDPSocket and
-// MulticastController (direct_sockets.js over UdpSocketBinding) on the
+// MulticastController (direct_sockets.js over UDPSocketBinding) on the
 // renderer's connection to the network service.
 class JsRuntime {
  public:

@@ -96,7 +96,7 @@ class Members {
 
 }  // namespace
 
-struct UdpSocketBinding::Core : std::enable_shared_from_this<Core> {
+struct UDPSocketBinding::Core : std::enable_shared_from_this<Core> {
   // One UDPSocket as JS holds it.
   struct Entry {
     std::shared_ptr<UDPSocket> socket;
@@ -226,7 +226,7 @@ struct UdpSocketBinding::Core : std::enable_shared_from_this<Core> {
 
 namespace {
 
-using Core = UdpSocketBinding::Core;
+using Core = UDPSocketBinding::Core;
 using Entry = Core::Entry;
 
 Core* CoreOf(const FunctionCallbackInfo<Value>& info) {
@@ -584,16 +584,16 @@ void JoinedGroups(const FunctionCallbackInfo<Value>& info) {
 
 }  // namespace
 
-UdpSocketBinding::UdpSocketBinding(Isolate* isolate,
+UDPSocketBinding::UDPSocketBinding(Isolate* isolate,
                                    common::EventLoop* loop,
                                    NetworkServiceConnection* connection)
     : core_(std::make_shared<Core>(isolate, loop, connection)) {}
 
-UdpSocketBinding::~UdpSocketBinding() {
+UDPSocketBinding::~UDPSocketBinding() {
   CloseAll();
 }
 
-void UdpSocketBinding::Install(Local<Context> context, Local<Object> exports) {
+void UDPSocketBinding::Install(Local<Context> context, Local<Object> exports) {
   Isolate* isolate = core_->isolate;
   core_->main_context.Reset(isolate, context);
   Local<v8::ObjectTemplate> handle_template = v8::ObjectTemplate::New(isolate);
@@ -624,7 +624,7 @@ void UdpSocketBinding::Install(Local<Context> context, Local<Object> exports) {
   }
 }
 
-void UdpSocketBinding::CloseAll() {
+void UDPSocketBinding::CloseAll() {
   core_->callbacks.clear();
   for (auto& [entry, owned] : core_->entries)
     owned->handle.Reset();
@@ -635,7 +635,7 @@ void UdpSocketBinding::CloseAll() {
   core_->main_context.Reset();
 }
 
-int UdpSocketBinding::open_sockets() const {
+int UDPSocketBinding::open_sockets() const {
   return core_->open_count;
 }
 

@@ -20,15 +20,15 @@ namespace renderer {
 // An open socket keeps the loop alive, as an open socket keeps a page busy;
 // a closed one is freed when JS drops its handle.
 // Owned by JsRuntime, one per JS environment; loop (main) thread only.
-class UdpSocketBinding {
+class UDPSocketBinding {
  public:
-  UdpSocketBinding(v8::Isolate* isolate,
+  UDPSocketBinding(v8::Isolate* isolate,
                    common::EventLoop* loop,
                    NetworkServiceConnection* connection);
-  UdpSocketBinding(const UdpSocketBinding&) = delete;
-  UdpSocketBinding& operator=(const UdpSocketBinding&) = delete;
+  UDPSocketBinding(const UDPSocketBinding&) = delete;
+  UDPSocketBinding& operator=(const UDPSocketBinding&) = delete;
   // Closes every socket still open. Call while the isolate is alive.
-  ~UdpSocketBinding();
+  ~UDPSocketBinding();
 
   // Puts the functions on `exports` (in `context`, Node's main realm).
   void Install(v8::Local<v8::Context> context, v8::Local<v8::Object> exports);

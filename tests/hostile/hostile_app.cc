@@ -43,14 +43,14 @@ int main(int argc, char** argv) {
   if (mode == "continuation") {
     total = 30000;
     open = open && channel.SendFrame(Frames::kHeaders, 0, 1,
-                                     Frames::OpenUdpSocketHeaders());
+                                     Frames::OpenUDPSocketHeaders());
     const std::string field =
         Frames::HpackLiteral("x-flood", std::string(8000, 'c'));
     for (; open && sent < total; ++sent)
       open = channel.SendFrame(Frames::kContinuation, 0, 1, field);
   } else if (mode == "streams") {
     total = 10000;
-    const std::string headers = Frames::OpenUdpSocketHeaders();
+    const std::string headers = Frames::OpenUDPSocketHeaders();
     for (; open && sent < total; ++sent) {
       open = channel.SendFrame(Frames::kHeaders, Frames::kEndHeaders,
                                static_cast<uint32_t>(2 * sent + 1), headers);

@@ -93,7 +93,7 @@ class HostileRendererTest : public ::testing::Test {
 
   // Opening `open` is refused with `code` and a message holding `words`.
   void ExpectOpenRefused(RawRenderer* renderer,
-                         const v1::OpenUdpSocket& open,
+                         const v1::OpenUDPSocket& open,
                          int code,
                          const std::string& words) {
     auto socket = renderer->NewSocket();
@@ -138,7 +138,7 @@ class HostileRendererTest : public ::testing::Test {
 // on those.
 TEST_F(HostileRendererTest, NumericHostNamesAreTheGroupsTheyName) {
   RawRenderer* sender = Renderer(kSender);
-  const int64_t sent_before = UdpDatagramsSentByKernel();
+  const int64_t sent_before = UDPDatagramsSentByKernel();
   for (const char* spelling :
        {"4026531834", "239.11.1", "0xef0b0102", "224.0.251", "0357.0.0.1"}) {
     SCOPED_TRACE(spelling);
@@ -147,18 +147,18 @@ TEST_F(HostileRendererTest, NumericHostNamesAreTheGroupsTheyName) {
   }
   ExpectOpenRefused(sender, ConnectedOpen("1.2.3.4.5", 5004), kInvalidArgument,
                     "ends in a number");
-  EXPECT_EQ(UdpDatagramsSentByKernel(), sent_before);
+  EXPECT_EQ(UDPDatagramsSentByKernel(), sent_before);
 
   // An allowed group in a short spelling is that group: it opens and sends.
   auto socket = sender->NewSocket();
   ASSERT_TRUE(socket->Open(ConnectedOpen("239.10.1", 5004)));
   ExpectStatus(socket->Call(SendConnected("x")), kOk, "");
-  EXPECT_EQ(UdpDatagramsSentByKernel(), sent_before + 1);
+  EXPECT_EQ(UDPDatagramsSentByKernel(), sent_before + 1);
 }
 
 TEST_F(HostileRendererTest, AnIpv4MappedAddressIsItsIpv4Address) {
   RawRenderer* sender = Renderer(kSender);
-  const int64_t sent_before = UdpDatagramsSentByKernel();
+  const int64_t sent_before = UDPDatagramsSentByKernel();
   auto socket = sender->NewSocket();
   ASSERT_TRUE(socket->Open(BoundOpen("::", 5004)));
   ExpectStatus(socket->Call(SendTo("::ffff:239.11.0.1", 5004, "x")),
@@ -167,36 +167,36 @@ TEST_F(HostileRendererTest, AnIpv4MappedAddressIsItsIpv4Address) {
                kPermissionDenied, "discovery group");
   ExpectOpenRefused(sender, ConnectedOpen("::ffff:224.0.0.251", 5004),
                     kPermissionDenied, "224.0.0.251");
-  EXPECT_EQ(UdpDatagramsSentByKernel(), sent_before);
+  EXPECT_EQ(UDPDatagramsSentByKernel(), sent_before);
   // A mapped address the rule allows goes out as IPv4.
   ExpectStatus(socket->Call(SendTo("::ffff:239.10.0.1", 5004, "x")), kOk, "");
-  EXPECT_EQ(UdpDatagramsSentByKernel(), sent_before + 1);
+  EXPECT_EQ(UDPDatagramsSentByKernel(), sent_before + 1);
 }
 
 TEST_F(HostileRendererTest, EveryMulticastSendNeedsThePermissionAndARule) {
-  const int64_t sent_before = UdpDatagramsSentByKernel();
+  const int64_t sent_before = UDPDatagramsSentByKernel();
   ExpectGroupSendRefused(Renderer(kNoRule),
                          "no rule names isolated-app://norule");
   // A rule names the app, but its manifest lacks the multicast feature.
   ExpectGroupSendRefused(
       Renderer(kSender, {"direct-sockets", "direct-sockets-private"}),
       "direct-sockets-multicast");
-  EXPECT_EQ(UdpDatagramsSentByKernel(), sent_before);
+  EXPECT_EQ(UDPDatagramsSentByKernel(), sent_before);
 }
 
 TEST_F(HostileRendererTest, AllowLoopbackFalseHoldsForSocketsWithoutOptions) {
   RawRenderer* app = Renderer(kNoLoopback);
-  const int64_t sent_before = UdpDatagramsSentByKernel();
+  const int64_t sent_before = UDPDatagramsSentByKernel();
   // No multicast options: loopback is on (the spec's default).
   ExpectGroupSendRefused(app, "allow_loopback");
-  EXPECT_EQ(UdpDatagramsSentByKernel(), sent_before);
+  EXPECT_EQ(UDPDatagramsSentByKernel(), sent_before);
   // With loopback off, as the rule asks, the same send goes.
-  v1::OpenUdpSocket no_loop = BoundOpen("0.0.0.0", 0);
+  v1::OpenUDPSocket no_loop = BoundOpen("0.0.0.0", 0);
   no_loop.set_multicast_loopback(false);
   auto quiet = app->NewSocket();
   ASSERT_TRUE(quiet->Open(no_loop));
   ExpectStatus(quiet->Call(SendTo("239.10.0.1", 5004, "x")), kOk, "");
-  EXPECT_EQ(UdpDatagramsSentByKernel(), sent_before + 1);
+  EXPECT_EQ(UDPDatagramsSentByKernel(), sent_before + 1);
 }
 
 // With Linux's default IP_MULTICAST_ALL a socket bound to a port receives
@@ -236,7 +236,7 @@ TEST_F(HostileRendererTest, ASocketReceivesOnlyTheGroupsItJoined) {
   };
   send_to("239.10.0.9", "not joined");
   send_to("239.10.0.8", "joined");
-  v1::UdpSocketEvent event;
+  v1::UDPSocketEvent event;
   std::string first;
   while (first.empty() && socket->Read(&event)) {
     if (event.has_received() && event.received().datagrams_size() > 0)
@@ -249,8 +249,8 @@ TEST_F(HostileRendererTest, ASocketReceivesOnlyTheGroupsItJoined) {
 
 // A datagram to a group of `count` datagrams, for a socket of a bound
 // renderer.
-v1::UdpSocketRequest GroupBatch(int count, uint64_t id) {
-  v1::UdpSocketRequest request = SendTo("239.10.0.1", 5004, "r");
+v1::UDPSocketRequest GroupBatch(int count, uint64_t id) {
+  v1::UDPSocketRequest request = SendTo("239.10.0.1", 5004, "r");
   for (int i = 1; i < count; ++i)
     *request.mutable_send()->add_datagrams() = request.send().datagrams(0);
   request.set_request_id(id);
@@ -262,7 +262,7 @@ v1::UdpSocketRequest GroupBatch(int count, uint64_t id) {
 TEST_F(HostileRendererTest, TheSendRateIsPerAppWhateverItsSockets) {
   RawRenderer* app = Renderer(kRateLimited);
   std::vector<std::unique_ptr<RawRenderer::RawSocket>> sockets;
-  const int64_t sent_before = UdpDatagramsSentByKernel();
+  const int64_t sent_before = UDPDatagramsSentByKernel();
   const absl::Time start = absl::Now();
   for (int i = 0; i < 16; ++i) {
     sockets.push_back(app->NewSocket());
@@ -272,7 +272,7 @@ TEST_F(HostileRendererTest, TheSendRateIsPerAppWhateverItsSockets) {
   // A window of about two seconds (nothing to wait on: this measures how
   // much the service lets through while the renderer pushes).
   loop_.RunUntil([] { return false; }, absl::Seconds(2));
-  const int64_t sent = UdpDatagramsSentByKernel() - sent_before;
+  const int64_t sent = UDPDatagramsSentByKernel() - sent_before;
   const double seconds = absl::ToDoubleSeconds(absl::Now() - start);
   std::printf("16 sockets x 200 datagrams at %d/s: %lld sent in %.2f s\n",
               kRate, static_cast<long long>(sent), seconds);
@@ -306,15 +306,15 @@ TEST_F(HostileRendererTest, AHeldSendDiesWithItsRenderer) {
       << fds_before << " before";
   // Nothing more goes out once it is gone (the timer would fire every
   // 50 ms).
-  const int64_t sent_at_death = UdpDatagramsSentByKernel();
+  const int64_t sent_at_death = UDPDatagramsSentByKernel();
   loop_.RunUntil([] { return false; }, absl::Milliseconds(500));
-  EXPECT_EQ(UdpDatagramsSentByKernel(), sent_at_death);
+  EXPECT_EQ(UDPDatagramsSentByKernel(), sent_at_death);
 }
 
 // A connected socket to a loopback or private address is Local Network
 // Access, as a bound socket is: the feature, and the private-network policy.
 TEST_F(HostileRendererTest, ConnectedSocketsNeedLocalNetworkAccess) {
-  const int64_t sent_before = UdpDatagramsSentByKernel();
+  const int64_t sent_before = UDPDatagramsSentByKernel();
   RawRenderer* local_only =
       Renderer(kSender, {"direct-sockets", "local-network"});
   ExpectOpenRefused(local_only, ConnectedOpen("127.0.0.1", 5004),
@@ -328,7 +328,7 @@ TEST_F(HostileRendererTest, ConnectedSocketsNeedLocalNetworkAccess) {
                     kPermissionDenied, "local-network");
   ExpectOpenRefused(public_only, ConnectedOpen("localhost", 5004),
                     kPermissionDenied, "loopback-network");
-  EXPECT_EQ(UdpDatagramsSentByKernel(), sent_before);
+  EXPECT_EQ(UDPDatagramsSentByKernel(), sent_before);
   auto socket = local_only->NewSocket();
   ASSERT_TRUE(socket->Open(ConnectedOpen("10.78.0.2", 5004)));
 }
@@ -342,7 +342,7 @@ class PrivateNetworkBlockedTest : public HostileRendererTest {
 
 TEST_F(PrivateNetworkBlockedTest, ThePolicyHoldsForConnectedSocketsToo) {
   RawRenderer* app = Renderer(kSender);
-  const int64_t sent_before = UdpDatagramsSentByKernel();
+  const int64_t sent_before = UDPDatagramsSentByKernel();
   for (const char* peer : {"10.78.0.2", "127.0.0.1", "localhost", "fd78::2"}) {
     SCOPED_TRACE(peer);
     ExpectOpenRefused(app, ConnectedOpen(peer, 5004), kPermissionDenied,
@@ -350,7 +350,7 @@ TEST_F(PrivateNetworkBlockedTest, ThePolicyHoldsForConnectedSocketsToo) {
   }
   ExpectOpenRefused(app, BoundOpen("0.0.0.0", 5004), kPermissionDenied,
                     "DefaultDirectSocketsPrivateNetworkAccessSetting is 2");
-  EXPECT_EQ(UdpDatagramsSentByKernel(), sent_before);
+  EXPECT_EQ(UDPDatagramsSentByKernel(), sent_before);
 }
 
 // No policy directory: an unmanaged device, where no app may use multicast
@@ -391,13 +391,13 @@ TEST(UnboundCallerTest, NoWildcardRuleNamesIt) {
 
 TEST_F(UnmanagedByDefaultTest, NoAppMayUseMulticast) {
   RawRenderer* app = Renderer(kSender);
-  const int64_t sent_before = UdpDatagramsSentByKernel();
+  const int64_t sent_before = UDPDatagramsSentByKernel();
   ExpectGroupSendRefused(app, "not managed");
   auto socket = app->NewSocket();
   ASSERT_TRUE(socket->Open(BoundOpen("0.0.0.0", 5004)));
   ExpectStatus(socket->Call(Join("239.10.0.1")), kPermissionDenied,
                "not managed");
-  EXPECT_EQ(UdpDatagramsSentByKernel(), sent_before);
+  EXPECT_EQ(UDPDatagramsSentByKernel(), sent_before);
   EXPECT_FALSE(KernelHasGroup(*common::IpAddress::Parse("239.10.0.1")));
   // Plain unicast works.
   auto plain = app->NewSocket();
@@ -507,7 +507,7 @@ TEST_F(HostileRendererTest, RefusedOpensLeaveTheServiceWhole) {
     ExpectOpenRefused(app, ConnectedOpen("", 5004), kInvalidArgument,
                       "remoteAddress");
     auto early = app->NewSocket();
-    v1::UdpSocketRequest join = Join("239.10.0.1");
+    v1::UDPSocketRequest join = Join("239.10.0.1");
     join.set_request_id(1);
     ASSERT_TRUE(early->Write(join));
     early->Finish();

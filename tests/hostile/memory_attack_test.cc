@@ -85,12 +85,12 @@ class MemoryAttackTest : public ::testing::Test {
     absl::StatusOr<int> fd = host_->NewInProcessRendererChannel(kGood);
     ASSERT_TRUE(fd.ok());
     RawRenderer good(*fd);
-    UdpPeer peer("127.0.0.1");
+    UDPPeer peer("127.0.0.1");
     auto socket = good.NewSocket();
     ASSERT_TRUE(socket->Open(ConnectedOpen("127.0.0.1", peer.port())))
         << socket->end_status().error_message();
     EXPECT_EQ(socket->Call(SendConnected("still here")).code(), 0);
-    std::optional<UdpPeer::Datagram> got = peer.Receive(absl::Seconds(5));
+    std::optional<UDPPeer::Datagram> got = peer.Receive(absl::Seconds(5));
     ASSERT_TRUE(got.has_value());
     EXPECT_EQ(got->data, "still here");
   }
@@ -162,7 +162,7 @@ TEST_F(MemoryAttackTest, CompressedMessagesAreRefusedNotInflated) {
   for (uint32_t stream = 1; stream <= 19; stream += 2) {
     attacker->SendFrame(
         RawHttp2Connection::kHeaders, RawHttp2Connection::kEndHeaders, stream,
-        RawHttp2Connection::OpenUdpSocketHeaders({{"grpc-encoding", "gzip"}}));
+        RawHttp2Connection::OpenUDPSocketHeaders({{"grpc-encoding", "gzip"}}));
     std::string message(1, '\1');  // Compressed.
     const uint32_t length = static_cast<uint32_t>(bomb.size());
     for (int shift = 24; shift >= 0; shift -= 8)
@@ -180,7 +180,7 @@ TEST_F(MemoryAttackTest, CompressedMessagesAreRefusedNotInflated) {
 
 TEST_F(MemoryAttackTest, StreamsThatNeverOpenAreCapped) {
   auto attacker = Attacker();
-  const std::string headers = RawHttp2Connection::OpenUdpSocketHeaders();
+  const std::string headers = RawHttp2Connection::OpenUDPSocketHeaders();
   for (uint32_t stream = 1; stream < 20000; stream += 2) {
     if (!attacker->SendFrame(RawHttp2Connection::kHeaders,
                              RawHttp2Connection::kEndHeaders, stream,
@@ -212,7 +212,7 @@ TEST_F(MemoryAttackTest, HeldAndQueuedSendsAreCappedInBytes) {
     // A request above the message limit ends its stream.
     auto big = attacker.NewSocket();
     ASSERT_TRUE(big->Open(BoundOpen("0.0.0.0", 0)));
-    v1::UdpSocketRequest huge = SendTo("10.78.0.1", 5004, "");
+    v1::UDPSocketRequest huge = SendTo("10.78.0.1", 5004, "");
     for (int i = 0; i < 8; ++i) {
       *huge.mutable_send()->add_datagrams() =
           SendTo("10.78.0.1", 5004, std::string(60000, 'y'))
@@ -229,7 +229,7 @@ TEST_F(MemoryAttackTest, HeldAndQueuedSendsAreCappedInBytes) {
   for (int i = 0; i < 64; ++i) {
     sockets.push_back(attacker.NewSocket());
     ASSERT_TRUE(sockets.back()->Open(BoundOpen("0.0.0.0", 0)));
-    v1::UdpSocketRequest batch =
+    v1::UDPSocketRequest batch =
         SendTo("239.10.0.1", 5004, std::string(60000, 'x'));
     for (int j = 0; j < 3; ++j)
       *batch.mutable_send()->add_datagrams() = batch.send().datagrams(0);
@@ -244,7 +244,7 @@ TEST_F(MemoryAttackTest, HeldAndQueuedSendsAreCappedInBytes) {
 TEST_F(MemoryAttackTest, ContinuationFloodIsContained) {
   auto attacker = Attacker();
   attacker->SendFrame(RawHttp2Connection::kHeaders, 0, 1,
-                      RawHttp2Connection::OpenUdpSocketHeaders());
+                      RawHttp2Connection::OpenUDPSocketHeaders());
   const std::string field =
       RawHttp2Connection::HpackLiteral("x-flood", std::string(8000, 'c'));
   int sent = 0;

@@ -142,13 +142,13 @@ std::string RawHttp2Connection::HpackLiteral(absl::string_view name,
   return out;
 }
 
-std::string RawHttp2Connection::OpenUdpSocketHeaders(
+std::string RawHttp2Connection::OpenUDPSocketHeaders(
     const std::vector<std::pair<std::string, std::string>>& extra) {
   std::string block = HpackLiteral(":method", "POST") +
                       HpackLiteral(":scheme", "http") +
                       HpackLiteral(":path",
                                    "/direct_sockets.v1.NetworkService/"
-                                   "OpenUdpSocket") +
+                                   "OpenUDPSocket") +
                       HpackLiteral(":authority", "localhost") +
                       HpackLiteral("content-type", "application/grpc") +
                       HpackLiteral("te", "trailers");

@@ -44,9 +44,9 @@ class RawHttp2Connection {
                  absl::string_view payload);
   bool SendBytes(absl::string_view bytes);
 
-  // An HPACK block (literals, never indexed) for an OpenUdpSocket call with
+  // An HPACK block (literals, never indexed) for an OpenUDPSocket call with
   // `extra` headers after gRPC's own.
-  static std::string OpenUdpSocketHeaders(
+  static std::string OpenUDPSocketHeaders(
       const std::vector<std::pair<std::string, std::string>>& extra = {});
   // One HPACK literal header field without indexing, new name.
   static std::string HpackLiteral(absl::string_view name,

@@ -28,7 +28,7 @@ std::unique_ptr<RawRenderer::RawSocket> RawRenderer::NewSocket() {
 RawRenderer::RawSocket::RawSocket(v1::NetworkService::Stub* stub) {
   context_.set_deadline(std::chrono::system_clock::now() +
                         std::chrono::seconds(10));
-  stream_ = stub->OpenUdpSocket(&context_);
+  stream_ = stub->OpenUDPSocket(&context_);
 }
 
 RawRenderer::RawSocket::~RawSocket() {
@@ -38,15 +38,15 @@ RawRenderer::RawSocket::~RawSocket() {
   }
 }
 
-bool RawRenderer::RawSocket::Open(const v1::OpenUdpSocket& open) {
-  v1::UdpSocketRequest request;
+bool RawRenderer::RawSocket::Open(const v1::OpenUDPSocket& open) {
+  v1::UDPSocketRequest request;
   request.set_request_id(next_request_id_++);
   *request.mutable_open() = open;
   if (!stream_->Write(request)) {
     Finish();
     return false;
   }
-  v1::UdpSocketEvent event;
+  v1::UDPSocketEvent event;
   while (stream_->Read(&event)) {
     if (event.has_opened())
       return true;
@@ -55,7 +55,7 @@ bool RawRenderer::RawSocket::Open(const v1::OpenUdpSocket& open) {
   return false;
 }
 
-v1::Status RawRenderer::RawSocket::Call(v1::UdpSocketRequest request) {
+v1::Status RawRenderer::RawSocket::Call(v1::UDPSocketRequest request) {
   const uint64_t id = next_request_id_++;
   request.set_request_id(id);
   v1::Status status;
@@ -63,7 +63,7 @@ v1::Status RawRenderer::RawSocket::Call(v1::UdpSocketRequest request) {
   status.set_message("the stream ended before the result");
   if (!stream_->Write(request))
     return status;
-  v1::UdpSocketEvent event;
+  v1::UDPSocketEvent event;
   while (stream_->Read(&event)) {
     if (event.has_received()) {
       for (const v1::Datagram& datagram : event.received().datagrams())
@@ -79,11 +79,11 @@ v1::Status RawRenderer::RawSocket::Call(v1::UdpSocketRequest request) {
   return status;
 }
 
-bool RawRenderer::RawSocket::Write(const v1::UdpSocketRequest& request) {
+bool RawRenderer::RawSocket::Write(const v1::UDPSocketRequest& request) {
   return stream_->Write(request);
 }
 
-bool RawRenderer::RawSocket::Read(v1::UdpSocketEvent* event) {
+bool RawRenderer::RawSocket::Read(v1::UDPSocketEvent* event) {
   return stream_->Read(event);
 }
 
@@ -92,31 +92,31 @@ grpc::Status RawRenderer::RawSocket::Finish() {
     return end_status_;
   finished_ = true;
   stream_->WritesDone();
-  v1::UdpSocketEvent event;
+  v1::UDPSocketEvent event;
   while (stream_->Read(&event)) {
   }
   end_status_ = stream_->Finish();
   return end_status_;
 }
 
-v1::OpenUdpSocket BoundOpen(const std::string& address, uint32_t port) {
-  v1::OpenUdpSocket open;
+v1::OpenUDPSocket BoundOpen(const std::string& address, uint32_t port) {
+  v1::OpenUDPSocket open;
   open.mutable_bound()->set_local_address(address);
   open.mutable_bound()->set_local_port(port);
   return open;
 }
 
-v1::OpenUdpSocket ConnectedOpen(const std::string& address, uint32_t port) {
-  v1::OpenUdpSocket open;
+v1::OpenUDPSocket ConnectedOpen(const std::string& address, uint32_t port) {
+  v1::OpenUDPSocket open;
   open.mutable_connected()->set_remote_address(address);
   open.mutable_connected()->set_remote_port(port);
   return open;
 }
 
-v1::UdpSocketRequest SendTo(const std::string& address,
+v1::UDPSocketRequest SendTo(const std::string& address,
                             uint32_t port,
                             const std::string& data) {
-  v1::UdpSocketRequest request;
+  v1::UDPSocketRequest request;
   v1::Datagram* datagram = request.mutable_send()->add_datagrams();
   datagram->set_remote_address(address);
   datagram->set_remote_port(port);
@@ -124,21 +124,21 @@ v1::UdpSocketRequest SendTo(const std::string& address,
   return request;
 }
 
-v1::UdpSocketRequest SendConnected(const std::string& data, int count) {
-  v1::UdpSocketRequest request;
+v1::UDPSocketRequest SendConnected(const std::string& data, int count) {
+  v1::UDPSocketRequest request;
   for (int i = 0; i < count; ++i)
     request.mutable_send()->add_datagrams()->set_data(data);
   return request;
 }
 
-v1::UdpSocketRequest Join(const std::string& group) {
-  v1::UdpSocketRequest request;
+v1::UDPSocketRequest Join(const std::string& group) {
+  v1::UDPSocketRequest request;
   request.mutable_join_group()->set_group_address(group);
   return request;
 }
 
-v1::UdpSocketRequest ReceiveMore(uint32_t count) {
-  v1::UdpSocketRequest request;
+v1::UDPSocketRequest ReceiveMore(uint32_t count) {
+  v1::UDPSocketRequest request;
   request.mutable_receive_more()->set_num_additional_datagrams(count);
   return request;
 }
@@ -180,7 +180,7 @@ int64_t Snmp6Value(const std::string& field) {
 
 }  // namespace
 
-int64_t UdpDatagramsSentByKernel() {
+int64_t UDPDatagramsSentByKernel() {
   return SnmpPairValue("/proc/net/snmp", "Udp:", "OutDatagrams") +
          Snmp6Value("Udp6OutDatagrams");
 }

@@ -14,7 +14,7 @@ namespace tests {
 
 // A compromised renderer: it skips the renderer library and writes whatever
 // gRPC messages it likes on the channel a real host bound to its app. Each
-// RawSocket is one OpenUdpSocket stream. Used on the test's main thread; the
+// RawSocket is one OpenUDPSocket stream. Used on the test's main thread; the
 // calls block, each bounded by a deadline.
 class RawRenderer {
  public:
@@ -29,15 +29,15 @@ class RawRenderer {
 
     // Writes `open`; true once `opened` comes back. Otherwise the stream's
     // end status is in end_status().
-    bool Open(const direct_sockets::v1::OpenUdpSocket& open);
+    bool Open(const direct_sockets::v1::OpenUDPSocket& open);
     // Writes `request` and returns the status of its result (events that
     // are not its result are kept in received()).
     direct_sockets::v1::Status Call(
-        direct_sockets::v1::UdpSocketRequest request);
+        direct_sockets::v1::UDPSocketRequest request);
     // Writes `request` and does not wait for anything.
-    bool Write(const direct_sockets::v1::UdpSocketRequest& request);
+    bool Write(const direct_sockets::v1::UDPSocketRequest& request);
     // Reads one event (false at the stream's end).
-    bool Read(direct_sockets::v1::UdpSocketEvent* event);
+    bool Read(direct_sockets::v1::UDPSocketEvent* event);
     // Ends the stream from this side and collects its status.
     grpc::Status Finish();
     const grpc::Status& end_status() const { return end_status_; }
@@ -49,8 +49,8 @@ class RawRenderer {
    private:
     grpc::ClientContext context_;
     std::unique_ptr<
-        grpc::ClientReaderWriter<direct_sockets::v1::UdpSocketRequest,
-                                 direct_sockets::v1::UdpSocketEvent>>
+        grpc::ClientReaderWriter<direct_sockets::v1::UDPSocketRequest,
+                                 direct_sockets::v1::UDPSocketEvent>>
         stream_;
     uint64_t next_request_id_ = 1;
     bool finished_ = false;
@@ -66,22 +66,22 @@ class RawRenderer {
 };
 
 // Requests as a renderer would write them.
-direct_sockets::v1::OpenUdpSocket BoundOpen(const std::string& address,
+direct_sockets::v1::OpenUDPSocket BoundOpen(const std::string& address,
                                             uint32_t port);
-direct_sockets::v1::OpenUdpSocket ConnectedOpen(const std::string& address,
+direct_sockets::v1::OpenUDPSocket ConnectedOpen(const std::string& address,
                                                 uint32_t port);
-direct_sockets::v1::UdpSocketRequest SendTo(const std::string& address,
+direct_sockets::v1::UDPSocketRequest SendTo(const std::string& address,
                                             uint32_t port,
                                             const std::string& data);
-direct_sockets::v1::UdpSocketRequest SendConnected(const std::string& data,
+direct_sockets::v1::UDPSocketRequest SendConnected(const std::string& data,
                                                    int count = 1);
-direct_sockets::v1::UdpSocketRequest Join(const std::string& group);
-direct_sockets::v1::UdpSocketRequest ReceiveMore(uint32_t count);
+direct_sockets::v1::UDPSocketRequest Join(const std::string& group);
+direct_sockets::v1::UDPSocketRequest ReceiveMore(uint32_t count);
 
 // UDP datagrams this network namespace's kernel has sent, IPv4 and IPv6
 // (/proc/net/snmp Udp OutDatagrams + /proc/net/snmp6 Udp6OutDatagrams):
 // what went out, whatever any process claims.
-int64_t UdpDatagramsSentByKernel();
+int64_t UDPDatagramsSentByKernel();
 
 }  // namespace tests
 

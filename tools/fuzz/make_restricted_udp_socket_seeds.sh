@@ -17,7 +17,7 @@ seed() {
   for request in "$@"; do
     local bytes
     bytes=$(mktemp)
-    protoc --encode=direct_sockets.v1.UdpSocketRequest proto/udp_socket.proto \
+    protoc --encode=direct_sockets.v1.UDPSocketRequest proto/udp_socket.proto \
       <<<"$request" >"$bytes"
     local n
     n=$(stat -c %s "$bytes")
