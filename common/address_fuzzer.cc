@@ -12,7 +12,7 @@
 #include "common/ip_address.h"
 #include "common/local_network_access.h"
 #include "common/log_text.h"
-#include "common/multicast_membership.h"
+#include "common/socket_membership.h"
 
 namespace {
 
@@ -42,8 +42,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   std::optional<std::string> source;
   if (bar != absl::string_view::npos)
     source = std::string(text.substr(bar + 1));
-  auto membership =
-      common::ParseMulticastMembership(text.substr(0, bar), source);
+  auto membership = common::ParseSocketMembership(text.substr(0, bar), source);
   if (membership.ok()) {
     Check(membership->group.IsMulticast());
     Check(!membership->group.IsIpv4Mapped());

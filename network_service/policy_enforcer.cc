@@ -110,7 +110,7 @@ SendRateLimiter::Rate PolicyEnforcer::RateFor(const std::string& origin) const {
 
 absl::Status PolicyEnforcer::CheckJoin(
     const std::string& origin,
-    const common::MulticastMembership& membership,
+    const common::SocketMembership& membership,
     uint16_t local_port,
     size_t held) {
   if (!policy_)

@@ -9,7 +9,7 @@
 #include <nlohmann/json.hpp>
 
 #include "absl/status/status.h"
-#include "common/multicast_membership.h"
+#include "common/socket_membership.h"
 #include "network_service/log_limiter.h"
 #include "network_service/send_rate_limiter.h"
 #include "policy/policy.h"
@@ -43,7 +43,7 @@ class PolicyEnforcer {
   // `held` is how many memberships the app holds now (all its sockets):
   // the rule's max_memberships caps it.
   absl::Status CheckJoin(const std::string& origin,
-                         const common::MulticastMembership& membership,
+                         const common::SocketMembership& membership,
                          uint16_t local_port,
                          size_t held = 0);
   // The app's multicast send rate (MulticastRule's limits); zeros: none.

@@ -160,7 +160,7 @@ Decision Policy::OpenMulticast(const std::string& origin,
 }
 
 Decision Policy::Join(const std::string& origin,
-                      const common::MulticastMembership& membership,
+                      const common::SocketMembership& membership,
                       uint16_t port) const {
   Decision multicast = Multicast(origin);
   if (!multicast.allowed)

@@ -6,7 +6,7 @@
 #include <string>
 #include <vector>
 
-#include "common/multicast_membership.h"
+#include "common/socket_membership.h"
 #include "policy/cidr.h"
 
 namespace policy {
@@ -62,7 +62,7 @@ class Policy {
                          bool address_sharing,
                          bool loopback) const;
   Decision Join(const std::string& origin,
-                const common::MulticastMembership& membership,
+                const common::SocketMembership& membership,
                 uint16_t port) const;
   // A datagram to `group` from a socket with this TTL and loopback: every
   // multicast send needs a rule that allows all four.

@@ -8,7 +8,7 @@
 #include <vector>
 
 #include "common/ip_address.h"
-#include "common/multicast_membership.h"
+#include "common/socket_membership.h"
 #include "policy/policy.h"
 #include "policy/policy_loader.h"
 

@@ -7,7 +7,7 @@ namespace policy {
 namespace {
 
 using common::IpAddress;
-using common::MulticastMembership;
+using common::SocketMembership;
 
 constexpr char kApp[] = "isolated-app://app1";
 
@@ -27,7 +27,7 @@ void ExpectError(const std::string& json, const std::string& words) {
   EXPECT_TRUE(found) << "no error says \"" << words << "\"; got: " << errors[0];
 }
 
-MulticastMembership Asm(const char* group) {
+SocketMembership Asm(const char* group) {
   return {*IpAddress::Parse(group), std::nullopt};
 }
 
@@ -94,8 +94,8 @@ TEST(PolicyTest, MulticastRuleKeys) {
       << outside.reason;
   EXPECT_FALSE(policy.Join(kApp, Asm("239.10.1.1"), 5005).allowed);
   EXPECT_TRUE(policy.Join(kApp, Asm("239.10.1.1"), 6010).allowed);
-  MulticastMembership ssm{*IpAddress::Parse("239.10.5.5"),
-                          *IpAddress::Parse("10.0.0.9")};
+  SocketMembership ssm{*IpAddress::Parse("239.10.5.5"),
+                       *IpAddress::Parse("10.0.0.9")};
   EXPECT_TRUE(policy.Join(kApp, ssm, 5004).allowed);
   ssm.source = *IpAddress::Parse("10.0.1.9");
   EXPECT_EQ(policy.Join(kApp, ssm, 5004).policy,

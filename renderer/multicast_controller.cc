@@ -8,7 +8,7 @@
 namespace renderer {
 
 namespace v1 = ::direct_sockets::v1;
-using Membership = ::common::MulticastMembership;
+using Membership = ::common::SocketMembership;
 
 namespace {
 
@@ -30,7 +30,7 @@ std::optional<Membership> MulticastController::Parse(
     const MulticastGroupOptions& options,
     std::optional<ScriptError>* error) const {
   absl::StatusOr<Membership> membership =
-      common::ParseMulticastMembership(group_address, options.sourceAddress);
+      common::ParseSocketMembership(group_address, options.sourceAddress);
   if (!membership.ok()) {
     *error = ScriptError::TypeError(std::string(membership.status().message()));
     return std::nullopt;

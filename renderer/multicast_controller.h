@@ -8,7 +8,7 @@
 #include <vector>
 
 #include "absl/status/status.h"
-#include "common/multicast_membership.h"
+#include "common/socket_membership.h"
 #include "proto/udp_socket.pb.h"
 #include "renderer/promise.h"
 #include "renderer/script_error.h"
@@ -84,26 +84,26 @@ class MulticastController {
  private:
   struct InFlight {
     uint64_t request_id;
-    common::MulticastMembership membership;
+    common::SocketMembership membership;
     bool join;
     Promise<Undefined> promise;
   };
 
   // Parses and checks what both calls share; sets `error` on failure.
-  std::optional<common::MulticastMembership> Parse(
+  std::optional<common::SocketMembership> Parse(
       const std::string& group_address,
       const MulticastGroupOptions& options,
       std::optional<ScriptError>* error) const;
-  const InFlight* FindInFlight(const common::MulticastMembership& membership,
+  const InFlight* FindInFlight(const common::SocketMembership& membership,
                                bool join) const;
-  bool IsJoined(const common::MulticastMembership& membership) const;
-  Promise<Undefined> Send(const common::MulticastMembership& membership,
+  bool IsJoined(const common::SocketMembership& membership) const;
+  Promise<Undefined> Send(const common::SocketMembership& membership,
                           bool join);
 
   Delegate* delegate_;
   const common::MulticastSocketFamily socket_family_;
   bool closed_ = false;
-  std::vector<common::MulticastMembership> joined_;
+  std::vector<common::SocketMembership> joined_;
   std::vector<InFlight> in_flight_;
 };
 

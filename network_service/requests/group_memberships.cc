@@ -7,7 +7,7 @@
 
 namespace network_service {
 
-using ::common::MulticastMembership;
+using ::common::SocketMembership;
 
 GroupMemberships::GroupMemberships(AppRegistry* apps,
                                    PolicyEnforcer* policy,
@@ -20,8 +20,8 @@ void GroupMemberships::Start(DatagramSocket* socket, uint16_t local_port) {
 }
 
 absl::Status GroupMemberships::CheckJoinIsConsistent(
-    const MulticastMembership& membership) const {
-  for (const MulticastMembership& held : held_) {
+    const SocketMembership& membership) const {
+  for (const SocketMembership& held : held_) {
     if (held == membership) {
       return absl::FailedPreconditionError(
           absl::StrCat(membership.ToString(), ": already joined"));
@@ -38,7 +38,7 @@ absl::Status GroupMemberships::CheckJoinIsConsistent(
 }
 
 absl::Status GroupMemberships::CheckLeaveIsConsistent(
-    const MulticastMembership& membership) const {
+    const SocketMembership& membership) const {
   if (std::find(held_.begin(), held_.end(), membership) == held_.end()) {
     return absl::FailedPreconditionError(
         absl::StrCat(membership.ToString(), ": not joined on this socket"));
@@ -46,7 +46,7 @@ absl::Status GroupMemberships::CheckLeaveIsConsistent(
   return absl::OkStatus();
 }
 
-absl::Status GroupMemberships::Join(const MulticastMembership& membership) {
+absl::Status GroupMemberships::Join(const SocketMembership& membership) {
   if (held_.size() >= kMaxMembershipsPerSocket) {
     return absl::ResourceExhaustedError(absl::StrCat(
         membership.ToString(), ": this socket already holds ",
@@ -80,7 +80,7 @@ absl::Status GroupMemberships::Join(const MulticastMembership& membership) {
   return absl::OkStatus();
 }
 
-absl::Status GroupMemberships::Leave(const MulticastMembership& membership) {
+absl::Status GroupMemberships::Leave(const SocketMembership& membership) {
   absl::Status left = socket_->LeaveGroup(membership);
   if (!left.ok())
     return left;
@@ -90,7 +90,7 @@ absl::Status GroupMemberships::Leave(const MulticastMembership& membership) {
 }
 
 absl::Status GroupMemberships::CheckPolicy() const {
-  for (const MulticastMembership& membership : held_) {
+  for (const SocketMembership& membership : held_) {
     absl::Status allowed = policy_->CheckJoin(origin_, membership, local_port_);
     if (!allowed.ok())
       return allowed;

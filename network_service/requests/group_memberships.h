@@ -7,7 +7,7 @@
 #include <vector>
 
 #include "absl/status/status.h"
-#include "common/multicast_membership.h"
+#include "common/socket_membership.h"
 #include "network_service/app_registry.h"
 #include "network_service/policy_enforcer.h"
 #include "network_service/socket/datagram_socket.h"
@@ -45,16 +45,16 @@ class GroupMemberships {
   // the same list): joining a membership held, mixing any-source and
   // source-specific memberships of one group, leaving one not held.
   absl::Status CheckJoinIsConsistent(
-      const common::MulticastMembership& membership) const;
+      const common::SocketMembership& membership) const;
   absl::Status CheckLeaveIsConsistent(
-      const common::MulticastMembership& membership) const;
+      const common::SocketMembership& membership) const;
 
   // Joins, after the limits (RESOURCE_EXHAUSTED), the policy
   // (PERMISSION_DENIED) and the app's cap (RESOURCE_EXHAUSTED); then the
   // kernel's answer. Requires CheckJoinIsConsistent.
-  absl::Status Join(const common::MulticastMembership& membership);
+  absl::Status Join(const common::SocketMembership& membership);
   // Leaves; the kernel's answer. Requires CheckLeaveIsConsistent.
-  absl::Status Leave(const common::MulticastMembership& membership);
+  absl::Status Leave(const common::SocketMembership& membership);
 
   // The admin's policy again (after it changed): the first membership it no
   // longer allows, as the policy's refusal.
@@ -63,7 +63,7 @@ class GroupMemberships {
   // more.
   void ReleaseAll();
 
-  const std::vector<common::MulticastMembership>& held() const { return held_; }
+  const std::vector<common::SocketMembership>& held() const { return held_; }
 
  private:
   AppRegistry* const apps_;
@@ -71,7 +71,7 @@ class GroupMemberships {
   const std::string origin_;
   DatagramSocket* socket_ = nullptr;
   uint16_t local_port_ = 0;
-  std::vector<common::MulticastMembership> held_;
+  std::vector<common::SocketMembership> held_;
 };
 
 }  // namespace network_service

@@ -308,7 +308,7 @@ bool RestrictedUDPSocket::HandleSend(uint64_t request_id,
   return sends_.Submit(*std::move(checked));
 }
 
-absl::StatusOr<common::MulticastMembership>
+absl::StatusOr<common::SocketMembership>
 RestrictedUDPSocket::CheckMembershipRequest(const v1::MulticastGroup& group) {
   if (state_ == State::kOpen)
     return checks_->CheckMembership(group);
@@ -321,7 +321,7 @@ RestrictedUDPSocket::CheckMembershipRequest(const v1::MulticastGroup& group) {
 void RestrictedUDPSocket::HandleMembership(uint64_t request_id,
                                            const v1::MulticastGroup& group,
                                            bool join) {
-  absl::StatusOr<common::MulticastMembership> membership =
+  absl::StatusOr<common::SocketMembership> membership =
       CheckMembershipRequest(group);
   absl::Status consistent =
       !membership.ok() ? membership.status()

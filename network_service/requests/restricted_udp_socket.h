@@ -10,7 +10,7 @@
 #include "absl/functional/any_invocable.h"
 #include "absl/status/status.h"
 #include "common/ip_address.h"
-#include "common/multicast_membership.h"
+#include "common/socket_membership.h"
 #include "network_service/app_registry.h"
 #include "network_service/policy_enforcer.h"
 #include "network_service/renderer_stream.h"
@@ -100,7 +100,7 @@ class RestrictedUDPSocket {
                         bool join);
   // Checks a join/leave as the renderer must have (SocketRequestChecks
   // once open); the error, if any, means the renderer is broken.
-  absl::StatusOr<common::MulticastMembership> CheckMembershipRequest(
+  absl::StatusOr<common::SocketMembership> CheckMembershipRequest(
       const direct_sockets::v1::MulticastGroup& group);
   // The renderer sent what an honest one never sends: log it and end the
   // socket's stream with `why`.

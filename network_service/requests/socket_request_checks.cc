@@ -56,8 +56,8 @@ absl::StatusOr<std::unique_ptr<CheckedSend>> SocketRequestChecks::CheckSend(
   return checked;
 }
 
-absl::StatusOr<common::MulticastMembership>
-SocketRequestChecks::CheckMembership(const v1::MulticastGroup& group) const {
+absl::StatusOr<common::SocketMembership> SocketRequestChecks::CheckMembership(
+    const v1::MulticastGroup& group) const {
   if (!access_->Has(common::kDirectSocketsMulticast)) {
     // Without the feature the page has no MulticastController.
     return access_->MulticastNotGranted("");
@@ -69,8 +69,8 @@ SocketRequestChecks::CheckMembership(const v1::MulticastGroup& group) const {
   std::optional<std::string> source;
   if (group.has_source_address())
     source = group.source_address();
-  absl::StatusOr<common::MulticastMembership> membership =
-      common::ParseMulticastMembership(group.group_address(), source);
+  absl::StatusOr<common::SocketMembership> membership =
+      common::ParseSocketMembership(group.group_address(), source);
   if (!membership.ok())
     return membership.status();
   absl::Status fits = common::CheckGroupFitsSocket(

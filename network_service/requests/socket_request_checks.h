@@ -7,7 +7,7 @@
 
 #include "absl/status/statusor.h"
 #include "common/ip_address.h"
-#include "common/multicast_membership.h"
+#include "common/socket_membership.h"
 #include "network_service/requests/app_access.h"
 #include "network_service/requests/send_queue.h"
 #include "proto/udp_socket.pb.h"
@@ -16,7 +16,7 @@ namespace network_service {
 
 // The checks of an open socket's requests: each send's datagrams and each
 // join or leave, read as an honest renderer must have made them
-// (request_validator.h, common/multicast_membership.h) for this socket, and
+// (request_validator.h, common/socket_membership.h) for this socket, and
 // every destination as the app may reach it (AppAccess).
 //
 // Made by a RestrictedUDPSocket once its socket opened; loop thread only.
@@ -44,7 +44,7 @@ class SocketRequestChecks {
   // A join or leave as the renderer must have checked it (the feature, a
   // bound socket, the address rules, a group that fits the socket): any
   // error means the renderer is broken.
-  absl::StatusOr<common::MulticastMembership> CheckMembership(
+  absl::StatusOr<common::SocketMembership> CheckMembership(
       const direct_sockets::v1::MulticastGroup& group) const;
 
  private:

@@ -10,7 +10,7 @@
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
-#include "common/multicast_membership.h"
+#include "common/socket_membership.h"
 
 namespace network_service {
 
@@ -72,9 +72,9 @@ class DatagramSocket {
   // RESOURCE_EXHAUSTED when the kernel holds no more memberships,
   // UNAVAILABLE for other OS refusals.
   virtual absl::Status JoinGroup(
-      const common::MulticastMembership& membership) = 0;
+      const common::SocketMembership& membership) = 0;
   virtual absl::Status LeaveGroup(
-      const common::MulticastMembership& membership) = 0;
+      const common::SocketMembership& membership) = 0;
 
   // Hands one datagram to the kernel, to `to` (null: a connected socket's
   // peer), in the order of calls. kSent: done, `done` is dropped. kQueued:

@@ -67,7 +67,7 @@ absl::Status FakeDatagramSocket::GetPeerAddress(
 }
 
 absl::Status FakeDatagramSocket::JoinGroup(
-    const common::MulticastMembership& membership) {
+    const common::SocketMembership& membership) {
   absl::Status error = std::exchange(next_membership_error, absl::OkStatus());
   if (error.ok())
     record_->memberships.push_back(membership);
@@ -75,7 +75,7 @@ absl::Status FakeDatagramSocket::JoinGroup(
 }
 
 absl::Status FakeDatagramSocket::LeaveGroup(
-    const common::MulticastMembership& membership) {
+    const common::SocketMembership& membership) {
   absl::Status error = std::exchange(next_membership_error, absl::OkStatus());
   if (!error.ok())
     return error;

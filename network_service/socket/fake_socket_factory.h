@@ -33,7 +33,7 @@ struct FakeSocketRecord {
   common::IpAddress address;  // Bound to, or connected to.
   uint16_t port = 0;
   DatagramSocket::Options options;
-  std::vector<common::MulticastMembership> memberships;  // In the kernel.
+  std::vector<common::SocketMembership> memberships;  // In the kernel.
   std::vector<Sent> sent;  // Handed to the kernel, in order.
   bool receiving = false;
   bool closed = false;  // Close() called.
@@ -70,10 +70,8 @@ class FakeDatagramSocket final : public DatagramSocket {
   absl::Status Connect(const sockaddr* remote, const Options& options) override;
   absl::Status GetLocalAddress(sockaddr_storage* address) const override;
   absl::Status GetPeerAddress(sockaddr_storage* address) const override;
-  absl::Status JoinGroup(
-      const common::MulticastMembership& membership) override;
-  absl::Status LeaveGroup(
-      const common::MulticastMembership& membership) override;
+  absl::Status JoinGroup(const common::SocketMembership& membership) override;
+  absl::Status LeaveGroup(const common::SocketMembership& membership) override;
   absl::StatusOr<SendResult> Send(absl::string_view data,
                                   const sockaddr* to,
                                   SendDone done) override;

@@ -154,17 +154,17 @@ absl::Status UvDatagramSocket::GetPeerAddress(sockaddr_storage* address) const {
 }
 
 absl::Status UvDatagramSocket::JoinGroup(
-    const common::MulticastMembership& membership) {
+    const common::SocketMembership& membership) {
   return SetMembership(membership, /*join=*/true);
 }
 
 absl::Status UvDatagramSocket::LeaveGroup(
-    const common::MulticastMembership& membership) {
+    const common::SocketMembership& membership) {
   return SetMembership(membership, /*join=*/false);
 }
 
 absl::Status UvDatagramSocket::SetMembership(
-    const common::MulticastMembership& membership,
+    const common::SocketMembership& membership,
     bool join) {
   const int level = membership.group.is_ipv4() ? IPPROTO_IP : IPPROTO_IPV6;
   int result;

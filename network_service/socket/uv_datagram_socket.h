@@ -36,10 +36,8 @@ class UvDatagramSocket final : public DatagramSocket {
   absl::Status Connect(const sockaddr* remote, const Options& options) override;
   absl::Status GetLocalAddress(sockaddr_storage* address) const override;
   absl::Status GetPeerAddress(sockaddr_storage* address) const override;
-  absl::Status JoinGroup(
-      const common::MulticastMembership& membership) override;
-  absl::Status LeaveGroup(
-      const common::MulticastMembership& membership) override;
+  absl::Status JoinGroup(const common::SocketMembership& membership) override;
+  absl::Status LeaveGroup(const common::SocketMembership& membership) override;
   absl::StatusOr<SendResult> Send(absl::string_view data,
                                   const sockaddr* to,
                                   SendDone done) override;
@@ -52,7 +50,7 @@ class UvDatagramSocket final : public DatagramSocket {
 
   int fd() const;
   absl::Status ApplyOptions(const Options& options);
-  absl::Status SetMembership(const common::MulticastMembership& membership,
+  absl::Status SetMembership(const common::SocketMembership& membership,
                              bool join);
   static void OnSent(uv_udp_send_t* request, int status);
   static void OnAlloc(uv_handle_t* handle, size_t suggested, uv_buf_t* buf);

@@ -32,7 +32,7 @@
 #include "absl/time/clock.h"
 #include "common/event_loop.h"
 #include "common/ip_address.h"
-#include "common/multicast_membership.h"
+#include "common/socket_membership.h"
 #include "policy/policy.h"
 #include "policy/policy_loader.h"
 #include "renderer/multicast_controller.h"
@@ -335,8 +335,8 @@ int Policy(const std::string& command,
     std::optional<std::string> source;
     if (!absl::GetFlag(FLAGS_source).empty())
       source = absl::GetFlag(FLAGS_source);
-    absl::StatusOr<common::MulticastMembership> membership =
-        common::ParseMulticastMembership(absl::GetFlag(FLAGS_join), source);
+    absl::StatusOr<common::SocketMembership> membership =
+        common::ParseSocketMembership(absl::GetFlag(FLAGS_join), source);
     if (!membership.ok())
       return UsageError(command, std::string(membership.status().message()));
     decision = loaded.Join(origin, *membership, static_cast<uint16_t>(port));

@@ -1,4 +1,4 @@
-#include "common/multicast_membership.h"
+#include "common/socket_membership.h"
 
 #include <gtest/gtest.h>
 
@@ -8,32 +8,32 @@ namespace {
 void ExpectRefused(absl::string_view group,
                    std::optional<std::string> source,
                    absl::string_view words) {
-  auto result = ParseMulticastMembership(group, source);
+  auto result = ParseSocketMembership(group, source);
   ASSERT_FALSE(result.ok()) << group;
   EXPECT_EQ(result.status().code(), absl::StatusCode::kInvalidArgument);
   EXPECT_NE(result.status().message().find(words), absl::string_view::npos)
       << result.status().message();
 }
 
-TEST(ParseMulticastMembershipTest, AcceptsAsmAndSsmOfBothVersions) {
-  auto asm4 = ParseMulticastMembership("239.1.1.1", std::nullopt);
+TEST(ParseSocketMembershipTest, AcceptsAsmAndSsmOfBothVersions) {
+  auto asm4 = ParseSocketMembership("239.1.1.1", std::nullopt);
   ASSERT_TRUE(asm4.ok());
   EXPECT_FALSE(asm4->is_source_specific());
   EXPECT_EQ(asm4->ToString(), "239.1.1.1");
 
-  auto ssm4 = ParseMulticastMembership("232.1.1.1", "192.0.2.100");
+  auto ssm4 = ParseSocketMembership("232.1.1.1", "192.0.2.100");
   ASSERT_TRUE(ssm4.ok());
   EXPECT_EQ(ssm4->ToString(), "232.1.1.1 from 192.0.2.100");
 
-  auto ssm6 = ParseMulticastMembership("FF3E::1234", "fd77::1");
+  auto ssm6 = ParseSocketMembership("FF3E::1234", "fd77::1");
   ASSERT_TRUE(ssm6.ok());
   EXPECT_EQ(ssm6->ToString(), "ff3e::1234 from fd77::1");
   // ASM inside the SSM ranges is allowed, as the kernel allows it.
-  EXPECT_TRUE(ParseMulticastMembership("232.9.9.9", std::nullopt).ok());
-  EXPECT_TRUE(ParseMulticastMembership("ff3e::1", std::nullopt).ok());
+  EXPECT_TRUE(ParseSocketMembership("232.9.9.9", std::nullopt).ok());
+  EXPECT_TRUE(ParseSocketMembership("ff3e::1", std::nullopt).ok());
 }
 
-TEST(ParseMulticastMembershipTest, RefusesBadGroups) {
+TEST(ParseSocketMembershipTest, RefusesBadGroups) {
   ExpectRefused("", std::nullopt, "groupAddress is empty");
   ExpectRefused("mdns.local", std::nullopt, "not an IP address literal");
   ExpectRefused("ff02::fb%eth0", std::nullopt, "zone ids are not supported");
@@ -42,7 +42,7 @@ TEST(ParseMulticastMembershipTest, RefusesBadGroups) {
   ExpectRefused("::ffff:239.1.1.1", std::nullopt, "IPv4-mapped");
 }
 
-TEST(ParseMulticastMembershipTest, RefusesBadSources) {
+TEST(ParseSocketMembershipTest, RefusesBadSources) {
   ExpectRefused("232.1.1.1", "", "sourceAddress is empty");
   ExpectRefused("232.1.1.1", "sender.local", "not an IP address literal");
   ExpectRefused("232.1.1.1", "239.0.0.1", "is a multicast address");
@@ -56,8 +56,8 @@ TEST(ParseMulticastMembershipTest, RefusesBadSources) {
 }
 
 TEST(CheckGroupFitsSocketTest, FamiliesOfGroupAndSocket) {
-  auto v4 = *ParseMulticastMembership("239.1.1.1", std::nullopt);
-  auto v6 = *ParseMulticastMembership("ff0e::1", std::nullopt);
+  auto v4 = *ParseSocketMembership("239.1.1.1", std::nullopt);
+  auto v6 = *ParseSocketMembership("ff0e::1", std::nullopt);
   const MulticastSocketFamily ipv4{false, false};
   const MulticastSocketFamily dual{true, true};
   const MulticastSocketFamily ipv6_only{true, false};

@@ -1,4 +1,4 @@
-#include "common/multicast_membership.h"
+#include "common/socket_membership.h"
 
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
@@ -21,13 +21,13 @@ std::string WhyNotALiteral(absl::string_view member, absl::string_view text) {
 
 }  // namespace
 
-std::string MulticastMembership::ToString() const {
+std::string SocketMembership::ToString() const {
   if (!source)
     return group.ToString();
   return absl::StrCat(group.ToString(), " from ", source->ToString());
 }
 
-absl::StatusOr<MulticastMembership> ParseMulticastMembership(
+absl::StatusOr<SocketMembership> ParseSocketMembership(
     absl::string_view group_text,
     const std::optional<std::string>& source_text) {
   if (group_text.empty()) {
@@ -53,7 +53,7 @@ absl::StatusOr<MulticastMembership> ParseMulticastMembership(
         "groupAddress ", group->ToString(),
         " is not a multicast address (IPv4 224.0.0.0/4, IPv6 ff00::/8)"));
   }
-  MulticastMembership membership{*group, std::nullopt};
+  SocketMembership membership{*group, std::nullopt};
   if (!source_text)
     return membership;
 
@@ -96,7 +96,7 @@ absl::StatusOr<MulticastMembership> ParseMulticastMembership(
   return membership;
 }
 
-absl::Status CheckGroupFitsSocket(const MulticastMembership& membership,
+absl::Status CheckGroupFitsSocket(const SocketMembership& membership,
                                   const MulticastSocketFamily& socket) {
   if (membership.group.is_ipv6() && !socket.ipv6) {
     return absl::FailedPreconditionError(absl::StrCat(

@@ -1,5 +1,5 @@
-#ifndef COMMON_MULTICAST_MEMBERSHIP_H_
-#define COMMON_MULTICAST_MEMBERSHIP_H_
+#ifndef COMMON_SOCKET_MEMBERSHIP_H_
+#define COMMON_SOCKET_MEMBERSHIP_H_
 
 #include <optional>
 #include <string>
@@ -13,8 +13,10 @@ namespace common {
 
 // One multicast membership of a socket: a group, and for source-specific
 // multicast (SSM) one allowed source. Several memberships of one group with
-// different sources form that group's source set. A value type; any thread.
-struct MulticastMembership {
+// different sources form that group's source set. (The page's view of one is
+// the IDL dictionary MulticastMembership, renderer/multicast_controller.h.)
+// A value type; any thread.
+struct SocketMembership {
   IpAddress group;
   std::optional<IpAddress> source;  // Absent: any-source (ASM).
 
@@ -22,8 +24,7 @@ struct MulticastMembership {
   // "239.1.1.1" or "232.1.1.1 from 10.0.0.9", for messages.
   std::string ToString() const;
 
-  friend bool operator==(const MulticastMembership& a,
-                         const MulticastMembership& b) {
+  friend bool operator==(const SocketMembership& a, const SocketMembership& b) {
     return a.group == b.group && a.source == b.source;
   }
 };
@@ -44,16 +45,16 @@ struct MulticastSocketFamily {
 //    loopback, IPv4-mapped, or of the other IP version than the group.
 // ASM joins inside the SSM ranges (232/8, ff3x::/32) are allowed, as Linux
 // allows them (see docs/multicast.md).
-absl::StatusOr<MulticastMembership> ParseMulticastMembership(
+absl::StatusOr<SocketMembership> ParseSocketMembership(
     absl::string_view group,
     const std::optional<std::string>& source);
 
 // FAILED_PRECONDITION (InvalidStateError) when `membership`'s group cannot be
 // joined on such a socket: an IPv6 group on an IPv4 socket, or an IPv4
 // group on an IPv6 socket that is not dual-stack.
-absl::Status CheckGroupFitsSocket(const MulticastMembership& membership,
+absl::Status CheckGroupFitsSocket(const SocketMembership& membership,
                                   const MulticastSocketFamily& socket);
 
 }  // namespace common
 
-#endif  // COMMON_MULTICAST_MEMBERSHIP_H_
+#endif  // COMMON_SOCKET_MEMBERSHIP_H_
