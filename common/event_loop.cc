@@ -1,4 +1,5 @@
 #include "common/event_loop.h"
+#include "common/logging.h"
 
 #include <algorithm>
 #include <cstdio>
@@ -17,8 +18,7 @@ EventLoop* EventLoop::Current() {
 EventLoop::EventLoop() {
   if (uv_loop_init(&loop_) != 0 ||
       uv_async_init(&loop_, &wake_up_, &EventLoop::OnWakeUp) != 0) {
-    std::fprintf(stderr, "EventLoop: libuv could not start a loop\n");
-    std::abort();
+    LOG(FATAL) << "libuv could not start a loop";
   }
   wake_up_.data = this;
   // The wake-up handle alone must not keep Run() alive.
@@ -43,8 +43,8 @@ EventLoop::~EventLoop() {
     uv_walk(
         &loop_,
         [](uv_handle_t* handle, void*) {
-          std::fprintf(stderr, "EventLoop: handle %s still open at exit\n",
-                       uv_handle_type_name(handle->type));
+          LOG(ERROR) << "a libuv handle (" << uv_handle_type_name(handle->type)
+                     << ") is still open as its loop ends";
         },
         nullptr);
   }

@@ -14,6 +14,7 @@
 #include "absl/strings/str_join.h"
 #include "common/fd_passing.h"
 #include "common/host_contract.h"
+#include "common/logging.h"
 
 extern char** environ;
 
@@ -172,6 +173,8 @@ absl::Status Host::SpawnNetworkService() {
     command.push_back("--unsafe_development_mode");
   if (!options_.audit_log.empty())
     command.push_back("--audit_log=" + options_.audit_log);
+  if (options_.verbosity > 0)
+    command.push_back("--v=" + std::to_string(options_.verbosity));
   absl::StatusOr<pid_t> pid =
       Spawn(command, {}, {control[1]}, service_stdout_,
             [this](pid_t pid, Exit exit) { OnServiceExit(pid, exit); });
@@ -195,12 +198,10 @@ void Host::OnServiceExit(pid_t pid, Exit exit) {
   ++service_restarts_;
   absl::Status restarted = SpawnNetworkService();
   if (!restarted.ok()) {
-    std::fprintf(stderr, "host: cannot restart the network service: %s\n",
-                 restarted.ToString().c_str());
+    LOG(ERROR) << "cannot restart the network service: " << restarted;
     return;
   }
-  std::fprintf(stderr, "host: restarted the network service (pid %d)\n",
-               static_cast<int>(service_pid_));
+  LOG(WARNING) << "restarted the network service (pid " << service_pid_ << ")";
   // Every renderer gets a fresh channel, bound to its own app again.
   for (auto& [renderer_pid, renderer] : renderers_) {
     const int channel =
@@ -211,8 +212,8 @@ void Host::OnServiceExit(pid_t pid, Exit exit) {
                                               kNewServiceChannel, channel);
     close(channel);
     if (!sent.ok()) {
-      std::fprintf(stderr, "host: renderer %d did not get its channel: %s\n",
-                   static_cast<int>(renderer_pid), sent.ToString().c_str());
+      LOG(ERROR) << "renderer " << renderer_pid
+                 << " did not get its channel: " << sent;
     }
   }
 }

@@ -52,6 +52,8 @@ class Host {
     // Where the service appends its policy refusals (JSON lines); empty:
     // its stderr.
     std::string audit_log;
+    // The service's log verbosity (its --v).
+    int verbosity = 0;
   };
   // How a supervised process ended: exit status, or the signal that ended it.
   struct Exit {

@@ -16,6 +16,7 @@
 #include "absl/flags/parse.h"
 #include "absl/flags/usage.h"
 #include "common/event_loop.h"
+#include "common/logging.h"
 #include "host/app_manifest.h"
 #include "host/host.h"
 
@@ -35,6 +36,11 @@ ABSL_FLAG(std::string,
           audit_log,
           "",
           "File for the service's policy refusals (default: its stderr).");
+ABSL_FLAG(int,
+          v,
+          0,
+          "Log verbosity of the host and its network service: 1 logs each "
+          "socket opened and closed and each join and leave.");
 ABSL_FLAG(std::string,
           network_service,
           "",
@@ -58,6 +64,7 @@ int main(int argc, char** argv) {
       "Starts the network service and one renderer per app.\n"
       "Usage: host --manifest=apps.json [--network_service=PATH]");
   absl::ParseCommandLine(argc, argv);
+  common::InitLogging("host", absl::GetFlag(FLAGS_v));
   if (absl::GetFlag(FLAGS_manifest).empty()) {
     std::fprintf(stderr, "host: --manifest is required (see --help)\n");
     return 2;
@@ -79,6 +86,7 @@ int main(int argc, char** argv) {
   options.unsafe_development_mode =
       absl::GetFlag(FLAGS_unsafe_development_mode);
   options.audit_log = absl::GetFlag(FLAGS_audit_log);
+  options.verbosity = absl::GetFlag(FLAGS_v);
   host::Host host(&loop, options);
 
   bool service_died = false;

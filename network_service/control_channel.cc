@@ -7,6 +7,7 @@
 #include <utility>
 
 #include "common/fd_passing.h"
+#include "common/logging.h"
 #include "network_service/app_registry.h"
 
 namespace network_service {
@@ -49,8 +50,7 @@ void ControlChannel::ReadAll() {
       absl::StatusOr<common::AppGrant> grant =
           common::DecodeGrant(message->text);
       if (!grant.ok()) {
-        std::fprintf(stderr, "network_service: refused a channel: %s\n",
-                     grant.status().ToString().c_str());
+        LOG(WARNING) << "refused a channel: " << grant.status();
         close(message->fd);
         continue;
       }
@@ -63,8 +63,7 @@ void ControlChannel::ReadAll() {
       case absl::StatusCode::kUnavailable:
         return;  // Drained.
       case absl::StatusCode::kInvalidArgument:
-        std::fprintf(stderr, "network_service: bad control message: %s\n",
-                     message.status().ToString().c_str());
+        LOG(WARNING) << "bad control message: " << message.status();
         continue;
       default: {
         // EOF or a broken socket: the host is gone.

@@ -22,6 +22,7 @@
 #include "absl/flags/flag.h"
 #include "absl/flags/parse.h"
 #include "absl/flags/usage.h"
+#include "common/logging.h"
 #include "network_service/network_service.h"
 
 ABSL_FLAG(int,
@@ -46,6 +47,11 @@ ABSL_FLAG(std::string,
           "",
           "Where policy refusals go, one JSON object a line (default: "
           "stderr).");
+ABSL_FLAG(int,
+          v,
+          0,
+          "Log verbosity: 1 logs each socket opened and closed and each join "
+          "and leave.");
 ABSL_FLAG(std::string,
           socket_path,
           "",
@@ -58,6 +64,7 @@ int main(int argc, char** argv) {
       "The Direct Sockets network service.\n"
       "Usage: network_service --socket_path=/absolute/dir/network.sock");
   absl::ParseCommandLine(argc, argv);
+  common::InitLogging("network_service", absl::GetFlag(FLAGS_v));
   signal(SIGPIPE, SIG_IGN);
   network_service::NetworkService::Options options;
   options.control_fd = absl::GetFlag(FLAGS_control_fd);
@@ -74,6 +81,6 @@ int main(int argc, char** argv) {
     return service.status().code() == absl::StatusCode::kUnavailable ? 1 : 2;
   }
   (*service)->Run();
-  std::fprintf(stderr, "network_service: shut down\n");
+  LOG(INFO) << "shut down";
   return 0;
 }

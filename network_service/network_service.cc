@@ -15,6 +15,7 @@
 #include "absl/status/status.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
+#include "common/logging.h"
 #include "common/socket_limits.h"
 #include "policy/policy_loader.h"
 
@@ -156,22 +157,18 @@ absl::StatusOr<std::unique_ptr<NetworkService>> NetworkService::Start(
 absl::Status NetworkService::LoadPolicy() {
   const std::string& dir = options_.policy_dir;
   if (options_.unsafe_development_mode) {
-    std::fprintf(stderr,
-                 "network_service: --unsafe_development_mode: NO POLICY IS "
-                 "ENFORCED; every app may use multicast. For development "
-                 "only.\n");
+    LOG(WARNING) << "--unsafe_development_mode: NO POLICY IS ENFORCED; every "
+                    "app may use multicast. For development only.";
   } else if (dir.empty()) {
     // Secure by default: an unmanaged device, as Chrome without policies.
-    std::fprintf(stderr,
-                 "network_service: no --policy_dir: an unmanaged device (no "
-                 "app may use multicast; Chrome's defaults for the rest)\n");
+    LOG(INFO) << "no --policy_dir: an unmanaged device (no app may use "
+                 "multicast; Chrome's defaults for the rest)";
     enforcer_ = PolicyEnforcer(policy::Policy(), audit_log_);
   } else {
     std::vector<std::string> errors;
     policy::Policy loaded = policy::LoadPolicyDirectory(dir, &errors);
     for (const std::string& error : errors) {
-      std::fprintf(stderr, "network_service: policy: %s/%s\n", dir.c_str(),
-                   error.c_str());
+      LOG(ERROR) << "policy: " << dir << "/" << error;
     }
     // With errors and no earlier good policy: an unmanaged device (no
     // multicast for anyone), never a half-read policy.
@@ -187,8 +184,7 @@ absl::Status NetworkService::LoadPolicy() {
                                         [this] { service_->RecheckPolicy(); });
     absl::Status watching = watcher_->Start();
     if (!watching.ok()) {
-      std::fprintf(stderr, "network_service: %s\n",
-                   std::string(watching.message()).c_str());
+      LOG(WARNING) << watching.message();
     }
   }
   return absl::OkStatus();
@@ -205,15 +201,12 @@ void NetworkService::AddRendererChannel(int fd, common::AppGrant grant) {
   absl::StatusOr<std::unique_ptr<Http2Guard>> guard = Http2Guard::Start(
       fd, {},
       [origin = app.origin](const std::string& why) {
-        std::fprintf(stderr,
-                     "network_service: the renderer of %s sent %s; its "
-                     "channel is closed\n",
-                     origin.c_str(), why.c_str());
+        LOG(WARNING) << "the renderer of " << origin << " sent " << why
+                     << "; its channel is closed";
       },
       &grpc_fd);
   if (!guard.ok()) {
-    std::fprintf(stderr, "network_service: %s\n",
-                 std::string(guard.status().message()).c_str());
+    LOG(ERROR) << guard.status().message();
     return;
   }
   guards_.push_back(*std::move(guard));
@@ -263,8 +256,7 @@ void NetworkService::Run() {
           AddRendererChannel(fd, std::move(grant));
         },
         [this] {
-          std::fprintf(stderr,
-                       "network_service: the host is gone; shutting down\n");
+          LOG(INFO) << "the host is gone; shutting down";
           BeginShutdown();
         });
   }

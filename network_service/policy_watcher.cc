@@ -6,6 +6,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "absl/time/clock.h"
+#include "common/logging.h"
 #include "policy/policy_loader.h"
 
 namespace network_service {
@@ -80,13 +81,12 @@ void PolicyWatcher::Reload() {
     const std::string why =
         absl::StrCat("kept the last good policy; the new one has errors: ",
                      absl::StrJoin(errors, "; "));
-    std::fprintf(stderr, "network_service: policy %s: %s\n", dir_.c_str(),
-                 why.c_str());
+    LOG(ERROR) << "policy " << dir_ << ": " << why;
     enforcer_->AuditReloadRefused(dir_, why);
     return;
   }
   enforcer_->set_policy(std::move(loaded));
-  std::fprintf(stderr, "network_service: policy %s: applied\n", dir_.c_str());
+  LOG(INFO) << "policy " << dir_ << ": applied";
   on_changed_();
 }
 

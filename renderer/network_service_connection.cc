@@ -13,6 +13,7 @@
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_split.h"
 #include "common/fd_passing.h"
+#include "common/logging.h"
 
 namespace renderer {
 
@@ -119,7 +120,7 @@ void NetworkServiceConnection::OnHostChannelReadable() {
     if (on_host_gone_) {
       on_host_gone_();
     } else {
-      std::fprintf(stderr, "renderer: the host is gone; exiting\n");
+      LOG(INFO) << "the host is gone; exiting";
       std::fflush(nullptr);
       _exit(0);
     }

@@ -1,10 +1,10 @@
 #include "network_service/requests/receive_flow.h"
 
 #include <algorithm>
-#include <cstdlib>
 #include <utility>
 
 #include "common/ip_address.h"
+#include "common/logging.h"
 
 namespace network_service {
 
@@ -19,8 +19,7 @@ ReceiveFlow::ReceiveFlow(uv_loop_t* loop,
 }
 
 ReceiveFlow::~ReceiveFlow() {
-  if (!closing_)
-    std::abort();  // Close() first: libuv holds flush_check_ until then.
+  CHECK(closing_) << "Close() first: libuv holds flush_check_ until then";
 }
 
 void ReceiveFlow::Start(DatagramSocket* socket, bool connected) {
@@ -101,8 +100,7 @@ void ReceiveFlow::Flush() {
 }
 
 void ReceiveFlow::Close(absl::AnyInvocable<void()> closed) {
-  if (closing_)
-    std::abort();  // Close() is once.
+  CHECK(!closing_) << "Close() is once";
   if (receiving_)
     socket_->StopReceiving();
   receiving_ = false;

@@ -1,11 +1,11 @@
 #include "network_service/requests/restricted_udp_socket.h"
 
-#include <cstdio>
 #include <utility>
 
 #include "absl/strings/str_cat.h"
 #include "common/local_network_access.h"
 #include "common/log_text.h"
+#include "common/logging.h"
 #include "common/service_status.h"
 #include "network_service/requests/request_validator.h"
 
@@ -271,6 +271,11 @@ void RestrictedUDPSocket::ReplyOpened() {
     opened->set_remote_address(IpAddress::FromSockaddr(addr).ToString());
     opened->set_remote_port(common::SockaddrPort(addr));
   }
+  VLOG(1) << access_.origin() << ": socket opened, local "
+          << opened->local_address() << ":" << opened->local_port()
+          << (peer_ ? absl::StrCat(", peer ", opened->remote_address(), ":",
+                                   opened->remote_port())
+                    : "");
   stream_->Write(std::move(event));
   sends_.Start(socket_.get());
   memberships_.Start(socket_.get(), local_port);
@@ -331,23 +336,23 @@ void RestrictedUDPSocket::HandleMembership(uint64_t request_id,
     RejectBrokenRenderer(std::move(consistent));
     return;
   }
-  ReplyResult(request_id, join ? memberships_.Join(*membership)
-                               : memberships_.Leave(*membership));
+  absl::Status result =
+      join ? memberships_.Join(*membership) : memberships_.Leave(*membership);
+  VLOG(1) << access_.origin() << ": " << (join ? "join " : "leave ")
+          << membership->ToString() << ": " << result;
+  ReplyResult(request_id, result);
 }
 
 void RestrictedUDPSocket::RejectBrokenRenderer(absl::Status why) {
   // A hostile renderer can repeat this at will: a few lines, then counts.
   if (std::optional<uint64_t> folded =
           apps_->broken_request_log().Admit(access_.origin(), absl::Now())) {
-    std::fprintf(stderr,
-                 "network_service: bad request from the renderer of %s (%s); "
-                 "closing its socket: %s%s\n",
-                 access_.origin().c_str(), stream_->peer().c_str(),
-                 common::LogSafe(why.ToString(), 512).c_str(),
-                 *folded > 0 ? absl::StrCat(" (and ", *folded,
-                                            " more since the last line)")
-                                   .c_str()
-                             : "");
+    LOG(WARNING) << "bad request from the renderer of " << access_.origin()
+                 << " (" << stream_->peer() << "); closing its socket: "
+                 << common::LogSafe(why.ToString(), 512)
+                 << (*folded > 0 ? absl::StrCat(" (and ", *folded,
+                                                " more since the last line)")
+                                 : "");
   }
   Close(std::move(why));
 }
@@ -415,6 +420,7 @@ void RestrictedUDPSocket::OnPartClosed() {
   if (--parts_closing_ > 0)
     return;
   state_ = State::kClosed;
+  VLOG(1) << access_.origin() << ": socket closed: " << close_status_;
   // The kernel dropped the memberships with the socket.
   memberships_.ReleaseAll();
   if (holds_app_socket_)

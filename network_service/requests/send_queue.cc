@@ -1,10 +1,10 @@
 #include "network_service/requests/send_queue.h"
 
 #include <algorithm>
-#include <cstdlib>
 #include <utility>
 
 #include "absl/strings/str_cat.h"
+#include "common/logging.h"
 
 namespace network_service {
 
@@ -33,8 +33,7 @@ SendQueue::SendQueue(uv_loop_t* loop,
 }
 
 SendQueue::~SendQueue() {
-  if (!closing_)
-    std::abort();  // Close() first: libuv holds rate_timer_ until then.
+  CHECK(closing_) << "Close() first: libuv holds rate_timer_ until then";
   for (const std::unique_ptr<Batch>& batch : batches_)
     apps_->ReleaseSendBytes(origin_, batch->send->bytes);
 }
@@ -126,8 +125,7 @@ void SendQueue::OnRateTimer(uv_timer_t* handle) {
 }
 
 void SendQueue::Close(absl::AnyInvocable<void()> closed) {
-  if (closing_)
-    std::abort();  // Close() is once.
+  CHECK(!closing_) << "Close() is once";
   closing_ = true;
   closed_ = std::move(closed);
   uv_close(reinterpret_cast<uv_handle_t*>(&rate_timer_),

@@ -1,8 +1,9 @@
 #include "network_service/socket/fake_socket_factory.h"
 
 #include <algorithm>
-#include <cstdlib>
 #include <utility>
+
+#include "common/logging.h"
 
 namespace network_service {
 
@@ -15,8 +16,7 @@ FakeDatagramSocket::FakeDatagramSocket(common::EventLoop* loop,
 }
 
 FakeDatagramSocket::~FakeDatagramSocket() {
-  if (!record_->closed)
-    std::abort();  // The contract: Close() before destruction.
+  CHECK(record_->closed) << "DatagramSocket's contract: Close() first";
   record_->live = nullptr;
 }
 
@@ -81,8 +81,8 @@ absl::Status FakeDatagramSocket::LeaveGroup(
     return error;
   auto held = std::find(record_->memberships.begin(),
                         record_->memberships.end(), membership);
-  if (held == record_->memberships.end())
-    std::abort();  // The request layer leaves only what it joined.
+  CHECK(held != record_->memberships.end())
+      << "the request layer leaves only what it joined";
   record_->memberships.erase(held);
   return absl::OkStatus();
 }
@@ -142,8 +142,7 @@ void FakeDatagramSocket::FailReceiving(absl::Status error) {
 }
 
 void FakeDatagramSocket::Close(absl::AnyInvocable<void()> closed) {
-  if (record_->closed)
-    std::abort();  // Close() is once.
+  CHECK(!record_->closed) << "Close() is once";
   record_->closed = true;
   StopReceiving();
   // As libuv: queued sends are cancelled, then the close callback runs,

@@ -4,13 +4,13 @@
 
 #include <algorithm>
 #include <cerrno>
-#include <cstdlib>
 #include <cstring>
 #include <memory>
 #include <utility>
 
 #include "absl/strings/str_cat.h"
 #include "common/ip_address.h"
+#include "common/logging.h"
 #include "common/socket_limits.h"
 #include "network_service/socket/uv_error.h"
 
@@ -46,8 +46,8 @@ UvDatagramSocket::UvDatagramSocket(uv_loop_t* loop, int family, int* error)
 UvDatagramSocket::~UvDatagramSocket() {
   // The handle must be closed (its close callback run) first: libuv still
   // points at udp_ until then.
-  if (initialized_ && !uv_is_closing(reinterpret_cast<uv_handle_t*>(&udp_)))
-    std::abort();
+  CHECK(!initialized_ || closing_)
+      << "Close() first: libuv points at the handle until it has closed";
 }
 
 int UvDatagramSocket::fd() const {
@@ -291,13 +291,11 @@ void UvDatagramSocket::OnReceived(uv_udp_t* handle,
 }
 
 void UvDatagramSocket::Close(absl::AnyInvocable<void()> closed) {
-  if (closing_)
-    std::abort();  // Close() is once.
+  CHECK(!closing_) << "Close() is once";
   closing_ = true;
   receiver_ = nullptr;
   closed_ = std::move(closed);
-  if (!initialized_)
-    std::abort();  // The factory hands out only sockets it could create.
+  CHECK(initialized_) << "the factory hands out only sockets it created";
   // Queued sends call back with UV_ECANCELED before the close callback.
   uv_close(reinterpret_cast<uv_handle_t*>(&udp_), &OnClosed);
 }
