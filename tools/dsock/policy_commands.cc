@@ -1,0 +1,77 @@
+#include "tools/dsock/policy_commands.h"
+
+#include <cstdio>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "common/ip_address.h"
+#include "common/socket_membership.h"
+#include "policy/policy.h"
+#include "policy/policy_loader.h"
+#include "tools/dsock/command_status.h"
+
+namespace dsock {
+
+int ValidatePolicy(const std::string& dir) {
+  std::vector<std::string> errors;
+  policy::Policy loaded = policy::LoadPolicyDirectory(dir, &errors);
+  for (const std::string& error : errors)
+    std::printf("%s/%s\n", dir.c_str(), error.c_str());
+  if (!errors.empty())
+    return kFailed;
+  std::printf("%s: valid (%s)\n", dir.c_str(),
+              loaded.managed() ? "managed device"
+                               : "no policy files: an unmanaged device");
+  return kOk;
+}
+
+int ExplainPolicy(const ExplainOptions& options) {
+  const std::string command = "policy explain";
+  const std::string origin = options.origin;
+  if (origin.empty())
+    return UsageError(command, "--origin is required");
+  const int actions =
+      !options.join.empty() + !options.send.empty() + (options.open ? 1 : 0);
+  if (actions != 1)
+    return UsageError(command, "give one of --join G, --send G, --open");
+  const int port = options.port;
+  if (port < 1 || port > 65535)
+    return UsageError(command, "--port must be 1..65535");
+  std::vector<std::string> errors;
+  policy::Policy loaded =
+      policy::LoadPolicyDirectory(options.policy_dir, &errors);
+  if (!errors.empty()) {
+    for (const std::string& error : errors)
+      std::fprintf(stderr, "%s\n", error.c_str());
+    return Fail(command, "the policy directory has errors (see above)");
+  }
+  policy::Decision decision;
+  if (!options.join.empty()) {
+    std::optional<std::string> source;
+    if (!options.source.empty())
+      source = options.source;
+    absl::StatusOr<common::SocketMembership> membership =
+        common::ParseSocketMembership(options.join, source);
+    if (!membership.ok())
+      return UsageError(command, std::string(membership.status().message()));
+    decision = loaded.Join(origin, *membership, static_cast<uint16_t>(port));
+  } else if (!options.send.empty()) {
+    std::optional<common::IpAddress> group =
+        common::IpAddress::Parse(options.send);
+    if (!group || !group->IsMulticast())
+      return UsageError(command, "--send needs a multicast group address");
+    decision =
+        loaded.Send(origin, *group, static_cast<uint16_t>(port),
+                    static_cast<uint32_t>(options.ttl), options.loopback);
+  } else {
+    decision = loaded.OpenMulticast(origin, static_cast<uint16_t>(port),
+                                    static_cast<uint32_t>(options.ttl),
+                                    options.share, options.loopback);
+  }
+  std::printf("%s by %s: %s\n", decision.allowed ? "ALLOW" : "DENY",
+              decision.policy.c_str(), decision.reason.c_str());
+  return decision.allowed ? kOk : kFailed;
+}
+
+}  // namespace dsock

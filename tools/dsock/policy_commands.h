@@ -1,0 +1,31 @@
+#ifndef TOOLS_DSOCK_POLICY_COMMANDS_H_
+#define TOOLS_DSOCK_POLICY_COMMANDS_H_
+
+#include <string>
+
+namespace dsock {
+
+// What `dsock policy explain` decides, as the network service would.
+struct ExplainOptions {
+  std::string policy_dir;
+  std::string origin;
+  std::string join;    // Exactly one of join, send, open.
+  std::string source;  // With join: source-specific.
+  std::string send;
+  bool open = false;
+  int port = 0;
+  int ttl = 1;
+  bool share = false;
+  bool loopback = true;
+};
+
+// `dsock policy validate DIR`: prints each error with its file and key path
+// (exit 1), or "DIR: valid (...)" (exit 0).
+int ValidatePolicy(const std::string& dir);
+// `dsock policy explain`: prints ALLOW or DENY and the policy that decided;
+// exit 0 for ALLOW, 1 for DENY, 2 for a usage error.
+int ExplainPolicy(const ExplainOptions& options);
+
+}  // namespace dsock
+
+#endif  // TOOLS_DSOCK_POLICY_COMMANDS_H_
