@@ -8,10 +8,11 @@
 
 namespace common {
 
-// One message of the host's control channel to the network service: a short
-// text (the app's origin) and one file descriptor (the service's end of
-// that app's renderer channel), sent over a SOCK_SEQPACKET Unix socket with
-// SCM_RIGHTS. Blocking-agnostic; any thread.
+// One message of a host's channel: a short text and one file descriptor,
+// sent over a SOCK_SEQPACKET Unix socket with SCM_RIGHTS. To the network
+// service: the grant (common/host_contract.h) and the service's end of that
+// app's renderer channel; to a renderer: kNewServiceChannelTag and its new
+// channel to a restarted service. Blocking-agnostic; any thread.
 struct FdMessage {
   std::string text;
   int fd = -1;  // Owned by the receiver; close-on-exec.

@@ -22,6 +22,9 @@ inline constexpr char kAppOriginEnv[] = "DSOCK_APP_ORIGIN";
 inline constexpr char kAppPermissionsEnv[] = "DSOCK_APP_PERMISSIONS";
 inline constexpr int kRendererServiceFd = 3;
 inline constexpr int kRendererHostFd = 4;
+// The text of a message on the renderer's host channel that carries a new
+// channel to a restarted network service.
+inline constexpr char kNewServiceChannelTag[] = "network-service";
 // A program run without a host: the service's listening socket.
 inline constexpr char kServiceSocketEnv[] = "DSOCK_NETWORK_SERVICE_SOCKET";
 

@@ -208,8 +208,8 @@ void Host::OnServiceExit(pid_t pid, Exit exit) {
         NewServiceChannel(renderer.origin, renderer.permissions);
     if (channel < 0)
       continue;
-    absl::Status sent = common::SendFdMessage(renderer.host_channel,
-                                              kNewServiceChannel, channel);
+    absl::Status sent = common::SendFdMessage(
+        renderer.host_channel, common::kNewServiceChannelTag, channel);
     close(channel);
     if (!sent.ok()) {
       LOG(ERROR) << "renderer " << renderer_pid

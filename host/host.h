@@ -61,8 +61,6 @@ class Host {
     int signal = 0;
   };
   using ExitHandler = absl::AnyInvocable<void(pid_t pid, Exit exit)>;
-  // The text of a host-channel message that carries a new service channel.
-  static constexpr char kNewServiceChannel[] = "network-service";
 
   Host(common::EventLoop* loop, Options options);
   Host(const Host&) = delete;

@@ -41,8 +41,6 @@ class NetworkServiceImpl final
   void CloseAll(absl::Status status);
   // Loop thread: the policy changed; every socket checks itself again.
   void RecheckPolicy();
-  // Loop thread: how many sockets are open or opening.
-  size_t socket_count() const { return socket_table_.size(); }
 
   // direct_sockets::v1::NetworkService::CallbackService:
   grpc::ServerBidiReactor<direct_sockets::v1::UDPSocketRequest,

@@ -35,7 +35,6 @@ class PolicyEnforcer {
   // may be null for none).
   PolicyEnforcer(policy::Policy policy, FILE* audit_log);
 
-  bool enforcing() const { return policy_.has_value(); }
   void set_policy(policy::Policy policy) { policy_ = std::move(policy); }
 
   absl::Status CheckOpen(const std::string& origin,

@@ -11,6 +11,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
 #include "common/app_origin.h"
+#include "common/socket_limits.h"
 #include "google/protobuf/util/json_util.h"
 
 namespace policy {
@@ -80,8 +81,10 @@ std::vector<Cidr> ParseCidrs(
 
 bool ParsePort(absl::string_view text, uint16_t* port) {
   uint32_t value;
-  if (!absl::SimpleAtoi(text, &value) || value < 1024 || value > 65535)
+  if (!absl::SimpleAtoi(text, &value) ||
+      value < common::kFirstUnprivilegedPort || value > 65535) {
     return false;
+  }
   *port = static_cast<uint16_t>(value);
   return true;
 }
@@ -98,8 +101,7 @@ void PolicyBuilder::AddJson(const std::string& name,
       google::protobuf::util::JsonStringToMessage(text, &file, options);
   if (!parsed.ok()) {
     // protobuf names the key path: "(Rules[0].max_ttl): invalid value".
-    errors->push_back(
-        absl::StrCat(name, ": ", std::string(parsed.message())));
+    errors->push_back(absl::StrCat(name, ": ", std::string(parsed.message())));
     return;
   }
   Add(name, file, errors);

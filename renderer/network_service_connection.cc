@@ -13,6 +13,7 @@
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_split.h"
 #include "common/fd_passing.h"
+#include "common/host_contract.h"
 #include "common/logging.h"
 
 namespace renderer {
@@ -104,7 +105,7 @@ void NetworkServiceConnection::OnHostChannelReadable() {
     absl::StatusOr<common::FdMessage> message =
         common::ReceiveFdMessage(host_watch_->fd);
     if (message.ok()) {
-      if (message->text == "network-service") {
+      if (message->text == common::kNewServiceChannelTag) {
         ReplaceChannel(message->fd);
       } else {
         close(message->fd);

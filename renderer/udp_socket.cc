@@ -48,9 +48,9 @@ ScriptErrorOr<std::shared_ptr<UDPSocket>> UDPSocket::Create(
              request->bound().local_port() < common::kFirstUnprivilegedPort) {
     refusal = ScriptError::DomException(
         "NotAllowedError",
-        absl::StrCat("localPort ", request->bound().local_port(),
-                     " is below 1024; Direct Sockets may not bind "
-                     "privileged ports"));
+        absl::StrCat("localPort ", request->bound().local_port(), " is below ",
+                     common::kFirstUnprivilegedPort,
+                     "; Direct Sockets may not bind privileged ports"));
   }
   socket->Open(std::move(request).value(), std::move(refusal));
   return socket;

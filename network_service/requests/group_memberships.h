@@ -63,8 +63,6 @@ class GroupMemberships {
   // more.
   void ReleaseAll();
 
-  const std::vector<common::SocketMembership>& held() const { return held_; }
-
  private:
   AppRegistry* const apps_;
   PolicyEnforcer* const policy_;

@@ -51,8 +51,6 @@ class ReceiveFlow final : public DatagramSocket::Receiver {
   // Stops receiving; `closed` runs once, later, from the loop.
   void Close(absl::AnyInvocable<void()> closed);
 
-  uint32_t credit() const { return credit_; }
-
   // DatagramSocket::Receiver:
   void OnDatagram(absl::string_view data, const sockaddr* from) override;
   void OnReceiveError(absl::Status error) override;

@@ -65,7 +65,6 @@ class SendQueue {
   // Hands `send` over. False when the app's send rate holds part of it:
   // no other request may come until `on_released`.
   bool Submit(std::unique_ptr<CheckedSend> send);
-  bool holding() const { return held_ != nullptr; }
   // Stops the rate timer; `closed` runs once, later, from the loop.
   void Close(absl::AnyInvocable<void()> closed);
 

@@ -58,7 +58,6 @@ class FakeDatagramSocket final : public DatagramSocket {
 
   // Completes the oldest queued send with `status`; false when none.
   bool CompleteQueuedSend(absl::Status status = absl::OkStatus());
-  size_t queued_sends() const { return queued_.size(); }
   // A datagram arrives from `from`:`port` (only while receiving).
   void Deliver(const std::string& data,
                const common::IpAddress& from,
