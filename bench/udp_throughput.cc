@@ -18,6 +18,7 @@
 
 #include <atomic>
 #include <cstdio>
+#include <filesystem>
 #include <fstream>
 #include <functional>
 #include <memory>
@@ -29,9 +30,9 @@
 #include "absl/time/clock.h"
 #include "common/event_loop.h"
 #include "common/ip_address.h"
+#include "network_service/forked_network_service.h"
 #include "renderer/network_service_connection.h"
 #include "renderer/udp_socket.h"
-#include "tests/network_service_process.h"
 
 ABSL_FLAG(double, seconds, 2.0, "Length of each measurement window.");
 
@@ -224,16 +225,16 @@ double RunJsApp(const std::string& socket_path,
   const std::string dir = work_dir + "/js";
   mkdir(dir.c_str(), 0700);
   {
-    std::ifstream source(tests::RunfilePath("bench/js/" + app));
+    // bazel run starts this in its runfiles root, where these paths are.
+    std::ifstream source("bench/js/" + app);
     std::ofstream copy(dir + "/" + app);
     copy << source.rdbuf();
     std::ofstream params(dir + "/params.mjs");
     params << "export const port = " << port << ", size = " << size
            << ", seconds = " << absl::ToDoubleSeconds(window) << ";\n";
   }
-  const std::string command = tests::RunfilePath("renderer/js/js_renderer") +
-                              " --service-socket " + socket_path + " " + dir +
-                              "/" + app + " 2>&1";
+  const std::string command = "renderer/js/js_renderer --service-socket " +
+                              socket_path + " " + dir + "/" + app + " 2>&1";
   FILE* output = popen(command.c_str(), "r");
   if (output == nullptr)
     return -1;
@@ -280,15 +281,26 @@ double JsSend(const std::string& socket_path,
 int main(int argc, char** argv) {
   absl::ParseCommandLine(argc, argv);
   const absl::Duration window = absl::Seconds(absl::GetFlag(FLAGS_seconds));
-  tests::NetworkServiceProcess service;
-  absl::Status started = service.Start();
-  if (!started.ok()) {
-    std::fprintf(stderr, "%s\n", std::string(started.message()).c_str());
+  char pattern[] = "/tmp/dsock-bench.XXXXXX";
+  if (mkdtemp(pattern) == nullptr) {
+    std::perror("mkdtemp");
+    return 1;
+  }
+  const std::string directory = pattern;
+  const std::string socket_path = directory + "/run/network.sock";
+  // The service as a process of its own (the split this measures), forked
+  // through its library before this program makes any thread.
+  network_service::NetworkService::Options options;
+  options.socket_path = socket_path;
+  options.unsafe_development_mode = true;
+  auto service = network_service::ForkedNetworkService::Start(options);
+  if (!service.ok()) {
+    std::fprintf(stderr, "%s\n", service.status().ToString().c_str());
     return 1;
   }
   common::EventLoop loop;
-  auto connection = std::make_unique<renderer::NetworkServiceConnection>(
-      &loop, service.socket_path());
+  auto connection =
+      std::make_unique<renderer::NetworkServiceConnection>(&loop, socket_path);
   std::printf("%-10s %6s %12s %12s %12s %8s %8s\n", "direction", "bytes",
               "raw dgram/s", "split", "js", "split/raw", "js/raw");
   auto report = [](const char* direction, size_t size, double raw, double split,
@@ -300,17 +312,17 @@ int main(int argc, char** argv) {
   for (size_t size : {size_t{64}, size_t{1200}}) {
     const double raw = RawReceive(size, window);
     const double split = SplitReceive(loop, *connection, size, window);
-    const double js =
-        JsReceive(service.socket_path(), service.directory(), size, window);
+    const double js = JsReceive(socket_path, directory, size, window);
     report("receive", size, raw, split, js);
   }
   for (size_t size : {size_t{64}, size_t{1200}}) {
     const double raw = RawSend(size, window);
     const double split = SplitSend(loop, *connection, size, window);
-    const double js =
-        JsSend(service.socket_path(), service.directory(), size, window);
+    const double js = JsSend(socket_path, directory, size, window);
     report("send", size, raw, split, js);
   }
   connection.reset();
+  service->reset();  // Ends the service, which removes its socket file.
+  std::filesystem::remove_all(directory);
   return 0;
 }

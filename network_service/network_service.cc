@@ -228,6 +228,10 @@ void NetworkService::BeginShutdown() {
   });
 }
 
+void NetworkService::Quit() {
+  loop_.PostTask([this] { BeginShutdown(); });
+}
+
 void NetworkService::Run() {
   ran_ = true;
   // Refusals the audit log folded are counted in it once a second.
@@ -247,7 +251,8 @@ void NetworkService::Run() {
        {std::pair{&sigterm_, SIGTERM}, std::pair{&sigint_, SIGINT}}) {
     uv_signal_init(loop_.uv_loop(), handle);
     handle->data = this;
-    uv_signal_start(handle, on_signal, number);
+    if (options_.handle_signals)
+      uv_signal_start(handle, on_signal, number);
   }
   if (options_.control_fd >= 0) {
     control_ = std::make_unique<ControlChannel>(

@@ -27,8 +27,9 @@ namespace network_service {
 // the enforced policy and its watcher, the gRPC server with its limits on
 // what a renderer may make it hold, the host's control channel and a guard
 // on every renderer channel. `network_service`'s main() is flags around
-// it. Owned by that main(); every method on the main thread, which runs
-// the loop.
+// it; NetworkServiceThread runs it on a thread of an embedding program.
+// Owned by that main(); Start() and Run() on the thread that runs the loop,
+// Quit() from any.
 class NetworkService {
  public:
   struct Options {
@@ -44,6 +45,9 @@ class NetworkService {
     std::string audit_log;
     // Enforce no policy at all (never with `policy_dir`).
     bool unsafe_development_mode = false;
+    // Shut down on SIGTERM and SIGINT (a process of its own); an embedder
+    // that has its own use for them calls Quit().
+    bool handle_signals = true;
   };
 
   // Checks `options` (INVALID_ARGUMENT or FAILED_PRECONDITION with what to
@@ -54,10 +58,12 @@ class NetworkService {
   NetworkService& operator=(const NetworkService&) = delete;
   ~NetworkService();
 
-  // Prints the ready line, then runs until SIGTERM, SIGINT or the host's
-  // end, and shuts down cleanly: every socket closed, every stream ended
-  // with UNAVAILABLE, the socket file removed.
+  // Prints the ready line, then runs until SIGTERM, SIGINT, the host's
+  // end or Quit(), and shuts down cleanly: every socket closed, every
+  // stream ended with UNAVAILABLE, the socket file removed.
   void Run();
+  // Any thread: makes Run() shut down and return, as SIGTERM does.
+  void Quit();
 
  private:
   explicit NetworkService(const Options& options);

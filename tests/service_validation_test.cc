@@ -1,7 +1,9 @@
 // The service's checks, seen from a renderer that does not follow the
-// rules (a compromised one): it speaks raw gRPC to the real service binary.
-// Each bad request gets a clear error on its socket; the service never
-// crashes and keeps serving others.
+// rules (a compromised one): it speaks raw gRPC to the real service, started
+// through its library on a thread of this test (so a crash fails the test
+// at once, and the sanitizers see the service's code), or as a process of
+// its own where its process is measured. Each bad request gets a clear
+// error on its socket; the service never crashes and keeps serving others.
 #include <grpcpp/grpcpp.h>
 #include <gtest/gtest.h>
 
@@ -10,7 +12,11 @@
 #include <string>
 #include <thread>
 
+#include <sys/stat.h>
+#include <unistd.h>
+
 #include "absl/synchronization/mutex.h"
+#include "network_service/network_service_thread.h"
 #include "proto/udp_socket.grpc.pb.h"
 #include "tests/network_service_process.h"
 #include "tests/udp_peer.h"
@@ -20,19 +26,13 @@ namespace {
 
 namespace v1 = ::direct_sockets::v1;
 
-class RawRendererTest : public ::testing::Test {
+// Raw gRPC calls to a service at `socket_path`; a subclass starts it.
+class RawCallsTest : public ::testing::Test {
  protected:
-  void SetUp() override {
-    absl::Status started = service_.Start();
-    ASSERT_TRUE(started.ok()) << started;
-    channel_ = grpc::CreateChannel("unix:" + service_.socket_path(),
+  void Connect(const std::string& socket_path) {
+    channel_ = grpc::CreateChannel("unix:" + socket_path,
                                    grpc::InsecureChannelCredentials());
     stub_ = v1::NetworkService::NewStub(channel_);
-  }
-
-  void TearDown() override {
-    // Whatever the test did, the service is still alive.
-    EXPECT_EQ(kill(service_.pid(), 0), 0) << "the service died";
   }
 
   using Stream =
@@ -90,9 +90,53 @@ class RawRendererTest : public ::testing::Test {
     return v1::Status();
   }
 
-  NetworkServiceProcess service_;
   std::shared_ptr<grpc::Channel> channel_;
   std::unique_ptr<v1::NetworkService::Stub> stub_;
+};
+
+// The service in this process, through its library, enforcing no policy.
+class RawRendererTest : public RawCallsTest {
+ protected:
+  void SetUp() override {
+    char pattern[] = "/tmp/dsock-test.XXXXXX";
+    ASSERT_NE(mkdtemp(pattern), nullptr);
+    directory_ = pattern;
+    network_service::NetworkService::Options options;
+    options.socket_path = directory_ + "/run/network.sock";
+    options.unsafe_development_mode = true;
+    auto started = network_service::NetworkServiceThread::Start(options);
+    ASSERT_TRUE(started.ok()) << started.status();
+    service_ = *std::move(started);
+    Connect(options.socket_path);
+  }
+
+  void TearDown() override {
+    stub_.reset();
+    channel_.reset();
+    service_.reset();  // Shuts down; removes the socket file.
+    rmdir((directory_ + "/run").c_str());
+    rmdir(directory_.c_str());
+  }
+
+  std::string directory_;
+  std::unique_ptr<network_service::NetworkServiceThread> service_;
+};
+
+// The service as a process of its own, for what is measured of its process.
+class RawRendererProcessTest : public RawCallsTest {
+ protected:
+  void SetUp() override {
+    absl::Status started = service_.Start();
+    ASSERT_TRUE(started.ok()) << started;
+    Connect(service_.socket_path());
+  }
+
+  void TearDown() override {
+    // Whatever the test did, the service is still alive.
+    EXPECT_EQ(kill(service_.pid(), 0), 0) << "the service died";
+  }
+
+  NetworkServiceProcess service_;
 };
 
 TEST_F(RawRendererTest, SendBeforeOpenIsRefusedAndOpenStillWorks) {
@@ -282,7 +326,8 @@ TEST_F(RawRendererTest, ReceiveCreditIsNeverExceeded) {
   EXPECT_TRUE(call.stream->Finish().ok());
 }
 
-TEST_F(RawRendererTest, ARendererThatNeverReadsAnswersCannotGrowTheService) {
+TEST_F(RawRendererProcessTest,
+       ARendererThatNeverReadsAnswersCannotGrowTheService) {
   UDPPeer peer("127.0.0.1");
   Call call = StartCall();
   call.context->set_deadline(std::chrono::system_clock::time_point::max());
