@@ -14,29 +14,6 @@ namespace network_service {
 namespace v1 = ::direct_sockets::v1;
 using ::common::IpAddress;
 
-namespace {
-
-// The socket layer's options for a socket opened with `open`.
-DatagramSocket::Options OptionsOf(const v1::OpenUDPSocket& open) {
-  DatagramSocket::Options options;
-  options.send_buffer_size = open.send_buffer_size();
-  options.receive_buffer_size = open.receive_buffer_size();
-  options.allow_address_sharing = open.multicast_allow_address_sharing();
-  options.multicast_ttl = MulticastTtlOf(open);
-  options.multicast_loopback = MulticastLoopbackOf(open);
-  if (open.has_bound() && open.bound().has_ipv6_only())
-    options.ipv6_only = open.bound().ipv6_only();
-  return options;
-}
-
-int FamilyOfQuery(v1::DnsQueryType type) {
-  return type == v1::DNS_QUERY_TYPE_IPV4   ? AF_INET
-         : type == v1::DNS_QUERY_TYPE_IPV6 ? AF_INET6
-                                           : AF_UNSPEC;
-}
-
-}  // namespace
-
 RestrictedUDPSocket::RestrictedUDPSocket(uv_loop_t* loop,
                                          std::shared_ptr<RendererStream> stream,
                                          AppRegistry* apps,
@@ -48,9 +25,9 @@ RestrictedUDPSocket::RestrictedUDPSocket(uv_loop_t* loop,
       stream_(std::move(stream)),
       apps_(apps),
       policy_(policy),
-      sockets_(sockets),
       access_(app, policy),
       on_closed_(std::move(on_closed)),
+      opener_(sockets, &access_),
       sends_(
           loop,
           apps,
@@ -175,83 +152,19 @@ void RestrictedUDPSocket::HandleOpen(uint64_t request_id,
     Close(allowed);
     return;
   }
-  // The address to bind (bound mode) or connect to (connected mode), when
-  // it is a literal (read as Chromium reads it, the same reading the
-  // renderer made); a host name is resolved first.
-  const std::string& literal = open.has_bound()
-                                   ? open.bound().local_address()
-                                   : open.connected().remote_address();
-  const uint32_t port = open.has_bound() ? open.bound().local_port()
-                                         : open.connected().remote_port();
-  if (std::optional<IpAddress> ip = IpAddress::Parse(literal)) {
-    sockaddr_storage address;
-    ip->Unmapped().ToSockaddr(static_cast<uint16_t>(port), &address);
-    OpenAndReply(reinterpret_cast<sockaddr*>(&address));
-    return;
-  }
-  // A host name: resolved here, in the process that may use the network.
-  absl::StatusOr<std::unique_ptr<SocketFactory::Lookup>> lookup =
-      sockets_->ResolveHost(open.connected().remote_address(),
-                            static_cast<uint16_t>(port),
-                            FamilyOfQuery(open.connected().dns_query_type()),
-                            [this](absl::StatusOr<sockaddr_storage> address) {
-                              OnResolved(std::move(address));
-                            });
-  if (!lookup.ok()) {
-    Close(lookup.status());
-    return;
-  }
-  lookup_ = *std::move(lookup);
-  state_ = State::kResolving;
-}
-
-void RestrictedUDPSocket::OnResolved(absl::StatusOr<sockaddr_storage> address) {
-  // Closing destroys the lookup, which never calls back then.
-  lookup_.reset();
-  if (!address.ok()) {
-    Close(address.status());
-    return;
-  }
-  OpenAndReply(reinterpret_cast<const sockaddr*>(&*address));
-}
-
-void RestrictedUDPSocket::OpenAndReply(const sockaddr* resolved) {
-  sockaddr_storage storage;
-  const sockaddr* address = resolved;
-  if (open_.has_connected()) {
-    // Decided on the address the socket will really use: after DNS, in the
-    // form the kernel reads (an IPv4-mapped peer is its IPv4 address).
-    const IpAddress peer = IpAddress::FromSockaddr(resolved).Unmapped();
-    const uint16_t port = common::SockaddrPort(resolved);
-    absl::Status allowed = access_.CheckPeer(peer, port, open_);
-    if (!allowed.ok()) {
-      Close(allowed);
-      return;
-    }
-    peer_ = peer;
-    peer.ToSockaddr(port, &storage);
-    address = reinterpret_cast<const sockaddr*>(&storage);
-  }
-  absl::Status opened = OpenSocket(address);
-  if (!opened.ok()) {
-    Close(opened);
-    return;
-  }
-  ReplyOpened();
-}
-
-absl::Status RestrictedUDPSocket::OpenSocket(const sockaddr* address) {
-  absl::StatusOr<std::unique_ptr<DatagramSocket>> socket =
-      sockets_->CreateUDPSocket(address->sa_family);
-  if (!socket.ok())
-    return socket.status();
-  socket_ = *std::move(socket);
-  const DatagramSocket::Options options = OptionsOf(open_);
-  checks_.emplace(&access_, SocketRequestChecks::Socket{
-                                &open_, address->sa_family,
-                                options.ipv6_only.value_or(false), peer_});
-  return open_.has_connected() ? socket_->Connect(address, options)
-                               : socket_->Bind(address, options);
+  state_ = State::kOpening;
+  opener_.Open(
+      open_, &socket_, [this](absl::StatusOr<SocketOpener::Opened> opened) {
+        if (!opened.ok()) {
+          Close(opened.status());
+          return;
+        }
+        peer_ = opened->peer;
+        checks_.emplace(&access_,
+                        SocketRequestChecks::Socket{&open_, opened->family,
+                                                    opened->ipv6_only, peer_});
+        ReplyOpened();
+      });
 }
 
 void RestrictedUDPSocket::ReplyOpened() {
@@ -402,7 +315,7 @@ void RestrictedUDPSocket::Close(absl::Status status) {
     return;
   state_ = State::kClosing;
   close_status_ = std::move(status);
-  lookup_.reset();  // A lookup in progress never calls back.
+  opener_.Cancel();  // A lookup in progress never calls back.
   // Each part calls back once closed (never inside its Close); the socket
   // cancels its queued sends first, which the SendQueue sees.
   parts_closing_ = socket_ ? 4 : 3;

@@ -18,6 +18,7 @@
 #include "network_service/requests/group_memberships.h"
 #include "network_service/requests/receive_flow.h"
 #include "network_service/requests/send_queue.h"
+#include "network_service/requests/socket_opener.h"
 #include "network_service/requests/socket_request_checks.h"
 #include "network_service/socket/datagram_socket.h"
 #include "network_service/socket/socket_factory.h"
@@ -32,8 +33,8 @@ namespace network_service {
 // admin's policy (AppAccess, PolicyEnforcer), and only then asks the socket
 // layer (DatagramSocket, made by the SocketFactory) to act; it answers every
 // request once. The socket opens as the first request says (bound or
-// connected, never re-bound); sends go through its SendQueue (the app's
-// send rate), receives through its ReceiveFlow (the renderer's credit),
+// connected, never re-bound; SocketOpener); sends go through its SendQueue (the
+// app's send rate), receives through its ReceiveFlow (the renderer's credit),
 // joins through its GroupMemberships.
 //
 // Owned by NetworkServiceImpl's socket table; loop thread only. It talks to
@@ -80,15 +81,10 @@ class RestrictedUDPSocket {
   bool is_open() const { return state_ == State::kOpen; }
 
  private:
-  enum class State { kAwaitingOpen, kResolving, kOpen, kClosing, kClosed };
+  enum class State { kAwaitingOpen, kOpening, kOpen, kClosing, kClosed };
 
   void HandleOpen(uint64_t request_id,
                   const direct_sockets::v1::OpenUDPSocket& open);
-  void OnResolved(absl::StatusOr<sockaddr_storage> address);
-  // Checks a connected socket's peer, creates, configures and binds or
-  // connects the socket, then answers `opened` or closes with the error.
-  void OpenAndReply(const sockaddr* address);
-  absl::Status OpenSocket(const sockaddr* address);
   void ReplyOpened();
   // Checks `send` (SocketRequestChecks) and the app's send bytes, then hands
   // it to the SendQueue.
@@ -116,7 +112,6 @@ class RestrictedUDPSocket {
   std::shared_ptr<RendererStream> stream_;
   AppRegistry* const apps_;
   PolicyEnforcer* const policy_;
-  SocketFactory* const sockets_;
   const AppAccess access_;
   absl::AnyInvocable<void()> on_closed_;
   State state_ = State::kAwaitingOpen;
@@ -128,7 +123,7 @@ class RestrictedUDPSocket {
   uint64_t open_request_id_ = 0;
   direct_sockets::v1::OpenUDPSocket open_;
   uv_timer_t open_deadline_;  // Armed from construction until the open.
-  std::unique_ptr<SocketFactory::Lookup> lookup_;  // While resolving.
+  SocketOpener opener_;
 
   // The socket as opened.
   std::unique_ptr<DatagramSocket> socket_;

@@ -1,7 +1,7 @@
 // libFuzzer target: a compromised renderer's requests, decoded, into a real
-// RestrictedUDPSocket (on real sockets, on a private network namespace's loopback:
-// tools/fuzz/run and the corpus test enter one first) under a real policy.
-// Every input is one socket stream. Afterwards the socket is closed and
+// RestrictedUDPSocket (on real sockets, on a private network namespace's
+// loopback: tools/fuzz/run and the corpus test enter one first) under a real
+// policy. Every input is one socket stream. Afterwards the socket is closed and
 // destroyed and the app must hold nothing: no socket, membership or send
 // bytes counted against it.
 //
