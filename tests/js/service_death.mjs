@@ -4,6 +4,7 @@
 // a new socket works.
 // expect: kill-service-on READY
 // expect: line 2 of 2 passed
+// chrome-differs: the test kills our network service; Chrome's runs inside the browser
 import {
   assert_equals, done, promise_rejects, promise_test,
 } from './harness.mjs';

@@ -13,6 +13,7 @@
 // expect: line 1.2.3.4.5: TypeError
 // expect: line ::ffff:239.11.0.1 write: NotAllowedError
 // expect: line 239.0.1: opened to 239.0.0.1
+// chrome-differs: it runs under DirectSocketsMulticastRules, our policy, which Chrome does not have
 const refused = async (label, socket) => {
   try {
     const { remoteAddress } = await socket.opened;

@@ -7,6 +7,7 @@
 // expect: line write: NotAllowedError: DirectSocketsMulticastRules[0].send_groups: 239.0.0.1 is outside the groups allowed for isolated-app://asmreceiver
 // expect: line close: NotAllowedError
 // expect: line opened: NotAllowedError: DirectSocketsMulticastRules[0].ports: port 5000 is not allowed for isolated-app://asmreceiver
+// chrome-differs: it runs under DirectSocketsMulticastRules, our policy, which Chrome does not have
 const socket = new UDPSocket({ localAddress: '0.0.0.0', localPort: 12345, multicastAllowAddressSharing: true });
 const { multicastController } = await socket.opened;
 await multicastController.joinGroup('239.0.0.1');

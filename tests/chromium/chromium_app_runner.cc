@@ -1,0 +1,242 @@
+// chromium_app_runner APP.mjs: runs one JS app as an Isolated Web App in
+// headless Chromium (Debian's chromium 156), as `dsock run APP.mjs` runs it
+// in our renderer, and reports the same way: each console line on stdout,
+// then, if the app's module rejected, "uncaught NAME: message" on stderr
+// and exit 1; exit 0 when it finished; exit 2 when the browser could not
+// run it (the reason on stderr). The recipe is docs/testing.md's
+// ("Differential runs in Chromium").
+//
+// The browser gets a profile, HOME and XDG directories of its own under a
+// temporary directory that this removes, its own process group that this
+// ends, and the app's permissions-policy features (--permissions, as
+// `dsock run`'s) in the manifest and as granted Local Network Access
+// permissions. Run it inside a network namespace with a multicast route
+// (tests/chromium/differential_test.sh makes one).
+#include <fcntl.h>
+#include <poll.h>
+#include <signal.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <cstdio>
+#include <cstdlib>
+#include <filesystem>
+#include <memory>
+#include <set>
+#include <string>
+#include <vector>
+
+#include "absl/flags/flag.h"
+#include "absl/flags/parse.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
+#include "absl/strings/str_split.h"
+#include "tests/chromium/cdp_pipe.h"
+#include "tests/chromium/iwa_server.h"
+
+ABSL_FLAG(std::string,
+          permissions,
+          "direct-sockets,direct-sockets-multicast,local-network,"
+          "loopback-network",
+          "The app's permissions-policy features, comma-separated.");
+ABSL_FLAG(std::string,
+          chromium,
+          "/usr/lib/chromium/chromium",
+          "The browser binary (not Debian's wrapper script).");
+ABSL_FLAG(int, timeout_s, 60, "Give up on the app after this long.");
+
+namespace {
+
+// A fixed dev-proxy app ID: 32 bytes and the type suffix 00 00 02, base32.
+constexpr char kAppId[] =
+    "mnuhe33nnf2w2llsmvtc2zdjojswg5bnonxwg23forzs25dfon2aaaac";
+
+constexpr int kRunnerError = 2;
+
+// The text of one console argument, as our renderer prints it.
+std::string ArgumentText(const nlohmann::json& argument) {
+  if (argument.contains("value")) {
+    const nlohmann::json& value = argument["value"];
+    return value.is_string() ? value.get<std::string>() : value.dump();
+  }
+  if (argument.contains("unserializableValue"))
+    return argument["unserializableValue"].get<std::string>();
+  return argument.value("description", argument.value("type", "?"));
+}
+
+struct Browser {
+  pid_t pid = -1;
+  std::string profile;
+
+  ~Browser() {
+    if (pid > 0) {
+      // A pidfd turns readable when the browser exits: wait, bounded.
+      const int exited = static_cast<int>(syscall(SYS_pidfd_open, pid, 0));
+      pollfd done{exited, POLLIN, 0};
+      if (exited < 0 || poll(&done, 1, 5000) != 1)
+        kill(-pid, SIGKILL);
+      if (exited >= 0)
+        close(exited);
+      kill(-pid, SIGKILL);  // What the browser left in its group.
+      waitpid(pid, nullptr, 0);
+    }
+    if (!profile.empty())
+      std::filesystem::remove_all(profile);
+  }
+};
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  std::vector<char*> args = absl::ParseCommandLine(argc, argv);
+  if (args.size() != 2) {
+    std::fprintf(stderr,
+                 "usage: chromium_app_runner [--permissions=LIST] "
+                 "APP.mjs\n");
+    return kRunnerError;
+  }
+  const std::filesystem::path app = std::filesystem::absolute(args[1]);
+  const std::set<std::string> features =
+      absl::StrSplit(absl::GetFlag(FLAGS_permissions), ',', absl::SkipEmpty());
+  auto server = tests::IwaServer::Start(app.parent_path().string(), features);
+  if (!server.ok()) {
+    std::fprintf(stderr, "%s\n", server.status().ToString().c_str());
+    return kRunnerError;
+  }
+
+  Browser browser;
+  const char* tmp = std::getenv("TEST_TMPDIR");
+  std::string pattern =
+      absl::StrCat(tmp != nullptr ? tmp : "/tmp", "/dsock-chromium.XXXXXX");
+  if (mkdtemp(pattern.data()) == nullptr) {
+    std::perror("mkdtemp");
+    return kRunnerError;
+  }
+  browser.profile = pattern;
+  int commands[2], answers[2];
+  if (pipe2(commands, O_CLOEXEC) != 0 || pipe2(answers, O_CLOEXEC) != 0)
+    return kRunnerError;
+  browser.pid = fork();
+  if (browser.pid == 0) {
+    setpgid(0, 0);
+    // The browser reads commands on fd 3 and writes answers on fd 4.
+    dup2(commands[0], 3);
+    dup2(answers[1], 4);
+    const int log = open((browser.profile + "/chromium.log").c_str(),
+                         O_WRONLY | O_CREAT | O_TRUNC, 0600);
+    dup2(log, STDERR_FILENO);
+    dup2(log, STDOUT_FILENO);
+    // Installing a web app writes .desktop files and icons under $HOME.
+    for (const char* name : {"HOME", "XDG_CONFIG_HOME", "XDG_DATA_HOME",
+                             "XDG_CACHE_HOME", "XDG_RUNTIME_DIR"}) {
+      setenv(name, (browser.profile + "/" + name).c_str(), 1);
+    }
+    const std::string chromium = absl::GetFlag(FLAGS_chromium);
+    const std::string profile_flag = "--user-data-dir=" + browser.profile;
+    execl(chromium.c_str(), chromium.c_str(), "--headless=new", "--no-sandbox",
+          "--remote-debugging-pipe", profile_flag.c_str(), "--no-first-run",
+          "--disable-gpu", "--disable-dev-shm-usage",
+          "--enable-features=IsolatedWebApps,IsolatedWebAppDevMode,"
+          "SourceSpecificMulticastInDirectSockets",
+          nullptr);
+    _exit(127);
+  }
+  close(commands[0]);
+  close(answers[1]);
+
+  std::vector<std::string> console;
+  std::string session;
+  tests::CdpPipe cdp(commands[1], answers[0], [&](const nlohmann::json& event) {
+    if (event.value("method", "") != "Runtime.consoleAPICalled" ||
+        event.value("sessionId", "") != session) {
+      return;
+    }
+    std::vector<std::string> parts;
+    for (const nlohmann::json& argument : event["params"]["args"])
+      parts.push_back(ArgumentText(argument));
+    std::printf("%s\n", absl::StrJoin(parts, " ").c_str());
+    std::fflush(stdout);
+  });
+  const absl::Duration step = absl::Seconds(20);
+  auto fail = [&](const absl::Status& status) {
+    std::fprintf(stderr, "chromium_app_runner: %s (browser log: %s)\n",
+                 status.ToString().c_str(),
+                 (browser.profile + "/chromium.log").c_str());
+    return kRunnerError;
+  };
+  const std::string origin = absl::StrCat("isolated-app://", kAppId);
+  const std::string manifest_id = origin + "/";
+  auto installed =
+      cdp.Call("PWA.install",
+               {{"manifestId", manifest_id},
+                {"installUrlOrBundleUrl",
+                 absl::StrCat("http://127.0.0.1:", (*server)->port(), "/")}},
+               "", step);
+  if (!installed.ok())
+    return fail(installed.status());
+  // Local Network Access, as a user's grant: one call each (a
+  // grantPermissions call would deny what it does not list).
+  std::vector<std::string> grants;
+  if (features.count("local-network") > 0)
+    grants = {"local-network-access", "local-network"};
+  if (features.count("loopback-network") > 0)
+    grants.push_back("loopback-network");
+  for (const std::string& name : grants) {
+    auto granted = cdp.Call("Browser.setPermission",
+                            {{"permission", {{"name", name}}},
+                             {"setting", "granted"},
+                             {"origin", origin}},
+                            "", step);
+    if (!granted.ok())
+      return fail(granted.status());
+  }
+  auto launched =
+      cdp.Call("PWA.launch", {{"manifestId", manifest_id}}, "", step);
+  if (!launched.ok())
+    return fail(launched.status());
+  // PWA.launch names the app's tab; its page is the target with a Runtime.
+  std::string page;
+  for (int attempt = 0; attempt < 100 && page.empty(); ++attempt) {
+    auto targets =
+        cdp.Call("Target.getTargets", nlohmann::json::object(), "", step);
+    if (!targets.ok())
+      return fail(targets.status());
+    for (const nlohmann::json& target : (*targets)["targetInfos"]) {
+      if (target.value("type", "") == "page" &&
+          target.value("url", "").rfind(origin, 0) == 0) {
+        page = target["targetId"].get<std::string>();
+      }
+    }
+  }
+  if (page.empty())
+    return fail(absl::NotFoundError("the app's page never appeared"));
+  auto attached = cdp.Call("Target.attachToTarget",
+                           {{"targetId", page}, {"flatten", true}}, "", step);
+  if (!attached.ok())
+    return fail(attached.status());
+  session = (*attached)["sessionId"].get<std::string>();
+  auto enabled =
+      cdp.Call("Runtime.enable", nlohmann::json::object(), session, step);
+  if (!enabled.ok())
+    return fail(enabled.status());
+  auto evaluated = cdp.Call(
+      "Runtime.evaluate",
+      {{"expression",
+        absl::StrCat("import('", origin, "/", app.filename().string(), "')")},
+       {"awaitPromise", true}},
+      session, absl::Seconds(absl::GetFlag(FLAGS_timeout_s)));
+  if (!evaluated.ok())
+    return fail(evaluated.status());
+  (void)cdp.Call("Browser.close", nlohmann::json::object(), "", step);
+  if (evaluated->contains("exceptionDetails")) {
+    const nlohmann::json& details = (*evaluated)["exceptionDetails"];
+    std::string text = details.contains("exception")
+                           ? details["exception"].value("description", "")
+                           : details.value("text", "");
+    text = text.substr(0, text.find('\n'));
+    std::fprintf(stderr, "uncaught %s\n", text.c_str());
+    return 1;
+  }
+  return 0;
+}

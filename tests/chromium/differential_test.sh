@@ -1,0 +1,64 @@
+#!/usr/bin/env bash
+# The JS conformance apps in Chromium 156 and in our renderer, compared app
+# by app: each app runs through `dsock run` and, as an Isolated Web App, in
+# headless Chromium (chromium_app_runner), each in a private network
+# namespace with the same network; what each printed and how it ended must
+# be the same. An app that may differ on purpose says why in its
+# `// chrome-differs: REASON` line. Prints how many agree, how many differ on
+# purpose (listed), and each other difference; exits 1 if there is any.
+# Usage: tests/chromium/differential_test.sh [APP.mjs...] (from the runfiles
+# root; default: every app of tests/js and examples/errors). Root.
+set -uo pipefail
+source tools/lib.sh
+enter_private_netns "$@"
+add_multicast_interface
+
+apps=("$@")
+[ ${#apps[@]} -gt 0 ] || apps=(tests/js/*_test.mjs tests/js/service_death.mjs
+  tests/js/node_powers/*.mjs tests/js/permissions/*.mjs examples/errors/*.mjs)
+
+# What an app printed and how it ended, without the programs' own lines
+# (ready lines, logs, the audit log) and an uncaught error's stack, which a
+# page does not see: "APP: uncaught NAME: message" in our renderer is
+# "uncaught NAME: message" as chromium_app_runner reports it.
+normalize() {
+  grep -v -e '^dsock run: ' -e '^network_service: ' -e '^host: ' \
+    -e '^js_renderer: ' -e '^{"action":' -e '^    at ' |
+    sed 's/^[^ ]*\.mjs: uncaught /uncaught /' || true
+}
+
+agree=0 on_purpose=() differ=()
+for app in "${apps[@]}"; do
+  args=()
+  while read -r keyword rest; do
+    [ "$keyword" = args ] && read -ra more <<<"$rest" && args+=("${more[@]}")
+  done < <(sed -n 's|^// expect: ||p' "$app")
+  reason=$(sed -n 's|^// chrome-differs: ||p' "$app" | head -1)
+  permissions=direct-sockets,direct-sockets-multicast,local-network,loopback-network
+  for ((i = 0; i < ${#args[@]}; i++)); do
+    [ "${args[$i]}" = --permissions ] && permissions=${args[$((i + 1))]}
+  done
+  run=("${dsock_run[@]}")
+  [[ " ${args[*]} " == *" --policy-dir "* ]] && run=("${dsock_run_managed[@]}")
+  ours=$(timeout 120 "${run[@]}" "${args[@]}" "$app" 2>&1 | normalize)
+  ours+=$'\n'"(exit ${PIPESTATUS[0]})"
+  theirs=$(timeout 120 tests/chromium/chromium_app_runner \
+    --permissions="$permissions" "$app" 2>&1 | normalize)
+  theirs+=$'\n'"(exit ${PIPESTATUS[0]})"
+  if [ "$ours" = "$theirs" ]; then
+    agree=$((agree + 1))
+    echo "same: $app"
+  elif [ -n "$reason" ]; then
+    on_purpose+=("$app: $reason")
+    echo "differs on purpose: $app ($reason)"
+  else
+    differ+=("$app")
+    echo "DIFFERS: $app (- ours, + Chromium 156)"
+    diff -u <(echo "$ours") <(echo "$theirs") | tail -n +3
+  fi
+done
+echo
+echo "${#apps[@]} apps: $agree the same in both, ${#on_purpose[@]} differ on purpose, ${#differ[@]} differ otherwise"
+for line in "${on_purpose[@]}"; do echo "  on purpose: $line"; done
+for app in "${differ[@]}"; do echo "  DIFFERS: $app"; done
+[ ${#differ[@]} = 0 ]
