@@ -73,13 +73,11 @@ absl::StatusOr<SocketMembership> ParseSocketMembership(
                      " is a multicast address; a source is the "
                      "unicast address of a sender"));
   }
-  if (source->IsUnspecified() || source->IsLoopback()) {
+  if (source->IsUnspecified()) {
     return absl::InvalidArgumentError(
-        absl::StrCat("sourceAddress ", shown, " is ",
-                     source->IsUnspecified() ? "the unspecified address"
-                                             : "a loopback "
-                                               "address",
-                     "; a source is the unicast address of a sender"));
+        absl::StrCat("sourceAddress ", shown,
+                     " is the unspecified address; a source is the unicast "
+                     "address of a sender"));
   }
   if (source->IsIpv4Mapped()) {
     return absl::InvalidArgumentError(

@@ -42,7 +42,8 @@ struct MulticastSocketFamily {
 //    such as "%eth0" are refused: the OS picks the interface), or not
 //    multicast (224.0.0.0/4, ff00::/8; an IPv4-mapped IPv6 literal is not);
 //  - the source is empty, not an IP literal, multicast, unspecified,
-//    loopback, IPv4-mapped, or of the other IP version than the group.
+//    IPv4-mapped, or of the other IP version than the group (a loopback
+//    source is a sender on this machine, as Chrome allows).
 // ASM joins inside the SSM ranges (232/8, ff3x::/32) are allowed, as Linux
 // allows them (see docs/multicast.md).
 absl::StatusOr<SocketMembership> ParseSocketMembership(

@@ -31,6 +31,9 @@ TEST(ParseSocketMembershipTest, AcceptsAsmAndSsmOfBothVersions) {
   // ASM inside the SSM ranges is allowed, as the kernel allows it.
   EXPECT_TRUE(ParseSocketMembership("232.9.9.9", std::nullopt).ok());
   EXPECT_TRUE(ParseSocketMembership("ff3e::1", std::nullopt).ok());
+  // A sender on this machine is a source, as Chrome allows.
+  EXPECT_TRUE(ParseSocketMembership("232.1.1.1", "127.0.0.1").ok());
+  EXPECT_TRUE(ParseSocketMembership("ff3e::1", "::1").ok());
 }
 
 TEST(ParseSocketMembershipTest, RefusesBadGroups) {
@@ -48,8 +51,6 @@ TEST(ParseSocketMembershipTest, RefusesBadSources) {
   ExpectRefused("232.1.1.1", "239.0.0.1", "is a multicast address");
   ExpectRefused("232.1.1.1", "0.0.0.0", "unspecified");
   ExpectRefused("ff3e::1", "::", "unspecified");
-  ExpectRefused("232.1.1.1", "127.0.0.1", "loopback");
-  ExpectRefused("ff3e::1", "::1", "loopback");
   ExpectRefused("ff3e::1", "::ffff:10.0.0.9", "IPv4-mapped");
   ExpectRefused("232.1.1.1", "fd77::1", "same version");
   ExpectRefused("ff3e::1", "10.0.0.9", "same version");

@@ -12,8 +12,37 @@ using Membership = ::common::SocketMembership;
 
 namespace {
 
-ScriptError InvalidState(std::string message) {
-  return ScriptError::DomException("InvalidStateError", std::move(message));
+// Blink's form for what a method throws: "Failed to execute 'joinGroup' on
+// 'MulticastController': SENTENCE".
+std::string Failed(const char* operation, absl::string_view sentence) {
+  return absl::StrCat("Failed to execute '", operation,
+                      "' on 'MulticastController': ", sentence);
+}
+
+ScriptError InvalidState(const char* operation, absl::string_view sentence) {
+  return ScriptError::DomException("InvalidStateError",
+                                   Failed(operation, sentence));
+}
+
+// Blink's checks of an address argument, in its order and words
+// (ParseAndValidateGroupIPs). An IPv4-mapped address is IPv6 there (not of
+// an IPv4 group's version), and multicast when the IPv4 address is.
+std::optional<std::string> WhyNotBlinksAddress(const std::string& text,
+                                               const char* name,
+                                               bool multicast) {
+  std::optional<common::IpAddress> ip = common::IpAddress::Parse(text);
+  if (!ip)
+    return absl::StrCat(name, " is not a valid IPv4 or IPv6 address");
+  const bool is_multicast = ip->IsMulticast();
+  if (multicast && !is_multicast)
+    return absl::StrCat(name, " must be a valid multicast address");
+  if (!multicast && is_multicast)
+    return absl::StrCat(name,
+                        " must be a unicast address, not a multicast "
+                        "address");
+  if (!multicast && ip->IsUnspecified())
+    return absl::StrCat(name, " must not be the zero address (0.0.0.0 or ::)");
+  return std::nullopt;
 }
 
 }  // namespace
@@ -26,15 +55,43 @@ MulticastController::MulticastController(
 MulticastController::~MulticastController() = default;
 
 std::optional<Membership> MulticastController::Parse(
+    const char* operation,
     const std::string& group_address,
     const MulticastGroupOptions& options,
     std::optional<ScriptError>* error) const {
-  absl::StatusOr<Membership> membership =
-      common::ParseSocketMembership(group_address, options.sourceAddress);
-  if (!membership.ok()) {
-    *error = ScriptError::TypeError(std::string(membership.status().message()));
+  auto type_error = [&](absl::string_view sentence) {
+    *error = ScriptError::TypeError(Failed(operation, sentence));
+    return std::nullopt;
+  };
+  if (group_address.empty())
+    return type_error("ipAddress must not be empty");
+  if (auto why = WhyNotBlinksAddress(group_address, "ipAddress", true))
+    return type_error(*why);
+  if (options.sourceAddress) {
+    if (options.sourceAddress->empty())
+      return type_error("sourceAddress must not be empty");
+    if (auto why =
+            WhyNotBlinksAddress(*options.sourceAddress, "sourceAddress", false))
+      return type_error(*why);
+    if (common::IpAddress::Parse(group_address)->is_ipv4() !=
+        common::IpAddress::Parse(*options.sourceAddress)->is_ipv4()) {
+      return type_error(
+          "sourceAddress and ipAddress must be the same IP version");
+    }
+  }
+  // An IPv4-mapped group passes Blink's checks; Chrome's network service
+  // then refuses it (net::ERR_ADDRESS_INVALID), as ours does.
+  if (common::IpAddress::Parse(group_address)->IsIpv4Mapped()) {
+    *error =
+        ScriptError::DomException("DataError", "The address is not valid.");
     return std::nullopt;
   }
+  // The rules the service also keeps (common/socket_membership.h), in our
+  // words where Blink has none.
+  absl::StatusOr<Membership> membership =
+      common::ParseSocketMembership(group_address, options.sourceAddress);
+  if (!membership.ok())
+    return type_error(membership.status().message());
   return *membership;
 }
 
@@ -55,46 +112,54 @@ bool MulticastController::IsJoined(const Membership& membership) const {
 Promise<Undefined> MulticastController::joinGroup(
     const std::string& group_address,
     const MulticastGroupOptions& options) {
-  std::optional<ScriptError> error;
-  std::optional<Membership> membership = Parse(group_address, options, &error);
-  if (!membership)
-    return Promise<Undefined>::Rejected(*error);
-  const std::string name = membership->ToString();
-  if (IsJoined(*membership)) {
-    return Promise<Undefined>::Rejected(
-        InvalidState(absl::StrCat(name, ": already joined on this socket")));
-  }
-  if (FindInFlight(*membership, /*join=*/true)) {
-    return Promise<Undefined>::Rejected(InvalidState(
-        absl::StrCat(name, ": a join of it is already in flight")));
-  }
+  constexpr char kJoin[] = "joinGroup";
+  // The state first, as Blink checks it before reading the address.
   if (closed_) {
     return Promise<Undefined>::Rejected(
-        InvalidState(absl::StrCat(name, ": the socket is closed")));
+        InvalidState(kJoin, "Cannot join group if the socket is not opened"));
+  }
+  std::optional<ScriptError> error;
+  std::optional<Membership> membership =
+      Parse(kJoin, group_address, options, &error);
+  if (!membership)
+    return Promise<Undefined>::Rejected(*error);
+  if (IsJoined(*membership)) {
+    return Promise<Undefined>::Rejected(InvalidState(
+        kJoin, "Cannot join the same group/source combination again"));
+  }
+  if (FindInFlight(*membership, /*join=*/true)) {
+    return Promise<Undefined>::Rejected(
+        InvalidState(kJoin, "Already joining this group/source combination"));
   }
   // Any-source and source-specific memberships of one group do not mix,
   // whether joined or on their way.
+  const bool ssm = membership->is_source_specific();
   auto mixes = [&](const Membership& other) {
     return other.group == membership->group &&
-           other.is_source_specific() != membership->is_source_specific();
+           other.is_source_specific() != ssm;
   };
-  const bool mixed =
-      std::any_of(joined_.begin(), joined_.end(), mixes) ||
-      std::any_of(in_flight_.begin(), in_flight_.end(), [&](const InFlight& r) {
-        return r.join && mixes(r.membership);
-      });
-  if (mixed) {
-    return Promise<Undefined>::Rejected(InvalidState(absl::StrCat(
-        name, ": group ", membership->group.ToString(), " already has ",
-        membership->is_source_specific() ? "an any-source"
-                                         : "a source-specific",
-        " membership on this socket; any-source and source-specific cannot "
-        "be mixed on one group")));
+  if (std::any_of(joined_.begin(), joined_.end(), mixes)) {
+    return Promise<Undefined>::Rejected(InvalidState(
+        kJoin, ssm ? "Cannot join SSM group for which ASM membership already "
+                     "exists"
+                   : "Cannot join ASM group for which SSM membership already "
+                     "exists"));
   }
-  absl::Status fits = common::CheckGroupFitsSocket(*membership, socket_family_);
-  if (!fits.ok()) {
+  if (std::any_of(in_flight_.begin(), in_flight_.end(), [&](const InFlight& r) {
+        return r.join && mixes(r.membership);
+      })) {
+    return Promise<Undefined>::Rejected(InvalidState(
+        kJoin, ssm ? "Cannot join SSM group while an ASM join for the same "
+                     "group is pending"
+                   : "Cannot join ASM group while an SSM join for the same "
+                     "group is pending"));
+  }
+  // A group of a family this socket cannot join: Chrome's network service
+  // refuses it (net::ERR_ADDRESS_INVALID), and so does ours; the renderer
+  // says so without asking.
+  if (!common::CheckGroupFitsSocket(*membership, socket_family_).ok()) {
     return Promise<Undefined>::Rejected(
-        InvalidState(std::string(fits.message())));
+        ScriptError::DomException("DataError", "The address is not valid."));
   }
   return Send(*membership, /*join=*/true);
 }
@@ -102,26 +167,23 @@ Promise<Undefined> MulticastController::joinGroup(
 Promise<Undefined> MulticastController::leaveGroup(
     const std::string& group_address,
     const MulticastGroupOptions& options) {
-  std::optional<ScriptError> error;
-  std::optional<Membership> membership = Parse(group_address, options, &error);
-  if (!membership)
-    return Promise<Undefined>::Rejected(*error);
-  const std::string name = membership->ToString();
+  constexpr char kLeave[] = "leaveGroup";
   if (closed_) {
     return Promise<Undefined>::Rejected(
-        InvalidState(absl::StrCat(name, ": the socket is closed")));
+        InvalidState(kLeave, "Cannot leave group if the socket is not opened"));
   }
+  std::optional<ScriptError> error;
+  std::optional<Membership> membership =
+      Parse(kLeave, group_address, options, &error);
+  if (!membership)
+    return Promise<Undefined>::Rejected(*error);
   if (!IsJoined(*membership)) {
-    return Promise<Undefined>::Rejected(InvalidState(absl::StrCat(
-        name,
-        FindInFlight(*membership, /*join=*/true)
-            ? ": its join is still in flight; wait for it before leaving"
-            : ": not joined on this socket (a source-specific membership is "
-              "left with the same sourceAddress)")));
+    return Promise<Undefined>::Rejected(
+        InvalidState(kLeave, "Cannot leave group which is not joined"));
   }
   if (FindInFlight(*membership, /*join=*/false)) {
-    return Promise<Undefined>::Rejected(InvalidState(
-        absl::StrCat(name, ": a leave of it is already in flight")));
+    return Promise<Undefined>::Rejected(
+        InvalidState(kLeave, "Already leaving the group"));
   }
   return Send(*membership, /*join=*/false);
 }
@@ -184,11 +246,8 @@ void MulticastController::OnSocketClosed() {
   std::vector<InFlight> in_flight = std::move(in_flight_);
   in_flight_.clear();
   for (InFlight& request : in_flight) {
-    request.promise.Reject(ScriptError::DomException(
-        "AbortError",
-        absl::StrCat("the socket closed before the ",
-                     request.join ? "join of " : "leave of ",
-                     request.membership.ToString(), " completed")));
+    request.promise.Reject(
+        ScriptError::DomException("AbortError", "Socket closed."));
   }
 }
 

@@ -59,16 +59,17 @@ class MulticastController {
   MulticastController& operator=(const MulticastController&) = delete;
   ~MulticastController();
 
-  // Rejects with TypeError for a bad group or source; InvalidStateError for
-  // a duplicate (joined or in flight), for mixing any-source and
-  // source-specific on one group, for a group of a family this socket
-  // cannot join, and on a closed socket; NetworkError when the service or
-  // the OS refuses; AbortError when the socket closes first.
+  // As Blink's, in its order and words: InvalidStateError on a closed
+  // socket, then TypeError for a bad group or source, InvalidStateError for
+  // a duplicate (joined or in flight) or for mixing any-source and
+  // source-specific on one group; DataError ("The address is not valid.")
+  // for a group of a family this socket cannot join; NetworkError when the
+  // service or the OS refuses; AbortError when the socket closes first.
   Promise<Undefined> joinGroup(const std::string& group_address,
                                const MulticastGroupOptions& options = {});
-  // Rejects with TypeError for a bad group or source; InvalidStateError for
-  // a membership not joined (or still joining), a leave already in flight,
-  // and on a closed socket.
+  // As Blink's: InvalidStateError on a closed socket, then TypeError for a
+  // bad group or source, InvalidStateError for a membership not joined (or
+  // still joining) and for a leave already in flight.
   Promise<Undefined> leaveGroup(const std::string& group_address,
                                 const MulticastGroupOptions& options = {});
   // The committed memberships, in the order their joins completed; joins in
@@ -89,8 +90,11 @@ class MulticastController {
     Promise<Undefined> promise;
   };
 
-  // Parses and checks what both calls share; sets `error` on failure.
+  // Parses and checks what both calls share, as Blink does and then the
+  // rules the service keeps; sets `error` (a TypeError in Blink's form for
+  // `operation`) on failure.
   std::optional<common::SocketMembership> Parse(
+      const char* operation,
       const std::string& group_address,
       const MulticastGroupOptions& options,
       std::optional<ScriptError>* error) const;

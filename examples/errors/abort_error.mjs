@@ -1,7 +1,7 @@
 // AbortError (a DOMException): a join still on its way when the page closes
 // the socket is abandoned.
 // Run: dsock run examples/errors/abort_error.mjs
-// expect: line joinGroup: AbortError: the socket closed before the join of 239.0.0.1 completed
+// expect: line joinGroup: AbortError: Socket closed.
 
 const socket = new UDPSocket({ localAddress: '127.0.0.1' });
 const { multicastController } = await socket.opened;

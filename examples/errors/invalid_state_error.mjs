@@ -1,7 +1,7 @@
 // InvalidStateError (a DOMException): the call is fine but not now, or not
 // on this socket. Run: dsock run examples/errors/invalid_state_error.mjs
-// expect: line joinGroup: InvalidStateError: 239.0.0.1: already joined on this socket
-// expect: line joinGroup: InvalidStateError: 239.0.0.2: the socket is closed
+// expect: line joinGroup: InvalidStateError: Failed to execute 'joinGroup' on 'MulticastController': Cannot join the same group/source combination again
+// expect: line joinGroup: InvalidStateError: Failed to execute 'joinGroup' on 'MulticastController': Cannot join group if the socket is not opened
 
 function report(what, error) {
   console.log(`${what}: ${error.name}: ${error.message}`);

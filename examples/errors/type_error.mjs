@@ -3,7 +3,7 @@
 // fix its code; nothing was sent to the network service.
 // Run: dsock run examples/errors/type_error.mjs
 // expect: line constructor: TypeError: multicastTimeToLive: value 256 is outside the range 0..255
-// expect: line joinGroup: TypeError: groupAddress "example.com" is not an IP address literal (host names are not allowed)
+// expect: line joinGroup: TypeError: Failed to execute 'joinGroup' on 'MulticastController': ipAddress is not a valid IPv4 or IPv6 address
 
 function report(what, error) {
   console.log(`${what}: ${error instanceof TypeError ? 'TypeError' : error.name}: ${error.message}`);

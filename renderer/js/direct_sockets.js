@@ -206,24 +206,18 @@
 
   // --- MulticastController -----------------------------------------------
   function freezeGroups(raw) {
-    // Array.from: an array of this realm (`raw` is the engine's).
+    // Array.from: an array of this realm (`raw` is the engine's). The array
+    // is frozen (a FrozenArray); the dictionaries in it are not, as in
+    // Chrome.
     return freeze(arrayFrom(raw, (group) => (typeof group === 'string'
         ? group
-        : freeze({ groupAddress: group[0], sourceAddress: group[1] }))));
-  }
-
-  function sameGroups(frozen, raw) {
-    if (frozen.length !== raw.length) return false;
-    return raw.every((group, i) => (typeof group === 'string'
-        ? frozen[i] === group
-        : typeof frozen[i] === 'object' && frozen[i].groupAddress === group[0] &&
-          frozen[i].sourceAddress === group[1]));
+        : { groupAddress: group[0], sourceAddress: group[1] })));
   }
 
   class MulticastController {
     constructor(key, handle) {
       if (key !== kIllegal) throw new TypeError('Illegal constructor');
-      internals.set(this, { handle, joined: freeze([]) });
+      internals.set(this, { handle });
     }
 
     joinGroup(groupAddress, options = undefined) {
@@ -234,14 +228,11 @@
       return changeMembership(this, 'leaveGroup', arguments.length, groupAddress, options);
     }
 
-    // A FrozenArray: the same frozen array until the memberships change.
+    // A FrozenArray, made anew at each get, as Chrome's is (its
+    // dictionaries are the page's to change).
     get joinedGroups() {
-      const state = stateOf(this);
-      const raw = binding.joinedGroups(state.handle);
-      if (isArray(raw) && !sameGroups(state.joined, raw)) {
-        state.joined = freezeGroups(raw);
-      }
-      return state.joined;
+      const raw = binding.joinedGroups(stateOf(this).handle);
+      return freezeGroups(isArray(raw) ? raw : []);
     }
   }
 

@@ -21,11 +21,12 @@ promise_test(async (t) => {
   assert_array_equals(Object.keys(groups[1]), ['groupAddress', 'sourceAddress']);
   assert_equals(groups[1].groupAddress, '232.1.1.1');
   assert_equals(groups[1].sourceAddress, '10.78.0.9');
-  assert_true(Object.isFrozen(groups) && Object.isFrozen(groups[1]));
+  // A FrozenArray of dictionaries: the array is frozen, its dictionaries
+  // are not (as in Chrome).
+  assert_true(Object.isFrozen(groups) && !Object.isFrozen(groups[1]));
   assert_throws(TypeError, () => groups.push('239.9.9.9'));
-  assert_throws(TypeError, () => { groups[1].sourceAddress = '10.0.0.1'; });
-  assert_equals(m.joinedGroups, groups, 'the same array until memberships change');
-  assert_false(m.joinedGroups === empty);
+  assert_false(m.joinedGroups === groups, 'a new array at each get, as in Chrome');
+  assert_equals(JSON.stringify(m.joinedGroups), JSON.stringify(groups));
 }, 'contents, order and freezing');
 
 promise_test(async (t) => {

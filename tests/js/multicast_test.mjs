@@ -19,28 +19,32 @@ promise_test(async (t) => {
 promise_test(async (t) => {
   const { info: { multicastController: m } } = await open_bound(t, v4);
   const cases = [
-    ['', 'groupAddress'],
-    ['example.com', 'not an IP address literal'],
-    ['10.0.0.1', 'not a multicast address'],
-    ['::ffff:239.1.1.1', '::ffff:239.1.1.1'],
-    ['ff02::1%eth0', 'ff02::1%eth0'],
+    ['', 'ipAddress must not be empty'],
+    ['example.com', 'ipAddress is not a valid IPv4 or IPv6 address'],
+    ['10.0.0.1', 'ipAddress must be a valid multicast address'],
+    ['ff02::1%eth0', 'ipAddress is not a valid IPv4 or IPv6 address'],
   ];
   for (const [group, part] of cases) {
-    await promise_rejects(TypeError, m.joinGroup(group), part, `join ${group}`);
-    await promise_rejects(TypeError, m.leaveGroup(group), part, `leave ${group}`);
+    await promise_rejects(TypeError, m.joinGroup(group),
+                          `Failed to execute 'joinGroup' on 'MulticastController': ${part}`,
+                          `join ${group}`);
+    await promise_rejects(TypeError, m.leaveGroup(group),
+                          `Failed to execute 'leaveGroup' on 'MulticastController': ${part}`,
+                          `leave ${group}`);
   }
+  // An IPv4-mapped group passes those checks; the service refuses it.
+  await promise_rejects('DataError', m.joinGroup('::ffff:239.1.1.1'), 'The address is not valid.');
 }, 'a group that is not a multicast IP literal is a TypeError');
 
 promise_test(async (t) => {
   const { info: { multicastController: m } } = await open_bound(t, v4);
   const cases = [
-    ['', 'sourceAddress'],
-    ['example.com', 'not an IP address literal'],
-    ['239.1.1.2', 'sourceAddress'],
-    ['0.0.0.0', 'sourceAddress'],
-    ['127.0.0.1', 'loopback'],
-    ['::ffff:10.0.0.1', '::ffff:10.0.0.1'],
-    ['2001:db8::1', 'same version'],
+    ['', 'sourceAddress must not be empty'],
+    ['example.com', 'sourceAddress is not a valid IPv4 or IPv6 address'],
+    ['239.1.1.2', 'sourceAddress must be a unicast address, not a multicast address'],
+    ['0.0.0.0', 'sourceAddress must not be the zero address (0.0.0.0 or ::)'],
+    ['::ffff:10.0.0.1', 'sourceAddress and ipAddress must be the same IP version'],
+    ['2001:db8::1', 'sourceAddress and ipAddress must be the same IP version'],
   ];
   for (const [source, part] of cases) {
     await promise_rejects(TypeError, m.joinGroup('232.1.1.1', { sourceAddress: source }), part,
@@ -64,47 +68,51 @@ promise_test(async (t) => {
 
 promise_test(async (t) => {
   const { info: { multicastController: m } } = await open_bound(t, v4);
-  await promise_rejects('InvalidStateError', m.joinGroup('ff3e::1'), 'IPv4 socket cannot join an IPv6 group');
+  await promise_rejects('DataError', m.joinGroup('ff3e::1'), 'The address is not valid.');
   const { info: { multicastController: only6 } } = await open_bound(t, { localAddress: '::', ipv6Only: true });
-  await promise_rejects('InvalidStateError', only6.joinGroup('239.1.1.1'), '239.1.1.1');
-  const { info: { multicastController: dual } } = await open_bound(t, { localAddress: '::' });
-  await dual.joinGroup('239.1.1.1');
-  await dual.joinGroup('FF3E::1234');
-  assert_equals(dual.joinedGroups.join(), '239.1.1.1,ff3e::1234', 'canonical form');
-}, 'IP version rules: IPv6 group on IPv4, IPv4 group on ipv6Only are InvalidStateError; dual-stack takes both');
+  await promise_rejects('DataError', only6.joinGroup('239.1.1.1'), 'The address is not valid.');
+  const { info: { multicastController: v6 } } = await open_bound(t, { localAddress: '::' });
+  await v6.joinGroup('FF3E::1234');
+  assert_equals(v6.joinedGroups.join(), 'ff3e::1234', 'canonical form');
+}, 'IP version rules: IPv6 group on IPv4, IPv4 group on ipv6Only are DataError');
 
 promise_test(async (t) => {
   const { info: { multicastController: m } } = await open_bound(t, v4);
   await m.joinGroup('239.1.1.1');
-  await promise_rejects('InvalidStateError', m.joinGroup('239.1.1.1'), '239.1.1.1: already joined on this socket');
+  await promise_rejects('InvalidStateError', m.joinGroup('239.1.1.1'),
+                        'Cannot join the same group/source combination again');
   const first = m.joinGroup('239.1.1.2');
-  await promise_rejects('InvalidStateError', m.joinGroup('239.1.1.2'), '239.1.1.2');
+  await promise_rejects('InvalidStateError', m.joinGroup('239.1.1.2'),
+                        'Already joining this group/source combination');
   await first;
   await m.joinGroup('232.1.1.1', { sourceAddress: '10.78.0.9' });
   await promise_rejects('InvalidStateError', m.joinGroup('232.1.1.1', { sourceAddress: '10.78.0.9' }),
-                        '232.1.1.1 from 10.78.0.9: already joined on this socket');
+                        'Cannot join the same group/source combination again');
 }, 'a duplicate membership, joined or in flight, is an InvalidStateError');
 
 promise_test(async (t) => {
   const { info: { multicastController: m } } = await open_bound(t, v4);
   await m.joinGroup('239.1.1.1');
-  await promise_rejects('InvalidStateError', m.joinGroup('239.1.1.1', { sourceAddress: '10.78.0.9' }), '239.1.1.1');
+  await promise_rejects('InvalidStateError', m.joinGroup('239.1.1.1', { sourceAddress: '10.78.0.9' }),
+                        'Cannot join SSM group for which ASM membership already exists');
   await m.joinGroup('232.1.1.1', { sourceAddress: '10.78.0.9' });
-  await promise_rejects('InvalidStateError', m.joinGroup('232.1.1.1'), '232.1.1.1');
+  await promise_rejects('InvalidStateError', m.joinGroup('232.1.1.1'),
+                        'Cannot join ASM group for which SSM membership already exists');
 }, 'any-source and source-specific on one group are an InvalidStateError, either order');
 
 promise_test(async (t) => {
   const { info: { multicastController: m } } = await open_bound(t, v4);
-  await promise_rejects('InvalidStateError', m.leaveGroup('239.1.1.1'), 'not joined on this socket');
+  const notJoined = 'Cannot leave group which is not joined';
+  await promise_rejects('InvalidStateError', m.leaveGroup('239.1.1.1'), notJoined);
   const joining = m.joinGroup('239.1.1.1');
-  await promise_rejects('InvalidStateError', m.leaveGroup('239.1.1.1'), '239.1.1.1');
+  await promise_rejects('InvalidStateError', m.leaveGroup('239.1.1.1'), notJoined);
   await joining;
   const leaving = m.leaveGroup('239.1.1.1');
-  await promise_rejects('InvalidStateError', m.leaveGroup('239.1.1.1'), '239.1.1.1');
+  await promise_rejects('InvalidStateError', m.leaveGroup('239.1.1.1'), 'Already leaving the group');
   await leaving;
   await m.joinGroup('232.1.1.1', { sourceAddress: '10.78.0.9' });
-  await promise_rejects('InvalidStateError', m.leaveGroup('232.1.1.1'), 'not joined');
-  await promise_rejects('InvalidStateError', m.leaveGroup('232.1.1.1', { sourceAddress: '10.78.0.8' }), 'not joined');
+  await promise_rejects('InvalidStateError', m.leaveGroup('232.1.1.1'), notJoined);
+  await promise_rejects('InvalidStateError', m.leaveGroup('232.1.1.1', { sourceAddress: '10.78.0.8' }), notJoined);
 }, 'leaving what is not joined, still joining, or already leaving is an InvalidStateError');
 
 promise_test(async () => {
@@ -118,21 +126,26 @@ promise_test(async () => {
     assert_true(outcome instanceof DOMException && outcome.name === 'AbortError',
                 `join in flight at close: ${outcome && outcome.name}`);
   }
-  await promise_rejects('InvalidStateError', m.joinGroup('239.1.1.4'), 'the socket is closed');
-  await promise_rejects('InvalidStateError', m.leaveGroup('239.1.1.1'), 'the socket is closed');
+  // The state is checked before the address.
+  await promise_rejects('InvalidStateError', m.joinGroup('not-an-ip'),
+                        'Cannot join group if the socket is not opened');
+  await promise_rejects('InvalidStateError', m.leaveGroup('239.1.1.1'),
+                        'Cannot leave group if the socket is not opened');
 }, 'close: joins in flight reject with AbortError, later calls with InvalidStateError');
 
 promise_test(async (t) => {
   const { info: { multicastController: m } } = await open_bound(t, v4);
   for (let i = 1; i <= 20; i++) await m.joinGroup(`239.2.0.${i}`);
-  await promise_rejects('NetworkError', m.joinGroup('239.2.0.21'), '20 memberships');
+  // Chrome says only "Network Error."; ours names the limit
+  // (docs/multicast.md).
+  await promise_rejects('NetworkError', m.joinGroup('239.2.0.21'));
   assert_equals(m.joinedGroups.length, 20);
 }, 'a 21st membership on one socket is a NetworkError');
 
 promise_test(async (t) => {
   const { info: { multicastController: m } } = await open_bound(t, v4);
   for (let i = 1; i <= 10; i++) await m.joinGroup('232.3.3.3', { sourceAddress: `10.78.1.${i}` });
-  await promise_rejects('NetworkError', m.joinGroup('232.3.3.3', { sourceAddress: '10.78.1.11' }), '10');
+  await promise_rejects('NetworkError', m.joinGroup('232.3.3.3', { sourceAddress: '10.78.1.11' }));
 }, 'an 11th source for one group is a NetworkError');
 
 promise_test(async () => {

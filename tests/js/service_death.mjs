@@ -20,7 +20,8 @@ promise_test(async () => {
   await promise_rejects('NetworkError', server.closed, 'lost the network service');
   await promise_rejects('NetworkError', writer.write({ data: new Uint8Array(1), remoteAddress: '127.0.0.1', remotePort: 9 }));
   await promise_rejects('NetworkError', reader.read());
-  await promise_rejects('InvalidStateError', multicastController.joinGroup('239.1.1.1'), 'closed');
+  await promise_rejects('InvalidStateError', multicastController.joinGroup('239.1.1.1'),
+                        'Cannot join group if the socket is not opened');
   assert_equals(multicastController.joinedGroups.length, 0);
   reader.releaseLock();
   writer.releaseLock();
