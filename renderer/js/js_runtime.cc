@@ -30,6 +30,12 @@ const globals = {
   ReadableStreamDefaultReader: web.ReadableStreamDefaultReader,
   WritableStreamDefaultWriter: web.WritableStreamDefaultWriter,
   URL, URLSearchParams, atob, btoa, crypto: require('crypto').webcrypto,
+  // What an isolated app's window says of itself in Chrome: its origin (the
+  // one its host bound its channel to), a secure context, and
+  // cross-origin isolated (an IWA is served with COOP and COEP).
+  origin: process.env.DSOCK_APP_ORIGIN || 'null',
+  isSecureContext: true,
+  crossOriginIsolated: true,
 };
 const context = vm.createContext(globals, { name });
 globals.self = vm.runInContext('globalThis', context);
