@@ -3,7 +3,12 @@
 
 #include <grpcpp/grpcpp.h>
 
+#include <optional>
+#include <string>
+
 #include "absl/status/status.h"
+#include "absl/strings/string_view.h"
+#include "common/web_error.h"
 #include "proto/udp_socket.pb.h"
 
 namespace common {
@@ -25,6 +30,9 @@ direct_sockets::v1::Status ToWireStatus(const absl::Status& status);
 absl::Status FromWireStatus(const direct_sockets::v1::Status& wire);
 // The status a stream ends with, marked as the service's own.
 grpc::Status ToServiceGrpcStatus(const absl::Status& status);
+// A stream's end as the service's status, or nullopt when the service did
+// not end it (the channel failed, or gRPC refused).
+std::optional<absl::Status> FromServiceGrpcStatus(const grpc::Status& status);
 // A gRPC status's code as absl's (UNKNOWN for one it does not know).
 absl::StatusCode FromGrpcCode(grpc::StatusCode code);
 

@@ -1,5 +1,7 @@
 #include "renderer/script_error.h"
 
+#include "common/web_error.h"
+
 namespace renderer {
 
 ScriptError ScriptError::TypeError(std::string message) {
@@ -12,6 +14,8 @@ ScriptError ScriptError::DomException(std::string name, std::string message) {
 
 ScriptError ScriptError::FromStatus(const absl::Status& status) {
   std::string message(status.message());
+  if (std::string name = common::WebErrorOf(status); !name.empty())
+    return DomException(name, std::move(message));
   switch (status.code()) {
     case absl::StatusCode::kInvalidArgument:
     case absl::StatusCode::kOutOfRange:

@@ -23,10 +23,11 @@ ScriptErrorOr<std::shared_ptr<UDPSocket>> UDPSocket::Create(
   if ((options.multicastTimeToLive || options.multicastLoopback ||
        options.multicastAllowAddressSharing) &&
       !connection->HasPermission("direct-sockets-multicast")) {
+    // Chrome 156's words, in Blink's form.
     return ScriptError::DomException(
         "NotAllowedError",
-        "multicast options need the direct-sockets-multicast permission, "
-        "which this app's manifest does not grant");
+        "Failed to construct 'UDPSocket': Cannot use Multicast options if "
+        "permission policy 'direct-sockets-multicast' is absent.");
   }
   ScriptErrorOr<v1::OpenUDPSocket> request = BuildOpenRequest(options);
   if (!request.ok())
@@ -39,11 +40,9 @@ ScriptErrorOr<std::shared_ptr<UDPSocket>> UDPSocket::Create(
   // Checked "in parallel" by the spec: it rejects `opened`, not throws.
   std::optional<ScriptError> refusal;
   if (!connected && !connection->HasPermission(common::kLocalNetwork)) {
-    refusal = ScriptError::DomException(
-        "NotAllowedError",
-        "a bound socket needs the local-network permission (Local Network "
-        "Access; direct-sockets-private is its older name), which this app's "
-        "manifest does not grant");
+    // Local Network Access, in Chrome 156's words.
+    refusal = ScriptError::DomException("InvalidAccessError",
+                                        "Access to local network is blocked.");
   } else if (!connected && request->bound().local_port() != 0 &&
              request->bound().local_port() < common::kFirstUnprivilegedPort) {
     refusal = ScriptError::DomException(
@@ -196,10 +195,14 @@ void UDPSocket::OnStreamDone(const grpc::Status& status) {
   }
   const absl::StatusCode code = common::FromGrpcCode(status.error_code());
   std::string message = status.error_message();
-  const bool from_service =
-      status.error_details() == common::kServiceStatusDetails;
-  if (!from_service && (status.error_code() == grpc::StatusCode::UNAVAILABLE ||
-                        status.error_code() == grpc::StatusCode::CANCELLED)) {
+  std::optional<absl::Status> from_service =
+      common::FromServiceGrpcStatus(status);
+  if (from_service) {
+    Fail(ScriptError::FromStatus(*from_service));
+    return;
+  }
+  if (status.error_code() == grpc::StatusCode::UNAVAILABLE ||
+      status.error_code() == grpc::StatusCode::CANCELLED) {
     // The service is not running, died, or dropped us.
     message = absl::StrCat(opened_.is_settled()
                                ? "lost the network service at "

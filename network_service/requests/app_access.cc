@@ -4,6 +4,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "common/local_network_access.h"
+#include "common/web_error.h"
 
 namespace network_service {
 
@@ -25,9 +26,12 @@ absl::Status AppAccess::CheckManifestForOpen(
   if (!Has(common::kDirectSockets))
     return NotGranted(common::kDirectSockets, "");
   if (open.has_bound() && !Has(common::kLocalNetwork)) {
-    return NotGranted(common::kLocalNetwork,
-                      " (a bound socket needs it; direct-sockets-private is "
-                      "its older name)");
+    // Chrome 156's Local Network Access refusal is an InvalidAccessError.
+    return common::WithWebError(
+        NotGranted(common::kLocalNetwork,
+                   " (a bound socket needs it; direct-sockets-private is "
+                   "its older name)"),
+        "InvalidAccessError");
   }
   return absl::OkStatus();
 }
@@ -44,18 +48,22 @@ absl::Status AppAccess::CheckPeer(
   if (open.has_connected() && local_feature != nullptr) {
     // A bound socket needed both to open.
     if (!Has(local_feature)) {
-      return NotGranted(
-          local_feature,
-          absl::StrCat(", which a socket to ", peer.ToString(),
-                       " needs (direct-sockets-private is its older name)"));
+      return common::WithWebError(
+          NotGranted(local_feature,
+                     absl::StrCat(", which a socket to ", peer.ToString(),
+                                  " needs (direct-sockets-private is its "
+                                  "older name)")),
+          "InvalidAccessError");
     }
     return policy_->CheckPrivatePeer(app_.origin, peer, port);
   }
   if (peer.IsMulticast()) {
     if (!Has(common::kDirectSocketsMulticast)) {
-      return MulticastNotGranted(
-          absl::StrCat(", which sending to a multicast group (",
-                       peer.ToString(), ") needs"));
+      // Chrome 156's network service refuses it: a NetworkError there.
+      return common::WithWebError(MulticastNotGranted(absl::StrCat(
+                                      ", which sending to a multicast group (",
+                                      peer.ToString(), ") needs")),
+                                  "NetworkError");
     }
     return policy_->CheckSend(app_.origin, peer, port, open);
   }

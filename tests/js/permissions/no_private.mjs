@@ -4,12 +4,12 @@
 // service after DNS (Local Network Access, as Chrome 156), and a connected
 // socket to a group (no direct-sockets-multicast).
 // expect: args --permissions direct-sockets
-// expect: line opened: NotAllowedError: a bound socket needs the local-network permission (Local Network Access; direct-sockets-private is its older name), which this app's manifest does not grant
-// expect: line 127.0.0.1: NotAllowedError
-// expect: line 0x7f.1: NotAllowedError
-// expect: line localhost: NotAllowedError
-// expect: line 10.78.0.1: NotAllowedError
-// expect: line 239.0.0.1: NotAllowedError
+// expect: line opened: InvalidAccessError: Access to local network is blocked.
+// expect: line 127.0.0.1: InvalidAccessError
+// expect: line 0x7f.1: InvalidAccessError
+// expect: line localhost: InvalidAccessError
+// expect: line 10.78.0.1: InvalidAccessError
+// expect: line 239.0.0.1: NetworkError
 const bound = new UDPSocket({ localAddress: '127.0.0.1' });
 await bound.opened.catch((error) => console.log(`opened: ${error.name}: ${error.message}`));
 for (const remoteAddress of ['127.0.0.1', '0x7f.1', 'localhost', '10.78.0.1', '239.0.0.1']) {

@@ -1,0 +1,25 @@
+#include "common/web_error.h"
+
+#include <optional>
+
+#include "absl/strings/cord.h"
+#include "absl/types/optional.h"
+
+namespace common {
+
+namespace {
+constexpr char kWebErrorPayload[] = "dsock/web-error";
+}  // namespace
+
+absl::Status WithWebError(absl::Status status, absl::string_view name) {
+  if (!status.ok() && !name.empty())
+    status.SetPayload(kWebErrorPayload, absl::Cord(name));
+  return status;
+}
+
+std::string WebErrorOf(const absl::Status& status) {
+  absl::optional<absl::Cord> name = status.GetPayload(kWebErrorPayload);
+  return name ? std::string(*name) : std::string();
+}
+
+}  // namespace common
