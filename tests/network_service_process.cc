@@ -2,10 +2,8 @@
 
 #include <dirent.h>
 #include <fcntl.h>
-#include <poll.h>
 #include <signal.h>
 #include <sys/prctl.h>
-#include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -22,6 +20,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
 #include "absl/strings/strip.h"
+#include "common/child_process.h"
 
 namespace tests {
 
@@ -81,28 +80,17 @@ absl::Status NetworkServiceProcess::Start(const std::string& policy_dir) {
   close(out[1]);
   // Wait for the ready line, bounded.
   std::string seen;
-  const absl::Time deadline = absl::Now() + absl::Seconds(15);
-  while (!absl::StrContains(seen, "listening on")) {
-    const int64_t left = absl::ToInt64Milliseconds(deadline - absl::Now());
-    pollfd pfd{out[0], POLLIN, 0};
-    const int ready = left <= 0 ? 0 : poll(&pfd, 1, static_cast<int>(left));
-    if (ready < 0 && errno == EINTR)
-      continue;  // A signal, such as another child's SIGCHLD.
-    if (ready <= 0) {
-      close(out[0]);
-      return absl::DeadlineExceededError(
-          absl::StrCat("network_service did not start; it printed: ", seen));
-    }
-    char buffer[256];
-    ssize_t n = read(out[0], buffer, sizeof(buffer));
-    if (n <= 0) {
-      close(out[0]);
-      return absl::InternalError(
-          absl::StrCat("network_service exited early; it printed: ", seen));
-    }
-    seen.append(buffer, static_cast<size_t>(n));
-  }
+  const absl::Status ready =
+      common::ReadUntilAny(out[0], {"listening on"}, absl::Seconds(15), &seen);
   close(out[0]);
+  if (absl::IsDeadlineExceeded(ready)) {
+    return absl::DeadlineExceededError(
+        absl::StrCat("network_service did not start; it printed: ", seen));
+  }
+  if (!ready.ok()) {
+    return absl::InternalError(
+        absl::StrCat("network_service exited early; it printed: ", seen));
+  }
   return absl::OkStatus();
 }
 
@@ -117,17 +105,7 @@ void NetworkServiceProcess::Kill() {
 absl::StatusOr<int> NetworkServiceProcess::Terminate(absl::Duration timeout) {
   if (pid_ <= 0)
     return absl::FailedPreconditionError("not running");
-  // A pidfd becomes readable when the process exits: wait on that.
-  const int pidfd = static_cast<int>(syscall(SYS_pidfd_open, pid_, 0));
-  kill(pid_, SIGTERM);
-  pollfd pfd{pidfd, POLLIN, 0};
-  const int ready =
-      pidfd < 0
-          ? 0
-          : poll(&pfd, 1, static_cast<int>(absl::ToInt64Milliseconds(timeout)));
-  if (pidfd >= 0)
-    close(pidfd);
-  if (ready <= 0) {
+  if (!common::SignalAndAwaitExit(pid_, SIGTERM, timeout)) {
     return absl::DeadlineExceededError(
         absl::StrCat("network_service did not exit within ",
                      absl::FormatDuration(timeout), " of SIGTERM"));

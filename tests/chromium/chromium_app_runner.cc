@@ -13,9 +13,7 @@
 // permissions. Run it inside a network namespace with a multicast route
 // (tests/chromium/differential_test.sh makes one).
 #include <fcntl.h>
-#include <poll.h>
 #include <signal.h>
-#include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -32,6 +30,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "absl/strings/str_split.h"
+#include "common/child_process.h"
 #include "tests/chromium/cdp_pipe.h"
 #include "tests/chromium/iwa_server.h"
 
@@ -71,13 +70,9 @@ struct Browser {
 
   ~Browser() {
     if (pid > 0) {
-      // A pidfd turns readable when the browser exits: wait, bounded.
-      const int exited = static_cast<int>(syscall(SYS_pidfd_open, pid, 0));
-      pollfd done{exited, POLLIN, 0};
-      if (exited < 0 || poll(&done, 1, 5000) != 1)
+      // Browser.close asked it to end: wait for that, bounded.
+      if (!common::SignalAndAwaitExit(pid, 0, absl::Seconds(5)))
         kill(-pid, SIGKILL);
-      if (exited >= 0)
-        close(exited);
       kill(-pid, SIGKILL);  // What the browser left in its group.
       waitpid(pid, nullptr, 0);
     }
