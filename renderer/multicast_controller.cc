@@ -24,13 +24,14 @@ ScriptError InvalidState(const char* operation, absl::string_view sentence) {
                                    Failed(operation, sentence));
 }
 
-// Blink's checks of an address argument, in its order and words
-// (ParseAndValidateGroupIPs). An IPv4-mapped address is IPv6 there (not of
-// an IPv4 group's version), and multicast when the IPv4 address is.
-std::optional<std::string> WhyNotBlinksAddress(const std::string& text,
-                                               const char* name,
-                                               bool multicast) {
-  std::optional<common::IpAddress> ip = common::IpAddress::Parse(text);
+// Blink's checks of an address argument `ip` (its text parsed, or nullopt)
+// in its order and words (ParseAndValidateGroupIPs). An IPv4-mapped
+// address is IPv6 there (not of an IPv4 group's version), and multicast
+// when the IPv4 address is.
+std::optional<std::string> WhyNotBlinksAddress(
+    const std::optional<common::IpAddress>& ip,
+    const char* name,
+    bool multicast) {
   if (!ip)
     return absl::StrCat(name, " is not a valid IPv4 or IPv6 address");
   const bool is_multicast = ip->IsMulticast();
@@ -65,23 +66,25 @@ std::optional<Membership> MulticastController::Parse(
   };
   if (group_address.empty())
     return type_error("ipAddress must not be empty");
-  if (auto why = WhyNotBlinksAddress(group_address, "ipAddress", true))
+  const std::optional<common::IpAddress> group =
+      common::IpAddress::Parse(group_address);
+  if (auto why = WhyNotBlinksAddress(group, "ipAddress", true))
     return type_error(*why);
   if (options.sourceAddress) {
     if (options.sourceAddress->empty())
       return type_error("sourceAddress must not be empty");
-    if (auto why =
-            WhyNotBlinksAddress(*options.sourceAddress, "sourceAddress", false))
+    const std::optional<common::IpAddress> source =
+        common::IpAddress::Parse(*options.sourceAddress);
+    if (auto why = WhyNotBlinksAddress(source, "sourceAddress", false))
       return type_error(*why);
-    if (common::IpAddress::Parse(group_address)->is_ipv4() !=
-        common::IpAddress::Parse(*options.sourceAddress)->is_ipv4()) {
+    if (group->is_ipv4() != source->is_ipv4()) {
       return type_error(
           "sourceAddress and ipAddress must be the same IP version");
     }
   }
   // An IPv4-mapped group passes Blink's checks; Chrome's network service
   // then refuses it (net::ERR_ADDRESS_INVALID), as ours does.
-  if (common::IpAddress::Parse(group_address)->IsIpv4Mapped()) {
+  if (group->IsIpv4Mapped()) {
     *error =
         ScriptError::DomException("DataError", "The address is not valid.");
     return std::nullopt;
