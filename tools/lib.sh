@@ -171,6 +171,18 @@ dsock_run_managed=(tools/dsock/dsock run
                    --renderer renderer/js/js_renderer)
 dsock_run=("${dsock_run_managed[@]}" --unsafe-development-mode)
 
+# app_expectations APP: an app's `// expect:` lines (tests/js/run_app_test.sh
+# says what they mean), one a line, without the prefix.
+app_expectations() { sed -n 's|^// expect: ||p' "$1"; }
+
+# dsock_run_for ARGS...: sets the array $run to `dsock run` for an app run
+# with ARGS: $dsock_run_managed when they give --policy-dir, else $dsock_run.
+dsock_run_for() {
+  run=("${dsock_run[@]}")
+  [[ " $* " == *" --policy-dir "* ]] && run=("${dsock_run_managed[@]}")
+  return 0
+}
+
 # service_of NAME: the PID of the network service under the `dsock run`
 # that start() runs as NAME (through timeout: timeout, dsock, service).
 service_of() {

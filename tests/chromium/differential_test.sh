@@ -32,14 +32,13 @@ for app in "${apps[@]}"; do
   args=()
   while read -r keyword rest; do
     [ "$keyword" = args ] && read -ra more <<<"$rest" && args+=("${more[@]}")
-  done < <(sed -n 's|^// expect: ||p' "$app")
+  done < <(app_expectations "$app")
   reason=$(sed -n 's|^// chrome-differs: ||p' "$app" | head -1)
   permissions=direct-sockets,direct-sockets-multicast,local-network,loopback-network
   for ((i = 0; i < ${#args[@]}; i++)); do
     [ "${args[$i]}" = --permissions ] && permissions=${args[$((i + 1))]}
   done
-  run=("${dsock_run[@]}")
-  [[ " ${args[*]} " == *" --policy-dir "* ]] && run=("${dsock_run_managed[@]}")
+  dsock_run_for "${args[@]}"
   ours=$(timeout 120 "${run[@]}" "${args[@]}" "$app" 2>&1 | normalize)
   ours+=$'\n'"(exit ${PIPESTATUS[0]})"
   theirs=$(timeout 120 tests/chromium/chromium_app_runner \

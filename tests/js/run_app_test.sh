@@ -33,14 +33,13 @@ while read -r keyword rest; do
     skip-if) skip_if=$rest ;;
     *) echo "FAIL: $app: unknown expectation \"$keyword\""; exit 1 ;;
   esac
-done < <(sed -n 's|^// expect: ||p' "$app")
+done < <(app_expectations "$app")
 if [ ${#lines[@]} = 0 ] && [ ${#texts[@]} = 0 ]; then
   echo "FAIL: $app says nothing of what it must print (// expect: line ...)"
   exit 1
 fi
 
-run=("${dsock_run[@]}")
-[[ " ${args[*]} " == *" --policy-dir "* ]] && run=("${dsock_run_managed[@]}")
+dsock_run_for "${args[@]}"
 start app "" timeout 120 "${run[@]}" "${args[@]}" "$app"
 if [ -n "$kill_on" ]; then
   if ! expect_line app "$kill_on" 60; then
