@@ -22,6 +22,12 @@ class ScriptError {
   // anything else -> NetworkError. The message is kept.
   static ScriptError FromStatus(const absl::Status& status);
 
+  // The same error with `prefix` before its message: Blink's form for what
+  // an operation throws ("Failed to construct 'UDPSocket': ...").
+  ScriptError Prefixed(const std::string& prefix) const {
+    return ScriptError(name_, prefix + message_);
+  }
+
   bool is_type_error() const { return name_ == "TypeError"; }
   // "TypeError" or the DOMException's name.
   const std::string& name() const { return name_; }

@@ -18,20 +18,16 @@ ScriptErrorOr<std::shared_ptr<UDPSocket>> UDPSocket::Create(
   // Direct Sockets spec, constructor steps 1-2: the permissions policy.
   if (!connection->HasPermission("direct-sockets")) {
     return ScriptError::DomException(
-        "NotAllowedError", "this app's manifest does not allow direct-sockets");
-  }
-  if ((options.multicastTimeToLive || options.multicastLoopback ||
-       options.multicastAllowAddressSharing) &&
-      !connection->HasPermission("direct-sockets-multicast")) {
-    // Chrome 156's words, in Blink's form.
-    return ScriptError::DomException(
         "NotAllowedError",
-        "Failed to construct 'UDPSocket': Cannot use Multicast options if "
-        "permission policy 'direct-sockets-multicast' is absent.");
+        "Failed to construct 'UDPSocket': Permissions-Policy: direct-sockets "
+        "are disabled.");
   }
-  ScriptErrorOr<v1::OpenUDPSocket> request = BuildOpenRequest(options);
-  if (!request.ok())
-    return request.error();
+  ScriptErrorOr<v1::OpenUDPSocket> request = BuildOpenRequest(
+      options, connection->HasPermission("direct-sockets-multicast"));
+  if (!request.ok()) {
+    // Blink's form for what a constructor throws.
+    return request.error().Prefixed("Failed to construct 'UDPSocket': ");
+  }
   const bool connected = request->has_connected();
   const bool ipv6_only = !connected && request->bound().has_ipv6_only() &&
                          request->bound().ipv6_only();
@@ -45,11 +41,11 @@ ScriptErrorOr<std::shared_ptr<UDPSocket>> UDPSocket::Create(
                                         "Access to local network is blocked.");
   } else if (!connected && request->bound().local_port() != 0 &&
              request->bound().local_port() < common::kFirstUnprivilegedPort) {
+    // Chrome 156's answer for a privileged port (the service refuses it
+    // too).
     refusal = ScriptError::DomException(
-        "NotAllowedError",
-        absl::StrCat("localPort ", request->bound().local_port(), " is below ",
-                     common::kFirstUnprivilegedPort,
-                     "; Direct Sockets may not bind privileged ports"));
+        "InvalidAccessError",
+        "Access to the requested host or port is blocked.");
   }
   socket->Open(std::move(request).value(), std::move(refusal));
   return socket;
@@ -98,12 +94,13 @@ void UDPSocket::Open(v1::OpenUDPSocket request,
 }
 
 Promise<Undefined> UDPSocket::close() {
+  if (opened_.is_rejected())
+    return closed_;  // Rejected with what `opened` was.
   if (!opened_.is_fulfilled()) {
     return Promise<Undefined>::Rejected(ScriptError::DomException(
-        "InvalidStateError", opened_.is_rejected()
-                                 ? "the socket failed to open"
-                                 : "the socket is not open yet; wait for "
-                                   "`opened` before closing"));
+        "InvalidStateError",
+        "Failed to execute 'close' on 'UDPSocket': Socket is not properly "
+        "initialized."));
   }
   if (closed_.is_settled())
     return closed_;

@@ -38,16 +38,22 @@ struct UDPMessage {
 };
 
 // Runs the UDPSocket constructor's checks (Direct Sockets spec, "The
-// constructor() steps") and builds the request for the network service.
-// Every failure is the TypeError the constructor throws, naming the member
-// and the rule. The port-below-1024 rule is not here: the spec rejects
-// `opened` for it instead of throwing (UDPSocket does that).
+// constructor() steps") in Chrome 156's order and words, and builds the
+// request for the network service. Every failure is what the constructor
+// throws (without Blink's "Failed to construct" prefix, which UDPSocket
+// adds): a TypeError naming the member and the rule, or NotAllowedError for
+// multicast options when `multicast_permitted` is false. The
+// port-below-1024 rule is not here: it rejects `opened` instead of throwing
+// (UDPSocket does that).
 ScriptErrorOr<direct_sockets::v1::OpenUDPSocket> BuildOpenRequest(
-    const UDPSocketOptions& options);
+    const UDPSocketOptions& options,
+    bool multicast_permitted);
 
 // Checks one message written to a socket in the given mode and converts it.
-// TypeError for an address in connected mode, a missing or non-literal
-// address or port in bound mode, or an oversized payload.
+// In Chrome 156's words: TypeError for empty data, an address in connected
+// mode or a missing one in bound mode; NetworkError (as Chrome's network
+// service answers) for an oversized payload, port 0 or a host name (we do
+// not resolve names per datagram).
 ScriptErrorOr<direct_sockets::v1::Datagram> BuildDatagram(
     const UDPMessage& message,
     bool connected);

@@ -19,12 +19,23 @@ Promise<Undefined> UDPWritableStream::Write(UDPMessage message) {
   if (state_ == State::kErrored)
     return Promise<Undefined>::Rejected(*error_);
   if (state_ != State::kWritable || close_requested_) {
+    // Closed by UDPSocket.close(), which aborts the writable with this
+    // reason in Chrome 156 (a page's own close() never gets here: the
+    // WritableStream refuses writes after it).
     return Promise<Undefined>::Rejected(
-        ScriptError::TypeError("the writable stream is closed"));
+        ScriptError::DomException("AbortError", "Stream closed."));
   }
   ScriptErrorOr<v1::Datagram> datagram = BuildDatagram(message, connected_);
-  if (!datagram.ok())
+  if (!datagram.ok()) {
+    if (!datagram.error().is_type_error()) {
+      // What Chrome's network service would refuse (NetworkError) fails
+      // the stream as a failed send does.
+      Error(datagram.error());
+      if (sink_ != nullptr)
+        sink_->OnWritableClosed();
+    }
     return Promise<Undefined>::Rejected(datagram.error());
+  }
   Promise<Undefined> promise;
   queue_.push_back({std::move(datagram).value(), promise});
   UpdateReady();

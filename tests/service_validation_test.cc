@@ -193,8 +193,9 @@ TEST_F(RawRendererTest, ABadOpenEndsTheStreamWithTheRule) {
        grpc::StatusCode::PERMISSION_DENIED, "below 1024"},
       {[](v1::OpenUDPSocket* o) {
          o->mutable_connected()->set_remote_address("127.0.0.1");
+         o->mutable_connected()->set_remote_port(65536);
        },
-       grpc::StatusCode::INVALID_ARGUMENT, "remotePort must not be 0"},
+       grpc::StatusCode::INVALID_ARGUMENT, "outside 0..65535"},
   };
   for (const Case& c : cases) {
     SCOPED_TRACE(c.words);

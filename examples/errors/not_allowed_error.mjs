@@ -1,14 +1,13 @@
-// NotAllowedError (a DOMException): what the page asked for is refused,
-// here a privileged local port (below 1024); an admin's policy or a missing
-// permission is refused the same way.
-// Run: dsock run examples/errors/not_allowed_error.mjs
-// expect: line opened: NotAllowedError: localPort 80 is below 1024; Direct Sockets may not bind privileged ports
+// NotAllowedError (a DOMException): what the page asked for is not allowed
+// to it, here multicast options in an app whose manifest does not ask for
+// direct-sockets-multicast. The constructor throws; an admin's policy is
+// refused the same way, on `opened`.
+// Run: dsock run --permissions direct-sockets,local-network,loopback-network examples/errors/not_allowed_error.mjs
+// expect: args --permissions direct-sockets,local-network,loopback-network
+// expect: line constructor: NotAllowedError: Failed to construct 'UDPSocket': Cannot use Multicast options if permission policy 'direct-sockets-multicast' is absent.
 
-const socket = new UDPSocket({ localAddress: '127.0.0.1', localPort: 80 });
 try {
-  await socket.opened;
+  new UDPSocket({ remoteAddress: '239.1.2.3', remotePort: 5004, multicastTimeToLive: 4 });
 } catch (error) {
-  console.log(`opened: ${error.name}: ${error.message}`);
+  console.log(`constructor: ${error.name}: ${error.message}`);
 }
-// `closed` is rejected with the same error: the socket never opened.
-await socket.closed.catch((error) => console.log(`closed: ${error.name}`));

@@ -2,7 +2,8 @@
 // leaveGroup reject with, for arguments that can never work. The page must
 // fix its code; nothing was sent to the network service.
 // Run: dsock run examples/errors/type_error.mjs
-// expect: line constructor: TypeError: multicastTimeToLive: value 256 is outside the range 0..255
+// expect: line constructor: TypeError: Failed to construct 'UDPSocket': Failed to read the 'multicastTimeToLive' property from 'UDPSocketOptions': Value is outside the 'octet' value range.
+// expect: line constructor: TypeError: Failed to construct 'UDPSocket': remoteAddress and localAddress cannot be specified at the same time.
 // expect: line joinGroup: TypeError: Failed to execute 'joinGroup' on 'MulticastController': ipAddress is not a valid IPv4 or IPv6 address
 
 function report(what, error) {

@@ -8,6 +8,7 @@
 #include "absl/strings/str_cat.h"
 #include "common/log_text.h"
 #include "common/socket_limits.h"
+#include "common/web_error.h"
 #include "google/protobuf/descriptor.h"
 #include "google/protobuf/unknown_field_set.h"
 
@@ -82,9 +83,8 @@ absl::Status ValidateOpen(const v1::OpenUDPSocket& open) {
     case v1::OpenUDPSocket::kConnected: {
       const v1::ConnectedMode& connected = open.connected();
       if (connected.remote_address().empty()) {
-        return absl::InvalidArgumentError(
-            "remoteAddress is empty; a connected socket needs an IP address "
-            "or host name");
+        // A name that resolves to nothing, as Chrome 156 answers it.
+        return absl::NotFoundError("Hostname couldn't be resolved.");
       }
       const std::string& remote = connected.remote_address();
       if (!IpAddress::Parse(remote)) {
@@ -102,7 +102,7 @@ absl::Status ValidateOpen(const v1::OpenUDPSocket& open) {
         }
       }
       absl::Status port =
-          CheckPort(connected.remote_port(), "remotePort", /*zero_ok=*/false);
+          CheckPort(connected.remote_port(), "remotePort", /*zero_ok=*/true);
       if (!port.ok())
         return port;
       if (!v1::DnsQueryType_IsValid(connected.dns_query_type())) {
@@ -125,9 +125,13 @@ absl::Status ValidateOpen(const v1::OpenUDPSocket& open) {
         return port;
       if (bound.local_port() != 0 &&
           bound.local_port() < common::kFirstUnprivilegedPort) {
-        return absl::PermissionDeniedError(absl::StrCat(
-            "localPort ", bound.local_port(),
-            " is below 1024; Direct Sockets may not bind privileged ports"));
+        // InvalidAccessError to the page, as Chrome 156 answers.
+        return common::WithWebError(
+            absl::PermissionDeniedError(absl::StrCat(
+                "localPort ", bound.local_port(),
+                " is below 1024; Direct Sockets may not bind privileged "
+                "ports")),
+            "InvalidAccessError");
       }
       if (bound.has_ipv6_only() &&
           !(local->is_ipv6() && local->IsUnspecified())) {
@@ -148,6 +152,8 @@ absl::Status ValidateOpen(const v1::OpenUDPSocket& open) {
         absl::StrCat("multicastTimeToLive ", open.multicast_time_to_live(),
                      " is outside 0..255"));
   }
+  // Our renderer leaves it out of a connected open, as Chrome ignores it
+  // there; a renderer that sends it lies.
   if (open.multicast_allow_address_sharing() && open.has_connected()) {
     return absl::InvalidArgumentError(
         "multicastAllowAddressSharing applies only to bound sockets");

@@ -180,9 +180,16 @@ void RestrictedUDPSocket::ReplyOpened() {
     local_port = common::SockaddrPort(addr);
     opened->set_local_port(local_port);
   }
-  if (peer_.has_value() && socket_->GetPeerAddress(&address).ok()) {
-    opened->set_remote_address(IpAddress::FromSockaddr(addr).ToString());
-    opened->set_remote_port(common::SockaddrPort(addr));
+  if (peer_.has_value()) {
+    if (socket_->GetPeerAddress(&address).ok()) {
+      opened->set_remote_address(IpAddress::FromSockaddr(addr).ToString());
+      opened->set_remote_port(common::SockaddrPort(addr));
+    } else {
+      // Linux has no peer name for port 0 (ENOTCONN), though the socket is
+      // connected to that address.
+      opened->set_remote_address(peer_->ToString());
+      opened->set_remote_port(0);
+    }
   }
   VLOG(1) << access_.origin() << ": socket opened, local "
           << opened->local_address() << ":" << opened->local_port()

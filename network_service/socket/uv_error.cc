@@ -3,6 +3,7 @@
 #include <uv.h>
 
 #include "absl/strings/str_cat.h"
+#include "common/web_error.h"
 
 namespace network_service {
 
@@ -11,8 +12,15 @@ std::string UvErrorText(int error) {
 }
 
 absl::Status OsError(absl::string_view what, int uv_error) {
+  // Chrome 156's sentence for the net error first, then what failed here.
+  if (uv_error == UV_EADDRNOTAVAIL) {
+    return common::WithWebError(
+        absl::UnavailableError(absl::StrCat("The address is not valid. (", what,
+                                            ": ", UvErrorText(uv_error), ")")),
+        "DataError");
+  }
   return absl::UnavailableError(
-      absl::StrCat(what, ": ", UvErrorText(uv_error)));
+      absl::StrCat("Network Error. (", what, ": ", UvErrorText(uv_error), ")"));
 }
 
 }  // namespace network_service

@@ -12,7 +12,9 @@ namespace network_service {
 std::string UvErrorText(int error);
 
 // An OS failure while doing `what`: UNAVAILABLE, which the renderer shows
-// as NetworkError.
+// as NetworkError "Network Error. (what: text (ENAME))" -- Chrome 156's
+// sentence, then ours -- or, for an address the host does not have, as
+// DataError "The address is not valid. (...)".
 absl::Status OsError(absl::string_view what, int uv_error);
 
 }  // namespace network_service

@@ -14,12 +14,42 @@
     TypeError, WeakMap, WritableStream,
   } = globalThis;
   const { from: arrayFrom, isArray } = Array;
-  const { defineProperty, freeze, getOwnPropertyDescriptor } = Object;
+  const {
+    create: objectCreate, defineProperty, freeze, getOwnPropertyDescriptor, getPrototypeOf,
+  } = Object;
   const { isFinite: isFiniteNumber } = Number;
   const { trunc } = Math;
+  const { apply, ownKeys } = Reflect;
+
+  // Brand checks with the realm's own getters: each throws for anything but
+  // its kind of object, and a page cannot fake the internal slots they read.
+  const getterOf = (prototype, name) => getOwnPropertyDescriptor(prototype, name).get;
+  const { isView } = ArrayBuffer;
+  const arrayBufferByteLength = getterOf(ArrayBuffer.prototype, 'byteLength');
+  const sharedByteLength = typeof SharedArrayBuffer === 'function'
+      ? getterOf(SharedArrayBuffer.prototype, 'byteLength') : undefined;
+  const typedArrayBuffer = getterOf(getPrototypeOf(Uint8Array.prototype), 'buffer');
+  const dataViewBuffer = getterOf(DataView.prototype, 'buffer');
+  function hasBrand(getter, value) {
+    if (getter === undefined) return false;
+    try {
+      apply(getter, value, []);
+      return true;
+    } catch {
+      return false;
+    }
+  }
+  const isArrayBuffer = (value) => hasBrand(arrayBufferByteLength, value);
+  const isSharedArrayBuffer = (value) => hasBrand(sharedByteLength, value);
+  function bufferOfView(view) {
+    try {
+      return apply(typedArrayBuffer, view, []);
+    } catch {
+      return apply(dataViewBuffer, view, []);
+    }
+  }
 
   const internals = new WeakMap();  // UDPSocket / MulticastController -> state
-  const kIllegal = Symbol('internal');
 
   function makeError(pair) {
     const name = pair[0];
@@ -40,96 +70,179 @@
     });
   }
 
-  // --- WebIDL conversions -------------------------------------------------
-  function toDOMString(value) {
+  // --- WebIDL conversions, with Blink's messages ---------------------------
+  // A conversion failure names the member and its dictionary, as Blink's
+  // bindings do: "Failed to read the 'remotePort' property from
+  // 'UDPSocketOptions': Value is outside the 'unsigned short' value range."
+  // The caller puts "Failed to construct 'UDPSocket': " (or the operation)
+  // in front.
+  function memberError(dictionary, member, message) {
+    return new TypeError(
+        `Failed to read the '${member}' property from '${dictionary}': ${message}`);
+  }
+
+  function toDOMString(value, dictionary, member) {
     if (typeof value === 'symbol') {
-      throw new TypeError('Cannot convert a Symbol value to a string');
+      const message = 'Cannot convert a Symbol value to a string';
+      throw dictionary ? memberError(dictionary, member, message) : new TypeError(message);
     }
     return `${value}`;
   }
 
-  // [EnforceRange] integer types: finite, truncated; the C++ layer checks
-  // the type's range (its message names the member and the range).
-  function toEnforcedInteger(value, member) {
+  // ToNumber as V8 does it, with V8's words for what cannot convert (a
+  // page's own valueOf may throw; that error goes through unchanged).
+  function toNumber(value, dictionary, member) {
     if (typeof value === 'bigint') {
-      throw new TypeError(`${member}: a BigInt cannot be converted to a number`);
+      throw memberError(dictionary, member, 'Cannot convert a BigInt value to a number');
     }
-    const number = Number(value);
+    if (typeof value === 'symbol') {
+      throw memberError(dictionary, member, 'Cannot convert a Symbol value to a number');
+    }
+    return Number(value);
+  }
+
+  // [EnforceRange] integer types: finite, truncated, within the type.
+  const kIntegerTypes = {
+    'octet': 0xff, 'unsigned short': 0xffff, 'unsigned long': 0xffffffff,
+  };
+  function toEnforcedInteger(value, type, dictionary, member) {
+    const number = toNumber(value, dictionary, member);
+    if (number !== number) {  // NaN
+      throw memberError(dictionary, member, `Value is not of type '${type}'.`);
+    }
     if (!isFiniteNumber(number)) {
-      throw new TypeError(`${member}: value ${number} is not a finite number`);
+      throw memberError(dictionary, member, `Value is infinite and not of type '${type}'.`);
     }
-    return trunc(number) + 0;  // +0 turns -0 into 0.
+    const integer = trunc(number) + 0;  // +0 turns -0 into 0.
+    if (integer < 0 || integer > kIntegerTypes[type]) {
+      throw memberError(dictionary, member, `Value is outside the '${type}' value range.`);
+    }
+    return integer;
+  }
+
+  // An integer type without [EnforceRange] (UDPMessage's remotePort): NaN
+  // and infinities are 0, the rest wraps modulo 2^16, as WebIDL says.
+  function toUnsignedShort(value, dictionary, member) {
+    const number = toNumber(value, dictionary, member);
+    if (!isFiniteNumber(number)) return 0;
+    const wrapped = trunc(number) % 0x10000;
+    return wrapped < 0 ? wrapped + 0x10000 : wrapped + 0;
+  }
+
+  function toEnum(value, type, values, dictionary, member) {
+    const string = toDOMString(value, dictionary, member);
+    if (!values.includes(string)) {
+      throw memberError(dictionary, member,
+                        `The provided value '${string}' is not a valid enum value of type ${type}.`);
+    }
+    return string;
   }
 
   function toDictionary(value, type) {
     if (value === undefined || value === null) return {};
     if (typeof value !== 'object' && typeof value !== 'function') {
-      throw new TypeError(`${type}: the value is not an object`);
+      throw new TypeError(`The provided value is not of type '${type}'.`);
     }
     return value;
   }
 
+  const kDnsQueryTypes = ['ipv4', 'ipv6'];
+
   // Dictionary members in WebIDL order: inherited (SocketOptions) first,
-  // each dictionary's own members in lexicographic order.
+  // each dictionary's own members in lexicographic order; each with the
+  // dictionary that declares it, which Blink's messages name.
   const kSocketOptionMembers = [
-    ['receiveBufferSize', 'integer'],
-    ['sendBufferSize', 'integer'],
+    ['receiveBufferSize', 'unsigned long', 'SocketOptions'],
+    ['sendBufferSize', 'unsigned long', 'SocketOptions'],
     ['dnsQueryType', 'enum'],
     ['ipv6Only', 'boolean'],
     ['localAddress', 'string'],
-    ['localPort', 'integer'],
+    ['localPort', 'unsigned short'],
     ['multicastAllowAddressSharing', 'boolean'],
     ['multicastLoopback', 'boolean'],
-    ['multicastTimeToLive', 'integer'],
+    ['multicastTimeToLive', 'octet'],
     ['remoteAddress', 'string'],
-    ['remotePort', 'integer'],
+    ['remotePort', 'unsigned short'],
   ];
-
-  function convertMember(value, kind, member) {
-    switch (kind) {
-      case 'boolean': return Boolean(value);
-      case 'integer': return toEnforcedInteger(value, member);
-      default: return toDOMString(value);
-    }
-  }
 
   function convertUDPSocketOptions(value) {
     const dictionary = toDictionary(value, 'UDPSocketOptions');
     const options = {};
-    for (const [member, kind] of kSocketOptionMembers) {
+    for (const [member, kind, declaredBy = 'UDPSocketOptions'] of kSocketOptionMembers) {
       const memberValue = dictionary[member];
-      if (memberValue !== undefined) {
-        options[member] = convertMember(memberValue, kind, member);
+      if (memberValue === undefined) continue;
+      switch (kind) {
+        case 'boolean':
+          options[member] = Boolean(memberValue);
+          break;
+        case 'string':
+          options[member] = toDOMString(memberValue, declaredBy, member);
+          break;
+        case 'enum':
+          options[member] = toEnum(memberValue, 'SocketDnsQueryType', kDnsQueryTypes,
+                                   declaredBy, member);
+          break;
+        default:
+          options[member] = toEnforcedInteger(memberValue, kind, declaredBy, member);
       }
     }
     return options;
   }
 
+  // UDPMessage, converted as Blink's binding does; the rules of a message
+  // (data not empty, the address as the mode wants) are the C++ layer's.
+  // `data` is left as given: the native write takes its bytes and refuses
+  // what is not an unshared BufferSource.
   function convertUDPMessage(value) {
-    if (value === null || (typeof value !== 'object' && typeof value !== 'function')) {
-      throw new TypeError('UDPMessage: the chunk written must be an object ' +
-                          '({data, remoteAddress?, remotePort?})');
+    if (value !== undefined && value !== null &&
+        typeof value !== 'object' && typeof value !== 'function') {
+      throw new TypeError("The provided value is not of type 'UDPMessage'.");
     }
-    const message = {};
+    const dictionary = value ?? {};
     // Lexicographic: data, dnsQueryType, remoteAddress, remotePort.
-    message.data = value.data;
-    if (message.data === undefined) {
-      throw new TypeError('UDPMessage: the member data is required');
+    const message = { data: dictionary.data };
+    if (message.data !== undefined) checkBufferSource(message.data);
+    const dnsQueryType = dictionary.dnsQueryType;
+    if (dnsQueryType !== undefined) {
+      message.dnsQueryType = toEnum(dnsQueryType, 'SocketDnsQueryType', kDnsQueryTypes,
+                                    'UDPMessage', 'dnsQueryType');
     }
-    for (const [member, kind] of [['dnsQueryType', 'enum'],
-                                  ['remoteAddress', 'string'],
-                                  ['remotePort', 'integer']]) {
-      if (value[member] !== undefined) {
-        message[member] = convertMember(value[member], kind, member);
-      }
+    const remoteAddress = dictionary.remoteAddress;
+    if (remoteAddress !== undefined) {
+      message.remoteAddress = toDOMString(remoteAddress, 'UDPMessage', 'remoteAddress');
+    }
+    const remotePort = dictionary.remotePort;
+    if (remotePort !== undefined) {
+      message.remotePort = toUnsignedShort(remotePort, 'UDPMessage', 'remotePort');
+    }
+    if (message.data === undefined) {
+      throw new TypeError("UDPMessage: missing 'data' field.");
     }
     return message;
+  }
+
+  // (ArrayBuffer or ArrayBufferView), not shared. The brand checks are the
+  // realm's own getters, which no page can fake.
+  function checkBufferSource(data) {
+    let shared;
+    if (isView(data)) {
+      shared = isSharedArrayBuffer(bufferOfView(data));
+    } else if (isArrayBuffer(data)) {
+      shared = false;
+    } else {
+      throw memberError('UDPMessage', 'data',
+                        "The provided value is not of type '(ArrayBuffer or ArrayBufferView)'.");
+    }
+    if (shared) {
+      throw memberError('UDPMessage', 'data', 'The provided ArrayBufferView value must not be shared.');
+    }
   }
 
   function convertGroupOptions(value) {
     const dictionary = toDictionary(value, 'MulticastGroupOptions');
     const source = dictionary.sourceAddress;
-    return source === undefined ? undefined : toDOMString(source);
+    return source === undefined
+        ? undefined : toDOMString(source, 'MulticastGroupOptions', 'sourceAddress');
   }
 
   // --- Streams ----------------------------------------------------------
@@ -187,7 +300,14 @@
   function makeWritable(handle) {
     return new WritableStream({
       write(chunk) {
-        const message = convertUDPMessage(chunk);
+        const written = "Failed to execute 'write' on 'WritableStreamDefaultWriter': ";
+        const message = (() => {
+          try {
+            return convertUDPMessage(chunk);
+          } catch (error) {
+            throw prefixedTypeError(written, error);
+          }
+        })();
         return new Promise((resolve, reject) => {
           const result = binding.write(
               handle, message.data, message.remoteAddress, message.remotePort,
@@ -195,7 +315,7 @@
                 if (error) reject(makeError(error));
                 else resolve();
               });
-          if (isArray(result)) reject(makeError(result));
+          if (isArray(result)) reject(prefixedTypeError(written, makeError(result)));
           else if (result > 0) resolve();
         });
       },
@@ -214,12 +334,12 @@
         : { groupAddress: group[0], sourceAddress: group[1] })));
   }
 
-  class MulticastController {
-    constructor(key, handle) {
-      if (key !== kIllegal) throw new TypeError('Illegal constructor');
-      internals.set(this, { handle });
-    }
-
+  // The interface object: not constructible by a page. The socket makes
+  // its controller with newMulticastController().
+  function MulticastController() {
+    throw new TypeError("Failed to construct 'MulticastController': Illegal constructor");
+  }
+  const multicastControllerMembers = class {
     joinGroup(groupAddress, options = undefined) {
       return changeMembership(this, 'joinGroup', arguments.length, groupAddress, options);
     }
@@ -234,6 +354,12 @@
       const raw = binding.joinedGroups(stateOf(this).handle);
       return freezeGroups(isArray(raw) ? raw : []);
     }
+  }.prototype;
+
+  function newMulticastController(handle) {
+    const controller = objectCreate(MulticastController.prototype);
+    internals.set(controller, { handle });
+    return controller;
   }
 
   function changeMembership(controller, operation, argumentCount, groupAddress, options) {
@@ -253,32 +379,45 @@
   }
 
   // --- UDPSocket -----------------------------------------------------------
-  class UDPSocket {
-    constructor(options = undefined) {
-      const converted = convertUDPSocketOptions(options);
-      const handle = binding.createSocket(converted);
-      if (isArray(handle)) throw makeError(handle);
-      const state = { handle, readable: null, writable: null };
-      internals.set(this, state);
-      state.opened = call('opened', handle).then((info) => {
-        state.readable = makeReadable(handle);
-        state.writable = makeWritable(handle);
-        const openInfo = { readable: state.readable, writable: state.writable };
-        for (const key of ['remoteAddress', 'remotePort', 'localAddress', 'localPort']) {
-          if (info[key] !== undefined) openInfo[key] = info[key];
-        }
-        if (info.multicast) {
-          openInfo.multicastController = new MulticastController(kIllegal, handle);
-        }
-        return openInfo;
-      });
-      state.closed = call('closed', handle);
-      // As in Blink: a page that never looks at them is not told of an
-      // unhandled rejection.
-      state.opened.catch(() => {});
-      state.closed.catch(() => {});
+  // A function rather than a class, so that calling it without `new`, or
+  // with no argument, says what Blink says; its members are below.
+  function UDPSocket(options) {
+    const construct = "Failed to construct 'UDPSocket': ";
+    if (new.target === undefined) {
+      throw new TypeError(`${construct}Please use the 'new' operator, this DOM object ` +
+                          'constructor cannot be called as a function.');
     }
-
+    if (arguments.length < 1) {
+      throw new TypeError(`${construct}1 argument required, but only 0 present.`);
+    }
+    let converted;
+    try {
+      converted = convertUDPSocketOptions(options);
+    } catch (error) {
+      throw prefixedTypeError(construct, error);
+    }
+    // The native side's refusals carry Blink's prefix already.
+    const handle = binding.createSocket(converted);
+    if (isArray(handle)) throw makeError(handle);
+    const state = { handle, readable: null, writable: null };
+    internals.set(this, state);
+    state.opened = call('opened', handle).then((info) => {
+      state.readable = makeReadable(handle);
+      state.writable = makeWritable(handle);
+      const openInfo = { readable: state.readable, writable: state.writable };
+      for (const key of ['remoteAddress', 'remotePort', 'localAddress', 'localPort']) {
+        if (info[key] !== undefined) openInfo[key] = info[key];
+      }
+      if (info.multicast) openInfo.multicastController = newMulticastController(handle);
+      return openInfo;
+    });
+    state.closed = call('closed', handle);
+    // As in Blink: a page that never looks at them is not told of an
+    // unhandled rejection.
+    state.opened.catch(() => {});
+    state.closed.catch(() => {});
+  }
+  const udpSocketMembers = class {
     get opened() { return stateOf(this).opened; }
     get closed() { return stateOf(this).closed; }
 
@@ -287,7 +426,9 @@
         const state = stateOf(this);
         if ((state.readable && state.readable.locked) ||
             (state.writable && state.writable.locked)) {
-          throw new DOMException('Close called on locked streams.', 'InvalidStateError');
+          throw new DOMException(
+              "Failed to execute 'close' on 'UDPSocket': Close called on locked streams.",
+              'InvalidStateError');
         }
         if (!state.writable) return call('close', state.handle);
         // What was written goes out first; a failed send does not stop close.
@@ -297,6 +438,12 @@
         return Promise.reject(error);
       }
     }
+  }.prototype;
+
+  // A TypeError of a conversion, with the operation's prefix as Blink puts
+  // it; any other error (a page's own valueOf threw) as it was.
+  function prefixedTypeError(prefix, error) {
+    return error instanceof TypeError ? new TypeError(prefix + error.message) : error;
   }
 
   // The internal state of a UDPSocket or MulticastController.
@@ -306,19 +453,22 @@
     return state;
   }
 
-  // WebIDL's shape: operations and attributes are enumerable; the class
-  // string is a data property.
-  function shapeInterface(cls, name, members) {
-    for (const member of members) {
-      const descriptor = getOwnPropertyDescriptor(cls.prototype, member);
-      defineProperty(cls.prototype, member, { ...descriptor, enumerable: true });
+  // WebIDL's shape: the interface object's prototype is fixed; operations
+  // and attributes (methods of `members`, so not constructible) are
+  // enumerable; the class string is a data property.
+  function shapeInterface(constructor, members) {
+    defineProperty(constructor, 'prototype', { writable: false });
+    const prototype = constructor.prototype;
+    for (const key of ownKeys(members)) {
+      if (key === 'constructor') continue;
+      defineProperty(prototype, key,
+                     { ...getOwnPropertyDescriptor(members, key), enumerable: true });
     }
-    defineProperty(cls.prototype, Symbol.toStringTag, {
-      value: name, writable: false, enumerable: false, configurable: true });
+    defineProperty(prototype, Symbol.toStringTag, {
+      value: constructor.name, writable: false, enumerable: false, configurable: true });
   }
-  shapeInterface(UDPSocket, 'UDPSocket', ['opened', 'closed', 'close']);
-  shapeInterface(MulticastController, 'MulticastController',
-                 ['joinGroup', 'leaveGroup', 'joinedGroups']);
+  shapeInterface(UDPSocket, udpSocketMembers);
+  shapeInterface(MulticastController, multicastControllerMembers);
 
   return { UDPSocket, MulticastController };
 })

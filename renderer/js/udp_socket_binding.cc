@@ -469,10 +469,13 @@ void TakeQueued(const FunctionCallbackInfo<Value>& info) {
   info.GetReturnValue().Set(taken);
 }
 
-// The bytes of a BufferSource, or nullopt.
+// The bytes of an unshared BufferSource, or nullopt (direct_sockets.js has
+// told the page why already; this is the check that counts).
 std::optional<std::vector<uint8_t>> BytesOf(Local<Value> value) {
   if (value->IsArrayBufferView()) {
     Local<v8::ArrayBufferView> view = value.As<v8::ArrayBufferView>();
+    if (view->Buffer()->GetBackingStore()->IsShared())
+      return std::nullopt;
     std::vector<uint8_t> bytes(view->ByteLength());
     if (!bytes.empty())
       view->CopyContents(bytes.data(), bytes.size());
@@ -504,9 +507,11 @@ void Write(const FunctionCallbackInfo<Value>& info) {
   std::optional<std::vector<uint8_t>> bytes = BytesOf(info[1]);
   if (!bytes) {
     info.GetReturnValue().Set(ErrorPair(
-        isolate, ScriptError::TypeError(
-                     "UDPMessage.data must be an ArrayBuffer or a view on "
-                     "one (BufferSource)")));
+        isolate,
+        ScriptError::TypeError(
+            "Failed to read the 'data' property from 'UDPMessage': The "
+            "provided value is not of type '(ArrayBuffer or "
+            "ArrayBufferView)'.")));
     return;
   }
   UDPMessage message;

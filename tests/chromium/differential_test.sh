@@ -27,6 +27,21 @@ normalize() {
     sed 's/^[^ ]*\.mjs: uncaught /uncaught /' || true
 }
 
+# Whether our output is Chrome's: line by line the same, except that where
+# Chrome has a sentence our message may add detail after it ("Network
+# Error. (binding ...)" for Chrome's "Network Error."), as docs/js-api.md
+# says.
+same_as_chrome() {
+  local -a our_lines their_lines
+  mapfile -t our_lines <<<"$1"
+  mapfile -t their_lines <<<"$2"
+  [ ${#our_lines[@]} = ${#their_lines[@]} ] || return 1
+  for ((i = 0; i < ${#our_lines[@]}; i++)); do
+    [ "${our_lines[$i]}" = "${their_lines[$i]}" ] && continue
+    [[ "${our_lines[$i]}" == "${their_lines[$i]} ("* ]] || return 1
+  done
+}
+
 agree=0 on_purpose=() differ=()
 for app in "${apps[@]}"; do
   args=()
@@ -44,7 +59,7 @@ for app in "${apps[@]}"; do
   theirs=$(timeout 120 tests/chromium/chromium_app_runner \
     --permissions="$permissions" "$app" 2>&1 | normalize)
   theirs+=$'\n'"(exit ${PIPESTATUS[0]})"
-  if [ "$ours" = "$theirs" ]; then
+  if same_as_chrome "$ours" "$theirs"; then
     agree=$((agree + 1))
     echo "same: $app"
   elif [ -n "$reason" ]; then

@@ -32,6 +32,7 @@ namespace v1 = ::direct_sockets::v1;
 
 constexpr int kOk = 0;
 constexpr int kInvalidArgument = 3;
+constexpr int kNotFound = 5;
 constexpr int kPermissionDenied = 7;
 
 constexpr char kSender[] = "isolated-app://sender";
@@ -504,8 +505,8 @@ TEST_F(HostileRendererTest, RefusedOpensLeaveTheServiceWhole) {
                       "below 1024");
     ExpectOpenRefused(app, BoundOpen("0.0.0.0", 5004), kPermissionDenied,
                       "direct-sockets-private");
-    ExpectOpenRefused(app, ConnectedOpen("", 5004), kInvalidArgument,
-                      "remoteAddress");
+    ExpectOpenRefused(app, ConnectedOpen("", 5004), kNotFound,
+                      "Hostname couldn't be resolved.");
     auto early = app->NewSocket();
     v1::UDPSocketRequest join = Join("239.10.0.1");
     join.set_request_id(1);
