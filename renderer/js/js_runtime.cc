@@ -11,110 +11,19 @@
 namespace renderer {
 namespace {
 
-// Runs in Node's own context, with require: it builds the app's context
-// from web globals only, then links (no imports) and evaluates the module.
-// The app's name and source arrive as globals set just before.
-constexpr char kBootstrap[] = R"JS(
-'use strict';
-const vm = require('vm');
-const web = require('stream/web');
-const { name, source, webApi } = globalThis.__dsockApp;
-delete globalThis.__dsockApp;
-const native = process._linkedBinding('dsock_udp');
-const globals = {
-  console, setTimeout, clearTimeout, setInterval, clearInterval,
-  queueMicrotask, structuredClone, TextEncoder, TextDecoder,
-  AbortController, AbortSignal, EventTarget, Event, DOMException,
-  ReadableStream: web.ReadableStream, WritableStream: web.WritableStream,
-  TransformStream: web.TransformStream,
-  ReadableStreamDefaultReader: web.ReadableStreamDefaultReader,
-  WritableStreamDefaultWriter: web.WritableStreamDefaultWriter,
-  URL, URLSearchParams, atob, btoa, crypto: require('crypto').webcrypto,
-  // What an isolated app's window says of itself in Chrome: its origin (the
-  // one its host bound its channel to), a secure context, and
-  // cross-origin isolated (an IWA is served with COOP and COEP).
-  origin: process.env.DSOCK_APP_ORIGIN || 'null',
-  isSecureContext: true,
-  crossOriginIsolated: true,
-};
-const context = vm.createContext(globals, { name });
-globals.self = vm.runInContext('globalThis', context);
-// The web API is made inside the app's realm (its errors and promises are
-// the app's own); the native binding stays in this closure.
-const install = vm.runInContext(webApi, context, { filename: 'direct_sockets.js' });
-const api = install(native);
-for (const key of Object.keys(api)) {
-  Object.defineProperty(globals, key, {
-    value: api[key], writable: true, configurable: true, enumerable: false });
-}
-const path = require('path');
-const fs = require('fs');
-const root = path.dirname(path.resolve(name));
-let finished = false;
-const fail = (error) => {
-  const named = error && error.name ? error.name : 'Error';
-  const message = error && error.message !== undefined ? error.message : String(error);
-  console.error(`${name}: uncaught ${named}: ${message}`);
-  // Where, in the app's own files (not the engine's).
-  const stack = error && typeof error.stack === 'string' ? error.stack : '';
-  for (const frame of stack.split('\n').filter((l) => l.includes(root)).slice(0, 8)) {
-    console.error(frame);
-  }
-  native.stop(1);
-};
-process.on('unhandledRejection', fail);
-process.on('uncaughtException', fail);
-process.on('beforeExit', () => {
-  if (!finished) {
-    console.error(`${name}: the module's top-level await never settled`);
-    native.stop(1);
-  }
-});
-// Modules of the app itself: relative specifiers ('./x.mjs') resolve in
-// the app's directory and may not leave it, as an isolated app's imports
-// stay in its bundle. Nothing else is importable: no node: modules, no
-// bare package names.
-const modules = new Map();
-function resolveModule(specifier, referrer) {
-  const unavailable = () => new TypeError(
-      `import of "${specifier}" is not available to isolated web app code here`);
-  if (!specifier.startsWith('./') && !specifier.startsWith('../')) throw unavailable();
-  const file = path.resolve(path.dirname(referrer), specifier);
-  if (!file.startsWith(root + path.sep)) {
-    throw new TypeError(`import of "${specifier}" leaves the app's directory`);
-  }
-  let module = modules.get(file);
-  if (!module) {
-    let text;
-    try {
-      text = fs.readFileSync(file, 'utf8');
-    } catch (error) {
-      throw new TypeError(`import of "${specifier}": cannot read ${file} (${error.code})`);
-    }
-    module = makeModule(text, file);
-  }
-  return module;
-}
-function makeModule(text, file) {
-  const module = new vm.SourceTextModule(text, {
-    context, identifier: file,
-    importModuleDynamically: async (specifier, referrer) => {
-      const imported = resolveModule(specifier, referrer.identifier);
-      await imported.link((s, r) => resolveModule(s, r.identifier));
-      await imported.evaluate();
-      return imported;
-    },
-  });
-  modules.set(file, module);
-  return module;
-}
-(async () => {
-  const module = makeModule(source, path.resolve(name));
-  await module.link((specifier, referrer) => resolveModule(specifier, referrer.identifier));
-  await module.evaluate();
-  finished = true;
-})().catch(fail);
-)JS";
+// Makes the app's realm and runs the app (bootstrap.js).
+constexpr char kBootstrap[] =
+#include "renderer/js/bootstrap.js.inc"
+    ;
+
+// The realm's web globals (web_realm.js) and its WHATWG streams
+// (web-streams-polyfill, as Debian's node-fetch ships it).
+constexpr char kWebRealm[] =
+#include "renderer/js/web_realm.js.inc"
+    ;
+constexpr char kWebStreams[] =
+#include "renderer/js/web_streams_polyfill.js.inc"
+    ;
 
 // The page-facing API, evaluated in the app's realm (direct_sockets.js).
 constexpr char kWebApi[] =
@@ -182,6 +91,20 @@ void Stop(const v8::FunctionCallbackInfo<v8::Value>& info) {
   node::Stop(stopper->env);
 }
 
+// `setCodeGenerationMessage(global, message)`: what EvalError says when
+// code in `global`'s realm evaluates a string (which that realm's
+// codeGeneration option forbids), as Chrome says it under an IWA's CSP.
+void SetCodeGenerationMessage(const v8::FunctionCallbackInfo<v8::Value>& info) {
+  v8::Isolate* isolate = info.GetIsolate();
+  if (info.Length() < 2 || !info[0]->IsObject() || !info[1]->IsString())
+    return;
+  v8::Local<v8::Context> realm;
+  if (!info[0].As<v8::Object>()->GetCreationContext().ToLocal(&realm))
+    return;
+  realm->SetErrorMessageForCodeGenerationFromStrings(info[1].As<v8::String>());
+  (void)isolate;
+}
+
 struct BindingData {
   UDPSocketBinding* binding;
   Stopper* stopper;
@@ -200,6 +123,15 @@ void RegisterBinding(v8::Local<v8::Object> exports,
           ->GetFunction(context)
           .ToLocalChecked();
   exports->Set(context, v8::String::NewFromUtf8Literal(isolate, "stop"), stop)
+      .Check();
+  v8::Local<v8::Function> set_message =
+      v8::FunctionTemplate::New(isolate, SetCodeGenerationMessage)
+          ->GetFunction(context)
+          .ToLocalChecked();
+  exports
+      ->Set(context,
+            v8::String::NewFromUtf8Literal(isolate, "setCodeGenerationMessage"),
+            set_message)
       .Check();
 }
 
@@ -248,6 +180,10 @@ int JsRuntime::RunModule(common::EventLoop* loop,
       app->Set(context, ToV8(isolate, "name"), ToV8(isolate, name)).Check();
       app->Set(context, ToV8(isolate, "source"), ToV8(isolate, source)).Check();
       app->Set(context, ToV8(isolate, "webApi"), ToV8(isolate, kWebApi))
+          .Check();
+      app->Set(context, ToV8(isolate, "webRealm"), ToV8(isolate, kWebRealm))
+          .Check();
+      app->Set(context, ToV8(isolate, "webStreams"), ToV8(isolate, kWebStreams))
           .Check();
       context->Global()->Set(context, ToV8(isolate, "__dsockApp"), app).Check();
       int exit_code = 1;

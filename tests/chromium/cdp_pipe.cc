@@ -4,6 +4,7 @@
 #include <unistd.h>
 
 #include <cerrno>
+#include <optional>
 #include <utility>
 
 #include "absl/strings/str_cat.h"
@@ -43,12 +44,8 @@ absl::StatusOr<nlohmann::json> CdpPipe::Call(const std::string& method,
   }
   const absl::Time deadline = absl::Now() + timeout;
   while (true) {
-    for (size_t end; (end = unread_.find('\0')) != std::string::npos;) {
-      nlohmann::json message =
-          nlohmann::json::parse(unread_.substr(0, end), nullptr, false);
-      unread_.erase(0, end + 1);
-      if (message.is_discarded())
-        continue;
+    while (std::optional<nlohmann::json> next = NextMessage()) {
+      nlohmann::json& message = *next;
       if (message.value("id", int64_t{-1}) != id) {
         if (message.contains("method"))
           on_event_(message);
@@ -60,6 +57,41 @@ absl::StatusOr<nlohmann::json> CdpPipe::Call(const std::string& method,
       }
       return message.value("result", nlohmann::json::object());
     }
+    absl::Status more = ReadMore(deadline, method);
+    if (!more.ok())
+      return more;
+  }
+}
+
+absl::Status CdpPipe::WaitFor(const std::function<bool()>& done,
+                              absl::Duration timeout) {
+  const absl::Time deadline = absl::Now() + timeout;
+  while (true) {
+    while (std::optional<nlohmann::json> message = NextMessage()) {
+      if (message->contains("method"))
+        on_event_(*message);
+    }
+    if (done())
+      return absl::OkStatus();
+    absl::Status more = ReadMore(deadline, "waiting for an event");
+    if (!more.ok())
+      return more;
+  }
+}
+
+std::optional<nlohmann::json> CdpPipe::NextMessage() {
+  for (size_t end; (end = unread_.find('\0')) != std::string::npos;) {
+    nlohmann::json message =
+        nlohmann::json::parse(unread_.substr(0, end), nullptr, false);
+    unread_.erase(0, end + 1);
+    if (!message.is_discarded())
+      return message;
+  }
+  return std::nullopt;
+}
+
+absl::Status CdpPipe::ReadMore(absl::Time deadline, const std::string& what) {
+  while (true) {
     const int64_t left = absl::ToInt64Milliseconds(deadline - absl::Now());
     pollfd readable{from_browser_, POLLIN, 0};
     const int polled =
@@ -67,12 +99,13 @@ absl::StatusOr<nlohmann::json> CdpPipe::Call(const std::string& method,
     if (polled < 0 && errno == EINTR)
       continue;
     if (polled <= 0)
-      return absl::DeadlineExceededError(absl::StrCat(method, ": no answer"));
+      return absl::DeadlineExceededError(absl::StrCat(what, ": no answer"));
     char buffer[65536];
     const ssize_t n = read(from_browser_, buffer, sizeof(buffer));
     if (n <= 0)
       return absl::UnavailableError("the browser closed its pipe");
     unread_.append(buffer, static_cast<size_t>(n));
+    return absl::OkStatus();
   }
 }
 

@@ -3,6 +3,7 @@
 
 #include <cstdint>
 #include <functional>
+#include <optional>
 #include <string>
 
 #include <nlohmann/json.hpp>
@@ -36,7 +37,18 @@ class CdpPipe {
                                       const std::string& session,
                                       absl::Duration timeout);
 
+  // Reads messages (events go to the handler) until `done()` holds, up to
+  // `timeout`: DEADLINE_EXCEEDED, or UNAVAILABLE when the browser closed
+  // the pipe.
+  absl::Status WaitFor(const std::function<bool()>& done,
+                       absl::Duration timeout);
+
  private:
+  // The next whole message in unread_, if any (unparsable ones skipped).
+  std::optional<nlohmann::json> NextMessage();
+  // Waits up to `deadline` for more bytes from the browser into unread_.
+  absl::Status ReadMore(absl::Time deadline, const std::string& what);
+
   int to_browser_;
   int from_browser_;
   EventHandler on_event_;

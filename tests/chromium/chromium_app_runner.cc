@@ -21,6 +21,7 @@
 #include <cstdlib>
 #include <filesystem>
 #include <memory>
+#include <optional>
 #include <set>
 #include <string>
 #include <vector>
@@ -44,6 +45,11 @@ ABSL_FLAG(std::string,
           "/usr/lib/chromium/chromium",
           "The browser binary (not Debian's wrapper script).");
 ABSL_FLAG(int, timeout_s, 60, "Give up on the app after this long.");
+ABSL_FLAG(bool,
+          print_origin,
+          false,
+          "Print the origin apps run at and exit (to run the same app at the "
+          "same origin through dsock run).");
 
 namespace {
 
@@ -85,6 +91,11 @@ struct Browser {
 
 int main(int argc, char** argv) {
   std::vector<char*> args = absl::ParseCommandLine(argc, argv);
+  const std::string origin = absl::StrCat("isolated-app://", kAppId);
+  if (absl::GetFlag(FLAGS_print_origin)) {
+    std::printf("%s\n", origin.c_str());
+    return 0;
+  }
   if (args.size() != 2) {
     std::fprintf(stderr,
                  "usage: chromium_app_runner [--permissions=LIST] "
@@ -142,11 +153,28 @@ int main(int argc, char** argv) {
 
   std::vector<std::string> console;
   std::string session;
+  // The app page's default execution context, once it exists: evaluating
+  // before it does fails ("Cannot find default execution context").
+  std::optional<int64_t> app_context;
   tests::CdpPipe cdp(commands[1], answers[0], [&](const nlohmann::json& event) {
-    if (event.value("method", "") != "Runtime.consoleAPICalled" ||
-        event.value("sessionId", "") != session) {
+    if (event.value("sessionId", "") != session)
+      return;
+    const std::string method = event.value("method", "");
+    if (method == "Runtime.executionContextCreated") {
+      const nlohmann::json& context = event["params"]["context"];
+      if (context.value("origin", "") == origin &&
+          context.value("auxData", nlohmann::json::object())
+              .value("isDefault", false)) {
+        app_context = context["id"].get<int64_t>();
+      }
       return;
     }
+    if (method == "Runtime.executionContextsCleared") {
+      app_context.reset();
+      return;
+    }
+    if (method != "Runtime.consoleAPICalled")
+      return;
     std::vector<std::string> parts;
     for (const nlohmann::json& argument : event["params"]["args"])
       parts.push_back(ArgumentText(argument));
@@ -160,7 +188,6 @@ int main(int argc, char** argv) {
                  (browser.profile + "/chromium.log").c_str());
     return kRunnerError;
   };
-  const std::string origin = absl::StrCat("isolated-app://", kAppId);
   const std::string manifest_id = origin + "/";
   auto installed =
       cdp.Call("PWA.install",
@@ -215,10 +242,15 @@ int main(int argc, char** argv) {
       cdp.Call("Runtime.enable", nlohmann::json::object(), session, step);
   if (!enabled.ok())
     return fail(enabled.status());
+  absl::Status ready =
+      cdp.WaitFor([&] { return app_context.has_value(); }, step);
+  if (!ready.ok())
+    return fail(ready);
   auto evaluated = cdp.Call(
       "Runtime.evaluate",
       {{"expression",
         absl::StrCat("import('", origin, "/", app.filename().string(), "')")},
+       {"contextId", *app_context},
        {"awaitPromise", true}},
       session, absl::Seconds(absl::GetFlag(FLAGS_timeout_s)));
   if (!evaluated.ok())

@@ -42,6 +42,9 @@ same_as_chrome() {
   done
 }
 
+# Both run each app at the same origin, as the same files.
+origin=$(tests/chromium/chromium_app_runner --print_origin)
+
 agree=0 on_purpose=() differ=()
 for app in "${apps[@]}"; do
   args=()
@@ -54,7 +57,7 @@ for app in "${apps[@]}"; do
     [ "${args[$i]}" = --permissions ] && permissions=${args[$((i + 1))]}
   done
   dsock_run_for "${args[@]}"
-  ours=$(timeout 120 "${run[@]}" "${args[@]}" "$app" 2>&1 | normalize)
+  ours=$(timeout 120 "${run[@]}" --origin "$origin" "${args[@]}" "$app" 2>&1 | normalize)
   ours+=$'\n'"(exit ${PIPESTATUS[0]})"
   theirs=$(timeout 120 tests/chromium/chromium_app_runner \
     --permissions="$permissions" "$app" 2>&1 | normalize)

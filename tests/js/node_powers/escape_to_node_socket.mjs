@@ -1,10 +1,11 @@
-// An app that escapes the JS realm (a function of the engine's own realm
-// hands out its Function constructor, and so Node's `process`) and opens an
-// IP socket with Node's internal UDP binding. The renderer's seccomp
-// sandbox refuses socket() for every family, so this fails with EPERM and
-// the renderer lives on to say so.
+// An app that tries to leave the JS realm for the engine's own (Node's
+// `process`) through a function's constructor, to open an IP socket with
+// Node's UDP binding (the renderer's seccomp filter would refuse it:
+// renderer/sandbox_test.cc). Every object the page reaches is of its realm,
+// whose CSP forbids code from strings: the first step throws EvalError, in
+// Chrome 156's words.
 // expect: exit 1
-// expect: text uncaught Error: socket() refused: EPERM
+// expect: text uncaught EvalError: Evaluating a string as JavaScript violates the following Content Security Policy directive because 'unsafe-eval' is not an allowed source of script: script-src 'self' 'wasm-unsafe-eval'".
 const process = console.log.constructor('return process')();
 const { UDP } = process.binding('udp_wrap');
 const handle = new UDP();

@@ -1,9 +1,11 @@
-// An app that escapes the JS realm to Node's `process` and tries what the
-// host's user (root) could do: signal the host, and use root's
-// capabilities. Signals go only to the renderer itself, and it has no
-// capabilities left (CapEff in /proc/self/status is zero).
+// An app that tries to leave the JS realm for the engine's own (Node's
+// `process`) through a function's constructor, to signal the host and read
+// its capabilities (the sandbox refuses the signal and dropped them all:
+// renderer/sandbox_test.cc). Every object the page reaches is of its realm,
+// whose CSP forbids code from strings: the first step throws EvalError, in
+// Chrome 156's words.
 // expect: exit 1
-// expect: text uncaught Error: signal to the host: EPERM; effective capabilities: 0000000000000000
+// expect: text uncaught EvalError: Evaluating a string as JavaScript violates the following Content Security Policy directive because 'unsafe-eval' is not an allowed source of script: script-src 'self' 'wasm-unsafe-eval'".
 const escape = (name) => console.log.constructor(`return ${name}`)();
 const process = escape('process');
 const Buffer = escape('Buffer');
