@@ -344,9 +344,9 @@ TEST_F(ServiceTest, OpenErrorsFromTheSystemAndTheRules) {
   ASSERT_TRUE(Settle(nameless.value()->opened()));
   ASSERT_TRUE(nameless.value()->opened().is_rejected());
   EXPECT_EQ(nameless.value()->opened().error().name(), "NetworkError");
-  EXPECT_NE(
-      nameless.value()->opened().error().message().find("could not resolve"),
-      std::string::npos);
+  EXPECT_NE(nameless.value()->opened().error().message().find(
+                "Hostname couldn't be resolved. (no-such-host.invalid"),
+            std::string::npos);
 }
 
 // What the system resolver answers for `name` in `family`, or "".
@@ -383,7 +383,7 @@ TEST_F(ServiceTest, HostNamesResolveInTheServiceHonouringDnsQueryType) {
       ASSERT_TRUE(socket.value()->opened().is_rejected());
       EXPECT_EQ(socket.value()->opened().error().name(), "NetworkError");
       EXPECT_NE(socket.value()->opened().error().message().find(
-                    "could not resolve host name localhost"),
+                    "Hostname couldn't be resolved. (localhost"),
                 std::string::npos);
       continue;
     }

@@ -88,17 +88,20 @@ absl::Status ValidateOpen(const v1::OpenUDPSocket& open) {
       }
       const std::string& remote = connected.remote_address();
       if (!IpAddress::Parse(remote)) {
+        // Never handed to the resolver (which would read a name that ends
+        // in a number its own way, "1.2.3.4.5"); a name that cannot be one
+        // resolves to nothing. Chrome 156 answers both so.
         if (common::EndsInANumber(remote)) {
-          // Chromium reads such a host as IPv4 or refuses it; a resolver
-          // would read it its own way ("1.2.3.4.5").
-          return absl::InvalidArgumentError(absl::StrCat(
-              "remoteAddress \"", common::LogSafe(remote),
-              "\" ends in a number but is not a valid IPv4 address"));
+          return absl::NotFoundError(absl::StrCat(
+              "Hostname couldn't be resolved. (remoteAddress \"",
+              common::LogSafe(remote),
+              "\" ends in a number but is not a valid IPv4 address)"));
         }
         if (!IsPlausibleHostName(remote)) {
-          return absl::InvalidArgumentError(
-              absl::StrCat("remoteAddress \"", common::LogSafe(remote),
-                           "\" is neither an IP address nor a host name"));
+          return absl::NotFoundError(
+              absl::StrCat("Hostname couldn't be resolved. (remoteAddress \"",
+                           common::LogSafe(remote),
+                           "\" is neither an IP address nor a host name)"));
         }
       }
       absl::Status port =

@@ -52,13 +52,13 @@ TEST(ValidateOpenTest, RefusesBadRemoteAddresses) {
   ExpectError(ValidateOpen(Connected("", 53)), absl::StatusCode::kNotFound,
               "Hostname couldn't be resolved.");
   ExpectError(ValidateOpen(Connected("http://x/", 53)),
-              absl::StatusCode::kInvalidArgument,
+              absl::StatusCode::kNotFound,
               "neither an IP address nor a host name");
   ExpectError(ValidateOpen(Connected(std::string(300, 'a'), 53)),
-              absl::StatusCode::kInvalidArgument,
+              absl::StatusCode::kNotFound,
               "neither an IP address nor a host name");
   ExpectError(ValidateOpen(Connected(std::string("a\0b", 3), 53)),
-              absl::StatusCode::kInvalidArgument,
+              absl::StatusCode::kNotFound,
               "neither an IP address nor a host name");
 }
 

@@ -88,9 +88,9 @@ UvSocketFactory::ResolveHost(const std::string& host,
         }
         if (status != 0 || res == nullptr) {
           uv_freeaddrinfo(res);
-          done(absl::NotFoundError(
-              absl::StrCat("could not resolve host name ", pending->host, ": ",
-                           status != 0 ? UvErrorText(status) : "no address")));
+          done(absl::NotFoundError(absl::StrCat(
+              "Hostname couldn't be resolved. (", pending->host, ": ",
+              status != 0 ? UvErrorText(status) : "no address", ")")));
           return;
         }
         sockaddr_storage address;

@@ -146,7 +146,7 @@ TEST_F(HostileRendererTest, NumericHostNamesAreTheGroupsTheyName) {
     ExpectOpenRefused(sender, ConnectedOpen(spelling, 5004), kPermissionDenied,
                       "send_groups");
   }
-  ExpectOpenRefused(sender, ConnectedOpen("1.2.3.4.5", 5004), kInvalidArgument,
+  ExpectOpenRefused(sender, ConnectedOpen("1.2.3.4.5", 5004), kNotFound,
                     "ends in a number");
   EXPECT_EQ(UDPDatagramsSentByKernel(), sent_before);
 
@@ -416,8 +416,8 @@ TEST_F(HostileRendererTest, RenderersTextIsCutAndEscapedInAnswers) {
   const std::string& message = socket->end_status().error_message();
   EXPECT_LT(message.size(), 1024u) << message.substr(0, 200);
   EXPECT_NE(message.find("(+"), std::string::npos) << message;
-  ExpectOpenRefused(app, ConnectedOpen("evil\n\x1b[31mname", 5004),
-                    kInvalidArgument, "evil\\x0a\\x1b[31mname");
+  ExpectOpenRefused(app, ConnectedOpen("evil\n\x1b[31mname", 5004), kNotFound,
+                    "evil\\x0a\\x1b[31mname");
 }
 
 // Repeated refusals are folded in the audit log, and counted: the lines

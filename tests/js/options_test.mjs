@@ -217,8 +217,19 @@ promise_test(async () => {
   assert_equals(info.remotePort, 0);
   assert_equals(info.remoteAddress, '127.0.0.1');
   await zero.close();
-  const empty = new UDPSocket({ remoteAddress: '', remotePort: 9 });
-  await promise_rejects('NetworkError', empty.opened, "Hostname couldn't be resolved.");
+  // Anything that is not an IP literal is a host name to the constructor;
+  // one that cannot resolve is a NetworkError (our reason follows
+  // Chrome's sentence).
+  for (const remoteAddress of ['', '1.2.3.4.5', '999.1.1.1', 'ff02::1%a0', '[::1]',
+                               'http://x/', 'a'.repeat(300), 'no-such-host.invalid']) {
+    const socket = new UDPSocket({ remoteAddress, remotePort: 9 });
+    await promise_rejects('NetworkError', socket.opened, "Hostname couldn't be resolved.",
+                          remoteAddress.slice(0, 20));
+  }
+  // A link-local group needs an interface, which a connected socket cannot
+  // name: the kernel refuses the connect (EINVAL), in Chrome too.
+  const linkLocal = new UDPSocket({ remoteAddress: 'ff02::fb', remotePort: 5353 });
+  await promise_rejects('NetworkError', linkLocal.opened, 'Network Error.');
 }, 'a connected socket: what the constructor leaves to the network service');
 
 promise_test(async () => {
