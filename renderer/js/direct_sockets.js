@@ -50,6 +50,7 @@
   }
 
   const internals = new WeakMap();  // UDPSocket / MulticastController -> state
+  const live = new Set();  // States of the sockets not yet closed.
 
   function makeError(pair) {
     const name = pair[0];
@@ -415,7 +416,9 @@
     // As in Blink: a page that never looks at them is not told of an
     // unhandled rejection.
     state.opened.catch(() => {});
-    state.closed.catch(() => {});
+    live.add(state);
+    const forget = () => { live.delete(state); };
+    state.closed.then(forget, forget);
   }
   const udpSocketMembers = class {
     get opened() { return stateOf(this).opened; }
@@ -470,5 +473,13 @@
   shapeInterface(UDPSocket, udpSocketMembers);
   shapeInterface(MulticastController, multicastControllerMembers);
 
-  return { UDPSocket, MulticastController };
+  // The realm's sockets, for closing them all when the realm ends (a
+  // worker terminated).
+  function closeAll() {
+    for (const state of live) {
+      state.opened.then(() => call('close', state.handle)).catch(() => {});
+    }
+  }
+
+  return { globals: { UDPSocket, MulticastController }, closeAll };
 })

@@ -1,6 +1,7 @@
 #include "renderer/js/js_runtime.h"
 
 #include <cstdio>
+#include <utility>
 #include <vector>
 
 #include "absl/strings/str_cat.h"
@@ -23,6 +24,10 @@ constexpr char kWebRealm[] =
     ;
 constexpr char kWebStreams[] =
 #include "renderer/js/web_streams_polyfill.js.inc"
+    ;
+// Dedicated workers and Trusted Types (web_workers.js).
+constexpr char kWebWorkers[] =
+#include "renderer/js/web_workers.js.inc"
     ;
 
 // The page-facing API, evaluated in the app's realm (direct_sockets.js).
@@ -175,16 +180,19 @@ int JsRuntime::RunModule(common::EventLoop* loop,
       UDPSocketBinding binding(isolate, loop, connection);
       BindingData data{&binding, &stopper};
       node::AddLinkedBinding(env, "dsock_udp", RegisterBinding, &data);
-      // Hand the app to the bootstrap as plain strings (never as code).
+      // Hand the app and the realm's scripts to the bootstrap as plain
+      // strings (the app's is never run as code here).
       v8::Local<v8::Object> app = v8::Object::New(isolate);
-      app->Set(context, ToV8(isolate, "name"), ToV8(isolate, name)).Check();
-      app->Set(context, ToV8(isolate, "source"), ToV8(isolate, source)).Check();
-      app->Set(context, ToV8(isolate, "webApi"), ToV8(isolate, kWebApi))
-          .Check();
-      app->Set(context, ToV8(isolate, "webRealm"), ToV8(isolate, kWebRealm))
-          .Check();
-      app->Set(context, ToV8(isolate, "webStreams"), ToV8(isolate, kWebStreams))
-          .Check();
+      const std::pair<const char*, std::string> strings[] = {
+          {"name", name},
+          {"source", source},
+          {"webApi", kWebApi},
+          {"webRealm", kWebRealm},
+          {"webStreams", kWebStreams},
+          {"webWorkers", kWebWorkers},
+      };
+      for (const auto& [key, text] : strings)
+        app->Set(context, ToV8(isolate, key), ToV8(isolate, text)).Check();
       context->Global()->Set(context, ToV8(isolate, "__dsockApp"), app).Check();
       int exit_code = 1;
       if (!node::LoadEnvironment(env, kBootstrap).IsEmpty())

@@ -195,7 +195,11 @@
         case '[object RegExp]': output = new RegExp(input.source, input.flags); break;
         case '[object Boolean]': case '[object Number]': case '[object String]':
           output = Object(input.valueOf()); break;
-        case '[object ArrayBuffer]': output = input.slice(0); break;
+        case '[object ArrayBuffer]':
+          // Copied into a buffer of this realm (the input may be another's).
+          output = new ArrayBuffer(input.byteLength);
+          new Uint8Array(output).set(new Uint8Array(input));
+          break;
         case '[object Map]':
           output = new Map();
           seen.set(input, output);
@@ -367,7 +371,37 @@
     get signal() { return controllerSignals.get(this); }
     abort(reason = undefined) { abortSignal(controllerSignals.get(this), reason); }
   }
-  Object.assign(globals, { Event, EventTarget, AbortSignal, AbortController });
+  // What a worker and its page send each other, and a worker's uncaught
+  // error, as events.
+  const messageData = new WeakMap();
+  class MessageEvent extends Event {
+    constructor(type, init = undefined) {
+      super(type, init);
+      messageData.set(this, init && 'data' in init ? init.data : null);
+    }
+    get data() { return messageData.get(this); }
+  }
+  const errorDetails = new WeakMap();
+  class ErrorEvent extends Event {
+    constructor(type, init = undefined) {
+      super(type, init);
+      errorDetails.set(this, {
+        message: init && init.message !== undefined ? `${init.message}` : '',
+        filename: init && init.filename !== undefined ? `${init.filename}` : '',
+        lineno: (init && Number(init.lineno)) || 0,
+        colno: (init && Number(init.colno)) || 0,
+        error: init && 'error' in init ? init.error : undefined,
+      });
+    }
+    get message() { return errorDetails.get(this).message; }
+    get filename() { return errorDetails.get(this).filename; }
+    get lineno() { return errorDetails.get(this).lineno; }
+    get colno() { return errorDetails.get(this).colno; }
+    get error() { return errorDetails.get(this).error; }
+  }
+  Object.assign(globals, {
+    Event, EventTarget, AbortSignal, AbortController, MessageEvent, ErrorEvent,
+  });
 
   // --- URL ----------------------------------------------------------------
   // The engine's parser, behind objects of this realm that hand out strings.

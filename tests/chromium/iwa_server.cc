@@ -18,6 +18,7 @@
 
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_split.h"
 
 namespace tests {
 
@@ -62,17 +63,22 @@ std::string SolidPng(uint32_t size) {
   return png;
 }
 
-// A file name the server hands out: a module of the app's own directory.
-bool IsModuleName(const std::string& name) {
-  if (!absl::EndsWith(name, ".mjs") || name.empty())
+// A path the server hands out: a script (module or classic) of the app's
+// own directory or below it, with no way up ("..") and plain characters.
+bool IsScriptPath(const std::string& path) {
+  if (!absl::EndsWith(path, ".mjs") && !absl::EndsWith(path, ".js"))
     return false;
-  for (char c : name) {
-    if (!(std::isalnum(static_cast<unsigned char>(c)) || c == '_' || c == '-' ||
-          c == '.')) {
+  for (absl::string_view segment : absl::StrSplit(path, '/')) {
+    if (segment.empty() || segment.find("..") != absl::string_view::npos)
       return false;
+    for (char c : segment) {
+      if (!(std::isalnum(static_cast<unsigned char>(c)) || c == '_' ||
+            c == '-' || c == '.')) {
+        return false;
+      }
     }
   }
-  return name.find("..") == std::string::npos;
+  return true;
 }
 
 void WriteAll(int fd, const std::string& bytes) {
@@ -194,7 +200,7 @@ void IwaServer::Answer(int connection) {
   } else if (target == "/icon.png") {
     body = icon_;
     type = "image/png";
-  } else if (IsModuleName(target.substr(1))) {
+  } else if (IsScriptPath(target.substr(1))) {
     std::ifstream file(directory_ + target, std::ios::binary);
     if (file.is_open()) {
       std::ostringstream contents;

@@ -10,7 +10,7 @@
 // expect: line 224.0.251: NotAllowedError
 // expect: line 0357.0.1.1: NotAllowedError
 // expect: line ::ffff:224.0.0.251: NotAllowedError
-// expect: line 1.2.3.4.5: TypeError
+// expect: line 1.2.3.4.5: NetworkError
 // expect: line ::ffff:239.11.0.1 write: NotAllowedError
 // expect: line 239.0.1: opened to 239.0.0.1
 // chrome-differs: it runs under DirectSocketsMulticastRules, our policy, which Chrome does not have

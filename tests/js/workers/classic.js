@@ -1,0 +1,2 @@
+// A classic worker script: it echoes each message, doubled.
+onmessage = (event) => postMessage(event.data * 2);
