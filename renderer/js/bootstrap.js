@@ -9,6 +9,7 @@
 const vm = require('vm');
 const path = require('path');
 const fs = require('fs');
+const util = require('util');
 const { webcrypto } = require('crypto');
 const scripts = globalThis.__dsockApp;
 delete globalThis.__dsockApp;
@@ -57,6 +58,7 @@ function readAppFile(url) {
   }
 }
 
+const kInspect = { customInspect: false, colors: false };
 const searchHandle = (params) => ({
   call: (method, ...args) => (method === 'size' ? params.size : params[method](...args)),
 });
@@ -114,7 +116,27 @@ class Realm {
   // of the realm's own callbacks), never handed to the page.
   makeHost(hooks) {
     return {
-      console: (method, args) => console[method](...args),
+      // Formatted here, without a page object's custom inspector (Node's
+      // would hand it the engine's own objects), then printed.
+      console: (method, args) => {
+        const text = (values) => util.formatWithOptions(kInspect, ...values);
+        switch (method) {
+          case 'assert':
+            if (!args[0]) console.error(text(['Assertion failed:', ...args.slice(1)]));
+            break;
+          case 'count': case 'countReset': case 'time': case 'timeEnd':
+            console[method](args.length > 0 ? `${args[0]}` : undefined);
+            break;
+          case 'timeLog':
+            console.timeLog(args.length > 0 ? `${args[0]}` : undefined, text(args.slice(1)));
+            break;
+          case 'clear': case 'groupEnd':
+            console[method]();
+            break;
+          default:
+            console[method === 'table' || method === 'dirxml' ? 'log' : method](text(args));
+        }
+      },
       setTimer: (callback, delay, repeat) => {
         const id = this.nextTimer++;
         const run = () => {

@@ -19,6 +19,7 @@ check 0 "encoded 6 héllo" web_globals.mjs
 check 0 "stream chunk function function" web_globals.mjs
 check 0 "DOMException NetworkError" web_globals.mjs
 check 0 "more isolated-app://x/a ok 16 true" web_globals.mjs
+check 0 "leaked: nothing; foreign errors: no" no_way_out.mjs
 check 1 "throws.mjs: uncaught InvalidStateError: the socket is closed" throws.mjs
 check 1 'Failed to fetch dynamically imported module: node:fs' imports_node.mjs
 check 1 "never_settles.mjs: the module's top-level await never settled" never_settles.mjs

@@ -81,12 +81,13 @@
   }
 
   // --- console ------------------------------------------------------------
+  const print = bridged(host.console);
   const console = {};
   for (const method of ['log', 'info', 'warn', 'error', 'debug', 'trace', 'dir', 'dirxml',
                         'table', 'assert', 'count', 'countReset', 'group', 'groupCollapsed',
                         'groupEnd', 'time', 'timeLog', 'timeEnd', 'clear']) {
     // A method, not a constructor, as the console namespace's are.
-    console[method] = { [method](...args) { host.console(method, args); } }[method];
+    console[method] = { [method](...args) { print(method, args); } }[method];
   }
   defineProperty(console, Symbol.toStringTag, { value: 'console', configurable: true });
   globals.console = console;
