@@ -1,10 +1,10 @@
 // Runs in Node's own context, with require (js_runtime.cc loads it): it
 // makes the app's realm, and one per dedicated worker the app starts, each
-// with every global made inside it (web_realm.js, web-streams-polyfill,
-// web_workers.js, direct_sockets.js) and the CSP of an Isolated Web App
-// (no code from strings); then links and evaluates the app's module. The
-// app's name and source, and the scripts, arrive as strings in
-// globalThis.__dsockApp, removed at once.
+// with every global made inside it (web_realm.js, web_events.js,
+// web-streams-polyfill, web_workers.js, direct_sockets.js) and the CSP of
+// an Isolated Web App (no code from strings); then links and evaluates the
+// app's module. The app's name and source, and the scripts, arrive as
+// strings in globalThis.__dsockApp, removed at once.
 'use strict';
 const vm = require('vm');
 const path = require('path');
@@ -82,6 +82,7 @@ class Realm {
     this.TypeError = vm.runInContext('TypeError', this.context);
     const host = this.makeHost(hooks);
     this.web = this.run(scripts.webRealm, 'web_realm.js')(host);
+    Object.assign(this.web, this.run(scripts.webEvents, 'web_events.js')(host, this.web));
     this.define(this.web);
     this.define({
       self: this.global,

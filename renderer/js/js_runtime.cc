@@ -25,6 +25,10 @@ constexpr char kWebRealm[] =
 constexpr char kWebStreams[] =
 #include "renderer/js/web_streams_polyfill.js.inc"
     ;
+// Events of the realm (web_events.js).
+constexpr char kWebEvents[] =
+#include "renderer/js/web_events.js.inc"
+    ;
 // Dedicated workers and Trusted Types (web_workers.js).
 constexpr char kWebWorkers[] =
 #include "renderer/js/web_workers.js.inc"
@@ -190,6 +194,7 @@ int JsRuntime::RunModule(common::EventLoop* loop,
           {"webRealm", kWebRealm},
           {"webStreams", kWebStreams},
           {"webWorkers", kWebWorkers},
+          {"webEvents", kWebEvents},
       };
       for (const auto& [key, text] : strings)
         app->Set(context, ToV8(isolate, key), ToV8(isolate, text)).Check();
