@@ -26,12 +26,9 @@
   const getterOf = (prototype, name) => getOwnPropertyDescriptor(prototype, name).get;
   const { isView } = ArrayBuffer;
   const arrayBufferByteLength = getterOf(ArrayBuffer.prototype, 'byteLength');
-  const sharedByteLength = typeof SharedArrayBuffer === 'function'
-      ? getterOf(SharedArrayBuffer.prototype, 'byteLength') : undefined;
   const typedArrayBuffer = getterOf(getPrototypeOf(Uint8Array.prototype), 'buffer');
   const dataViewBuffer = getterOf(DataView.prototype, 'buffer');
   function hasBrand(getter, value) {
-    if (getter === undefined) return false;
     try {
       apply(getter, value, []);
       return true;
@@ -40,7 +37,6 @@
     }
   }
   const isArrayBuffer = (value) => hasBrand(arrayBufferByteLength, value);
-  const isSharedArrayBuffer = (value) => hasBrand(sharedByteLength, value);
   function bufferOfView(view) {
     try {
       return apply(typedArrayBuffer, view, []);
@@ -227,7 +223,9 @@
   function checkBufferSource(data) {
     let shared;
     if (isView(data)) {
-      shared = isSharedArrayBuffer(bufferOfView(data));
+      // Not an ArrayBuffer is a SharedArrayBuffer here; asked this way the
+      // common case throws nothing (a caught throw per write would cost).
+      shared = !isArrayBuffer(bufferOfView(data));
     } else if (isArrayBuffer(data)) {
       shared = false;
     } else {
