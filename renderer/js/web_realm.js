@@ -117,6 +117,11 @@
     },
   }.queueMicrotask;
 
+  // High-resolution time, in milliseconds since the app started.
+  const performance = { now: { now() { return host.now(); } }.now };
+  defineProperty(performance, Symbol.toStringTag, { value: 'Performance', configurable: true });
+  globals.performance = performance;
+
   // --- Text ---------------------------------------------------------------
   const encodeUtf8 = bridged(host.encodeUtf8);
   const newDecoder = bridged(host.newDecoder);

@@ -37,7 +37,7 @@ test(() => {
     'getRandomValues result': crypto.getRandomValues(new Uint8Array(2)),
     AbortSignal: new AbortController().signal, Event: new Event('x'),
     ReadableStream: new ReadableStream(), WritableStream: new WritableStream(),
-    UDPSocket, MulticastController,
+    UDPSocket, MulticastController, performance,
   };
   for (const [name, value] of Object.entries(reached)) {
     assert_true(ofThisRealm(value), `${name} is of this realm`);
@@ -45,6 +45,7 @@ test(() => {
   assert_equals(new TextDecoder().decode(new TextEncoder().encode('héllo')), 'héllo');
   assert_equals(url.searchParams.get('b'), 'c');
   assert_equals(structuredClone(new Map([[1, 2]])).get(1), 2);
+  assert_equals(typeof performance.now(), 'number');
 }, 'the web globals and what they return are of this realm');
 
 promise_test(async (t) => {

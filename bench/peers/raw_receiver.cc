@@ -1,0 +1,67 @@
+// raw_receiver --port=P --seconds=T: the ceiling every receiver of
+// bench/peers is held against. Binds 127.0.0.1:P, says "ready", then from
+// the first datagram on reads for T seconds with recvmmsg (32 at a time)
+// and prints "count N ms M" as the benchmark's apps do.
+#include <netinet/in.h>
+#include <poll.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <cstdio>
+#include <vector>
+
+#include "absl/flags/flag.h"
+#include "absl/flags/parse.h"
+#include "absl/time/clock.h"
+
+ABSL_FLAG(int, port, 0, "The port to bind on 127.0.0.1.");
+ABSL_FLAG(double, seconds, 2, "How long to count from the first datagram.");
+
+int main(int argc, char** argv) {
+  absl::ParseCommandLine(argc, argv);
+  const int fd = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+  sockaddr_in address{};
+  address.sin_family = AF_INET;
+  address.sin_port = htons(static_cast<uint16_t>(absl::GetFlag(FLAGS_port)));
+  address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  int buffer = 4 << 20;
+  setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &buffer, sizeof(buffer));
+  if (fd < 0 ||
+      bind(fd, reinterpret_cast<sockaddr*>(&address), sizeof(address))) {
+    std::perror("raw_receiver: bind");
+    return 1;
+  }
+  std::printf("ready\n");
+  std::fflush(stdout);
+  constexpr int kBatch = 32;
+  std::vector<char> storage(kBatch * 2048);
+  std::vector<iovec> iov(kBatch);
+  std::vector<mmsghdr> messages(kBatch);
+  for (int i = 0; i < kBatch; ++i) {
+    iov[i] = {storage.data() + i * 2048, 2048};
+    messages[i] = {};
+    messages[i].msg_hdr.msg_iov = &iov[i];
+    messages[i].msg_hdr.msg_iovlen = 1;
+  }
+  pollfd readable{fd, POLLIN, 0};
+  if (poll(&readable, 1, 30000) <= 0) {
+    std::fprintf(stderr, "raw_receiver: nothing arrived\n");
+    return 1;
+  }
+  int64_t count = 0;
+  const absl::Time start = absl::Now();
+  const absl::Time end = start + absl::Seconds(absl::GetFlag(FLAGS_seconds));
+  while (absl::Now() < end) {
+    const int n = recvmmsg(fd, messages.data(), kBatch, MSG_DONTWAIT, nullptr);
+    if (n > 0) {
+      count += n;
+    } else if (poll(&readable, 1, 50) < 0) {
+      break;
+    }
+  }
+  std::printf("count %lld ms %lld\n", static_cast<long long>(count),
+              static_cast<long long>(absl::ToInt64Milliseconds(absl::Now() -
+                                                               start)));
+  close(fd);
+  return 0;
+}
