@@ -157,6 +157,19 @@ TEST_F(HostileRendererTest, NumericHostNamesAreTheGroupsTheyName) {
   EXPECT_EQ(UDPDatagramsSentByKernel(), sent_before + 1);
 }
 
+// Remote port 0 is a peer the service connects to, as Chrome's does; what
+// a send there gets is the kernel's to say, and the service stays whole.
+TEST_F(HostileRendererTest, RemotePortZeroOpensAndTheKernelDecidesItsSends) {
+  RawRenderer* app = Renderer(kSender);
+  auto zero = app->NewSocket();
+  ASSERT_TRUE(zero->Open(ConnectedOpen("127.0.0.1", 0)));
+  for (int i = 0; i < 3; ++i)
+    (void)zero->Call(SendConnected("to port 0"));
+  auto plain = app->NewSocket();
+  ASSERT_TRUE(plain->Open(ConnectedOpen("127.0.0.1", 5004)));
+  ExpectStatus(plain->Call(SendConnected("x")), kOk, "");
+}
+
 TEST_F(HostileRendererTest, AnIpv4MappedAddressIsItsIpv4Address) {
   RawRenderer* sender = Renderer(kSender);
   const int64_t sent_before = UDPDatagramsSentByKernel();
