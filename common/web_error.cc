@@ -3,6 +3,7 @@
 #include <optional>
 
 #include "absl/strings/cord.h"
+#include "absl/strings/str_cat.h"
 #include "absl/types/optional.h"
 
 namespace common {
@@ -20,6 +21,14 @@ absl::Status WithWebError(absl::Status status, absl::string_view name) {
 std::string WebErrorOf(const absl::Status& status) {
   absl::optional<absl::Cord> name = status.GetPayload(kWebErrorPayload);
   return name ? std::string(*name) : std::string();
+}
+
+absl::Status HostNotResolved(absl::string_view detail) {
+  constexpr absl::string_view kChromeSentence =
+      "Hostname couldn't be resolved.";
+  return absl::NotFoundError(
+      detail.empty() ? std::string(kChromeSentence)
+                     : absl::StrCat(kChromeSentence, " (", detail, ")"));
 }
 
 }  // namespace common

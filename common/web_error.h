@@ -17,6 +17,11 @@ absl::Status WithWebError(absl::Status status, absl::string_view name);
 // That name, or empty.
 std::string WebErrorOf(const absl::Status& status);
 
+// A host name that resolves to nothing, as Chrome 156 answers it
+// (NetworkError "Hostname couldn't be resolved."), with `detail`, if any,
+// after Chrome's sentence in parentheses.
+absl::Status HostNotResolved(absl::string_view detail = "");
+
 }  // namespace common
 
 #endif  // COMMON_WEB_ERROR_H_

@@ -82,26 +82,22 @@ absl::Status ValidateOpen(const v1::OpenUDPSocket& open) {
   switch (open.mode_case()) {
     case v1::OpenUDPSocket::kConnected: {
       const v1::ConnectedMode& connected = open.connected();
-      if (connected.remote_address().empty()) {
-        // A name that resolves to nothing, as Chrome 156 answers it.
-        return absl::NotFoundError("Hostname couldn't be resolved.");
-      }
+      // A name that cannot be one resolves to nothing, as Chrome 156
+      // answers it; one that ends in a number is never handed to the
+      // resolver either (which would read "1.2.3.4.5" its own way).
       const std::string& remote = connected.remote_address();
+      if (remote.empty())
+        return common::HostNotResolved();
       if (!IpAddress::Parse(remote)) {
-        // Never handed to the resolver (which would read a name that ends
-        // in a number its own way, "1.2.3.4.5"); a name that cannot be one
-        // resolves to nothing. Chrome 156 answers both so.
+        const std::string quoted =
+            absl::StrCat("remoteAddress \"", common::LogSafe(remote), "\"");
         if (common::EndsInANumber(remote)) {
-          return absl::NotFoundError(absl::StrCat(
-              "Hostname couldn't be resolved. (remoteAddress \"",
-              common::LogSafe(remote),
-              "\" ends in a number but is not a valid IPv4 address)"));
+          return common::HostNotResolved(absl::StrCat(
+              quoted, " ends in a number but is not a valid IPv4 address"));
         }
         if (!IsPlausibleHostName(remote)) {
-          return absl::NotFoundError(
-              absl::StrCat("Hostname couldn't be resolved. (remoteAddress \"",
-                           common::LogSafe(remote),
-                           "\" is neither an IP address nor a host name)"));
+          return common::HostNotResolved(absl::StrCat(
+              quoted, " is neither an IP address nor a host name"));
         }
       }
       absl::Status port =

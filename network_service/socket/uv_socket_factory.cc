@@ -9,6 +9,7 @@
 #include <utility>
 
 #include "absl/strings/str_cat.h"
+#include "common/web_error.h"
 #include "network_service/socket/uv_datagram_socket.h"
 #include "network_service/socket/uv_error.h"
 
@@ -88,9 +89,9 @@ UvSocketFactory::ResolveHost(const std::string& host,
         }
         if (status != 0 || res == nullptr) {
           uv_freeaddrinfo(res);
-          done(absl::NotFoundError(absl::StrCat(
-              "Hostname couldn't be resolved. (", pending->host, ": ",
-              status != 0 ? UvErrorText(status) : "no address", ")")));
+          done(common::HostNotResolved(
+              absl::StrCat(pending->host, ": ",
+                           status != 0 ? UvErrorText(status) : "no address")));
           return;
         }
         sockaddr_storage address;

@@ -188,8 +188,8 @@
 
   // UDPMessage, converted as Blink's binding does; the rules of a message
   // (data not empty, the address as the mode wants) are the C++ layer's.
-  // `data` is left as given: the native write takes its bytes and refuses
-  // what is not an unshared BufferSource.
+  // `data` is checked, not copied: the native write takes its bytes (and
+  // checks it again).
   function convertUDPMessage(value) {
     if (value !== undefined && value !== null &&
         typeof value !== 'object' && typeof value !== 'function') {
@@ -296,17 +296,16 @@
   // is called back. A send that fails later shows at the next write or at
   // close (the C++ writable is errored by then), as a failed write errors a
   // stream. socket.close() first waits for every write to reach the kernel.
+  const kWritePrefix = "Failed to execute 'write' on 'WritableStreamDefaultWriter': ";
   function makeWritable(handle) {
     return new WritableStream({
       write(chunk) {
-        const written = "Failed to execute 'write' on 'WritableStreamDefaultWriter': ";
-        const message = (() => {
-          try {
-            return convertUDPMessage(chunk);
-          } catch (error) {
-            throw prefixedTypeError(written, error);
-          }
-        })();
+        let message;
+        try {
+          message = convertUDPMessage(chunk);
+        } catch (error) {
+          throw prefixedTypeError(kWritePrefix, error);
+        }
         return new Promise((resolve, reject) => {
           const result = binding.write(
               handle, message.data, message.remoteAddress, message.remotePort,
@@ -314,7 +313,7 @@
                 if (error) reject(makeError(error));
                 else resolve();
               });
-          if (isArray(result)) reject(prefixedTypeError(written, makeError(result)));
+          if (isArray(result)) reject(prefixedTypeError(kWritePrefix, makeError(result)));
           else if (result > 0) resolve();
         });
       },

@@ -104,14 +104,12 @@ void Stop(const v8::FunctionCallbackInfo<v8::Value>& info) {
 // code in `global`'s realm evaluates a string (which that realm's
 // codeGeneration option forbids), as Chrome says it under an IWA's CSP.
 void SetCodeGenerationMessage(const v8::FunctionCallbackInfo<v8::Value>& info) {
-  v8::Isolate* isolate = info.GetIsolate();
   if (info.Length() < 2 || !info[0]->IsObject() || !info[1]->IsString())
     return;
   v8::Local<v8::Context> realm;
   if (!info[0].As<v8::Object>()->GetCreationContext().ToLocal(&realm))
     return;
   realm->SetErrorMessageForCodeGenerationFromStrings(info[1].As<v8::String>());
-  (void)isolate;
 }
 
 struct BindingData {

@@ -199,16 +199,8 @@
       dispatchEvent: { dispatchEvent(event) { return target.dispatchEvent(event); } }.dispatchEvent,
       WorkerGlobalScope, DedicatedWorkerGlobalScope, name: scope.name,
     });
-    const scopeHandlers = {};
     for (const type of ['message', 'messageerror', 'error']) {
-      defineProperty(globalThis, `on${type}`, {
-        get() { return scopeHandlers[type] || null; },
-        set(handler) { scopeHandlers[type] = typeof handler === 'function' ? handler : null; },
-        enumerable: true, configurable: true,
-      });
-      target.addEventListener(type, (event) => {
-        if (scopeHandlers[type]) apply(scopeHandlers[type], globalThis, [event]);
-      });
+      defineEventHandler(globalThis, type);
     }
     host.receiveMessages({
       message(data) { target.dispatchEvent(new MessageEvent('message', { data })); },
