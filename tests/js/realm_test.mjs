@@ -2,7 +2,7 @@
 // Direct Sockets API, belongs to the page's own realm (its constructor's
 // constructor is the page's Function), as in Chrome; and the realm's CSP
 // forbids code from strings.
-// expect: line 5 of 5 passed
+// expect: line 6 of 6 passed
 import {
   assert_equals, assert_true, done, open_bound, promise_test, test,
 } from './harness.mjs';
@@ -85,6 +85,27 @@ promise_test(async () => {
   }
   assert_true(constructorError instanceof TypeError && ofThisRealm(constructorError));
 }, 'errors the page catches are of this realm');
+
+promise_test(async () => {
+  const realmPromise = Promise;
+  const stream = new ReadableStream({
+    start(controller) {
+      controller.enqueue('a');
+      controller.close();
+    },
+  });
+  globalThis.Promise = function PagePromise() {
+    throw new Error("the page's own Promise was called");
+  };
+  try {
+    const read = stream.getReader().read();
+    assert_true(read instanceof realmPromise, "read() returns the realm's own promise");
+    const { value } = await read;
+    assert_equals(value, 'a');
+  } finally {
+    globalThis.Promise = realmPromise;
+  }
+}, "streams use the realm's intrinsics, not what the page put on its global");
 
 test(() => {
   const kCsp = "Evaluating a string as JavaScript violates the following Content Security " +
