@@ -12,22 +12,27 @@
 
 namespace common {
 
-absl::Status SendFdMessage(int socket, const std::string& text, int fd) {
+absl::Status SendFdMessage(int socket,
+                           const std::string& text,
+                           int fd,
+                           int second_fd) {
   if (text.size() > kMaxFdMessageText) {
     return absl::InvalidArgumentError("control message text too long");
   }
   iovec io{const_cast<char*>(text.data()), text.size()};
-  alignas(cmsghdr) char control[CMSG_SPACE(sizeof(int))] = {};
+  const int fds[2] = {fd, second_fd};
+  const size_t count = second_fd < 0 ? 1 : 2;
+  alignas(cmsghdr) char control[CMSG_SPACE(sizeof(fds))] = {};
   msghdr message{};
   message.msg_iov = &io;
   message.msg_iovlen = 1;
   message.msg_control = control;
-  message.msg_controllen = sizeof(control);
+  message.msg_controllen = CMSG_SPACE(sizeof(int) * count);
   cmsghdr* header = CMSG_FIRSTHDR(&message);
   header->cmsg_level = SOL_SOCKET;
   header->cmsg_type = SCM_RIGHTS;
-  header->cmsg_len = CMSG_LEN(sizeof(int));
-  std::memcpy(CMSG_DATA(header), &fd, sizeof(int));
+  header->cmsg_len = CMSG_LEN(sizeof(int) * count);
+  std::memcpy(CMSG_DATA(header), fds, sizeof(int) * count);
   if (sendmsg(socket, &message, MSG_NOSIGNAL) < 0) {
     return absl::UnavailableError(
         absl::StrCat("sending a channel: ", std::strerror(errno)));
@@ -66,16 +71,18 @@ absl::StatusOr<FdMessage> ReceiveFdMessage(int socket) {
   }
   if (n == 0 && fds.empty())
     return absl::NotFoundError("the host closed the control channel");
-  const bool bad = fds.size() != 1 ||
+  const bool bad = fds.empty() || fds.size() > 2 ||
                    static_cast<size_t>(n) > kMaxFdMessageText ||
                    (message.msg_flags & (MSG_TRUNC | MSG_CTRUNC)) != 0;
   if (bad) {
     for (int fd : fds)
       close(fd);
     return absl::InvalidArgumentError(
-        "a control message must carry one descriptor and a short text");
+        "a control message must carry one or two descriptors and a short "
+        "text");
   }
-  return FdMessage{std::string(text.data(), static_cast<size_t>(n)), fds[0]};
+  return FdMessage{std::string(text.data(), static_cast<size_t>(n)), fds[0],
+                   fds.size() > 1 ? fds[1] : -1};
 }
 
 }  // namespace common

@@ -34,6 +34,41 @@ TEST(FdPassingTest, CarriesTextAndADescriptor) {
   close(control[1]);
 }
 
+TEST(FdPassingTest, CarriesTwoDescriptorsInOrder) {
+  int control[2];
+  ASSERT_EQ(socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, control), 0);
+  int first[2], second[2];
+  ASSERT_EQ(pipe(first), 0);
+  ASSERT_EQ(pipe(second), 0);
+  ASSERT_TRUE(SendFdMessage(control[0], "two", first[1], second[1]).ok());
+  auto message = ReceiveFdMessage(control[1]);
+  ASSERT_TRUE(message.ok()) << message.status();
+  ASSERT_GE(message->second_fd, 0);
+  ASSERT_EQ(write(message->fd, "1", 1), 1);
+  ASSERT_EQ(write(message->second_fd, "2", 1), 1);
+  char byte = 0;
+  ASSERT_EQ(read(first[0], &byte, 1), 1);
+  EXPECT_EQ(byte, '1');
+  ASSERT_EQ(read(second[0], &byte, 1), 1);
+  EXPECT_EQ(byte, '2');
+  for (int fd : {message->fd, message->second_fd, first[0], first[1], second[0],
+                 second[1], control[0], control[1]}) {
+    close(fd);
+  }
+}
+
+TEST(FdPassingTest, OneDescriptorLeavesTheSecondUnset) {
+  int control[2];
+  ASSERT_EQ(socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, control), 0);
+  ASSERT_TRUE(SendFdMessage(control[0], "one", control[0]).ok());
+  auto message = ReceiveFdMessage(control[1]);
+  ASSERT_TRUE(message.ok()) << message.status();
+  EXPECT_EQ(message->second_fd, -1);
+  close(message->fd);
+  close(control[0]);
+  close(control[1]);
+}
+
 TEST(FdPassingTest, RefusesAMessageWithoutADescriptor) {
   int control[2];
   ASSERT_EQ(socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, control), 0);

@@ -13,7 +13,8 @@
 namespace common {
 
 std::vector<std::string> RendererEnvNames() {
-  return {kServiceFdEnv, kHostFdEnv, kAppOriginEnv, kAppPermissionsEnv};
+  return {kServiceFdEnv, kHostFdEnv, kDatagramPipeFdEnv, kAppOriginEnv,
+          kAppPermissionsEnv};
 }
 
 std::set<std::string> ParseFeatureList(absl::string_view list) {

@@ -15,15 +15,18 @@ namespace common {
 
 // A renderer's environment, set by the host: the channel to the service
 // (fd 3), the host's own channel for a new service after a restart (fd 4),
+// the renderer's end of its datagram pipe (fd 5, common/datagram_frame.h),
 // the app's origin and its permissions-policy features.
 inline constexpr char kServiceFdEnv[] = "DSOCK_SERVICE_FD";
+inline constexpr char kDatagramPipeFdEnv[] = "DSOCK_DATAGRAM_PIPE_FD";
 inline constexpr char kHostFdEnv[] = "DSOCK_HOST_FD";
 inline constexpr char kAppOriginEnv[] = "DSOCK_APP_ORIGIN";
 inline constexpr char kAppPermissionsEnv[] = "DSOCK_APP_PERMISSIONS";
 inline constexpr int kRendererServiceFd = 3;
 inline constexpr int kRendererHostFd = 4;
+inline constexpr int kRendererDatagramPipeFd = 5;
 // The text of a message on the renderer's host channel that carries a new
-// channel to a restarted network service.
+// channel to a restarted network service (and its datagram pipe).
 inline constexpr char kNewServiceChannelTag[] = "network-service";
 // A program run without a host: the service's listening socket.
 inline constexpr char kServiceSocketEnv[] = "DSOCK_NETWORK_SERVICE_SOCKET";

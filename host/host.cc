@@ -204,13 +204,15 @@ void Host::OnServiceExit(pid_t pid, Exit exit) {
   LOG(WARNING) << "restarted the network service (pid " << service_pid_ << ")";
   // Every renderer gets a fresh channel, bound to its own app again.
   for (auto& [renderer_pid, renderer] : renderers_) {
-    const int channel =
+    const RendererEnds ends =
         NewServiceChannel(renderer.origin, renderer.permissions);
-    if (channel < 0)
+    if (ends.channel < 0)
       continue;
-    absl::Status sent = common::SendFdMessage(
-        renderer.host_channel, common::kNewServiceChannelTag, channel);
-    close(channel);
+    absl::Status sent = common::SendFdMessage(renderer.host_channel,
+                                              common::kNewServiceChannelTag,
+                                              ends.channel, ends.datagram_pipe);
+    close(ends.channel);
+    close(ends.datagram_pipe);
     if (!sent.ok()) {
       LOG(ERROR) << "renderer " << renderer_pid
                  << " did not get its channel: " << sent;
@@ -218,25 +220,35 @@ void Host::OnServiceExit(pid_t pid, Exit exit) {
   }
 }
 
-int Host::NewServiceChannel(const std::string& origin,
-                            const std::vector<std::string>& permissions) {
+Host::RendererEnds Host::NewServiceChannel(
+    const std::string& origin,
+    const std::vector<std::string>& permissions) {
   int channel[2];
   if (control_fd_ < 0 ||
       socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, channel) != 0) {
-    return -1;
+    return {};
+  }
+  // The datagram pipe: message boundaries kept, so one frame is one read.
+  int pipe[2];
+  if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, pipe) != 0) {
+    close(channel[0]);
+    close(channel[1]);
+    return {};
   }
   // The service learns the channel's app before the renderer can speak:
   // who the channel speaks for, and what its manifest grants.
   absl::Status sent = common::SendFdMessage(
       control_fd_,
       common::EncodeGrant({origin, {permissions.begin(), permissions.end()}}),
-      channel[0]);
+      channel[0], pipe[0]);
   close(channel[0]);
+  close(pipe[0]);
   if (!sent.ok()) {
     close(channel[1]);
-    return -1;
+    close(pipe[1]);
+    return {};
   }
-  return channel[1];
+  return {channel[1], pipe[1]};
 }
 
 absl::StatusOr<pid_t> Host::StartRenderer(const AppManifest::App& app,
@@ -244,15 +256,16 @@ absl::StatusOr<pid_t> Host::StartRenderer(const AppManifest::App& app,
                                           int stdout_fd) {
   if (control_fd_ < 0)
     return absl::FailedPreconditionError("start the network service first");
-  const int channel = NewServiceChannel(app.origin, app.permissions);
-  if (channel < 0) {
+  const RendererEnds ends = NewServiceChannel(app.origin, app.permissions);
+  if (ends.channel < 0) {
     return absl::UnavailableError(
         "cannot hand a channel to the network service");
   }
   int host_channel[2];
   if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, host_channel) !=
       0) {
-    close(channel);
+    close(ends.channel);
+    close(ends.datagram_pipe);
     return absl::InternalError(
         absl::StrCat("socketpair: ", std::strerror(errno)));
   }
@@ -260,12 +273,16 @@ absl::StatusOr<pid_t> Host::StartRenderer(const AppManifest::App& app,
       app.command,
       {absl::StrCat(common::kServiceFdEnv, "=", common::kRendererServiceFd),
        absl::StrCat(common::kHostFdEnv, "=", common::kRendererHostFd),
+       absl::StrCat(common::kDatagramPipeFdEnv, "=",
+                    common::kRendererDatagramPipeFd),
        absl::StrCat(common::kAppOriginEnv, "=", app.origin),
        absl::StrCat(common::kAppPermissionsEnv, "=",
                     common::FeatureList(
                         {app.permissions.begin(), app.permissions.end()}))},
-      {channel, host_channel[1]}, stdout_fd, std::move(on_exit));
-  close(channel);
+      {ends.channel, host_channel[1], ends.datagram_pipe}, stdout_fd,
+      std::move(on_exit));
+  close(ends.channel);
+  close(ends.datagram_pipe);
   close(host_channel[1]);
   if (!pid.ok()) {
     close(host_channel[0]);
@@ -278,12 +295,24 @@ absl::StatusOr<pid_t> Host::StartRenderer(const AppManifest::App& app,
 absl::StatusOr<int> Host::NewInProcessRendererChannel(
     const std::string& origin,
     const std::vector<std::string>& permissions) {
-  const int channel = NewServiceChannel(origin, permissions);
-  if (channel < 0) {
+  absl::StatusOr<RendererEnds> ends =
+      NewInProcessRendererEnds(origin, permissions);
+  if (!ends.ok())
+    return ends.status();
+  // Without its reader the pipe is closed: the service sends over gRPC.
+  close(ends->datagram_pipe);
+  return ends->channel;
+}
+
+absl::StatusOr<Host::RendererEnds> Host::NewInProcessRendererEnds(
+    const std::string& origin,
+    const std::vector<std::string>& permissions) {
+  const RendererEnds ends = NewServiceChannel(origin, permissions);
+  if (ends.channel < 0) {
     return absl::UnavailableError(
         "cannot hand a channel to the network service");
   }
-  return channel;
+  return ends;
 }
 
 void Host::SignalAll(int signal) {

@@ -91,6 +91,17 @@ class Host {
       const std::string& origin,
       const std::vector<std::string>& permissions =
           AppManifest::AllPermissions());
+  // The same with the renderer's end of a datagram pipe beside the channel
+  // (common/datagram_frame.h; NetworkServiceConnection::FromInheritedFds):
+  // the caller owns both descriptors.
+  struct RendererEnds {
+    int channel = -1;
+    int datagram_pipe = -1;
+  };
+  absl::StatusOr<RendererEnds> NewInProcessRendererEnds(
+      const std::string& origin,
+      const std::vector<std::string>& permissions =
+          AppManifest::AllPermissions());
 
   // Sends `signal` to the service and every renderer still running, and
   // stops restarting the service.
@@ -117,10 +128,10 @@ class Host {
                               ExitHandler on_exit);
   absl::Status SpawnNetworkService();
   void OnServiceExit(pid_t pid, Exit exit);
-  // A fresh channel bound to `origin`: the service gets one end; returns
-  // the other (or -1).
-  int NewServiceChannel(const std::string& origin,
-                        const std::vector<std::string>& permissions);
+  // A fresh channel and datagram pipe bound to `origin`: the service gets
+  // one end of each; returns the others (both -1 on failure).
+  RendererEnds NewServiceChannel(const std::string& origin,
+                                 const std::vector<std::string>& permissions);
   static void OnExit(uv_process_t* process, int64_t status, int signal);
 
   common::EventLoop* const loop_;

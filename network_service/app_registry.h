@@ -3,6 +3,7 @@
 
 #include <cstddef>
 #include <map>
+#include <memory>
 #include <optional>
 #include <set>
 #include <string>
@@ -10,6 +11,7 @@
 #include "absl/base/thread_annotations.h"
 #include "absl/status/status.h"
 #include "absl/synchronization/mutex.h"
+#include "network_service/datagram_pipe.h"
 #include "network_service/log_limiter.h"
 #include "network_service/send_rate_limiter.h"
 
@@ -26,6 +28,9 @@ namespace network_service {
 struct AppIdentity {
   std::string origin;
   std::set<std::string> permissions;
+  // The channel's datagram pipe, when its host gave one (not who the app
+  // is, but it travels with the channel the same way). Loop thread only.
+  std::shared_ptr<DatagramPipe> datagram_pipe;
   bool has(const std::string& feature) const {
     return permissions.count(feature) > 0;
   }

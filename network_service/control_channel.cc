@@ -52,11 +52,17 @@ void ControlChannel::ReadAll() {
       if (!grant.ok()) {
         LOG(WARNING) << "refused a channel: " << grant.status();
         close(message->fd);
+        if (message->second_fd >= 0)
+          close(message->second_fd);
         continue;
       }
-      // gRPC needs a non-blocking descriptor (notes: grpc-fd-channels).
-      fcntl(message->fd, F_SETFL, fcntl(message->fd, F_GETFL) | O_NONBLOCK);
-      on_channel_(message->fd, *std::move(grant));
+      // gRPC needs a non-blocking descriptor (notes: grpc-fd-channels); the
+      // pipe is written without blocking the loop.
+      for (int fd : {message->fd, message->second_fd}) {
+        if (fd >= 0)
+          fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) | O_NONBLOCK);
+      }
+      on_channel_(message->fd, message->second_fd, *std::move(grant));
       continue;
     }
     switch (message.status().code()) {

@@ -190,13 +190,13 @@ absl::Status NetworkService::LoadPolicy() {
   return absl::OkStatus();
 }
 
-void NetworkService::AddRendererChannel(int fd, common::AppGrant grant) {
+void NetworkService::AddRendererChannel(int fd,
+                                        int datagram_pipe,
+                                        common::AppGrant grant) {
   AppIdentity app{std::move(grant.origin), std::move(grant.features)};
-  // Channels of renderers that are gone: their threads have ended.
-  guards_.erase(
-      std::remove_if(guards_.begin(), guards_.end(),
-                     [](const auto& guard) { return guard->finished(); }),
-      guards_.end());
+  if (datagram_pipe >= 0)
+    app.datagram_pipe = std::make_shared<DatagramPipe>(datagram_pipe);
+  ForgetEndedChannels();
   int grpc_fd = -1;
   absl::StatusOr<std::unique_ptr<Http2Guard>> guard = Http2Guard::Start(
       fd, {},
@@ -209,9 +209,23 @@ void NetworkService::AddRendererChannel(int fd, common::AppGrant grant) {
     LOG(ERROR) << guard.status().message();
     return;
   }
-  guards_.push_back(*std::move(guard));
+  channels_.push_back({*std::move(guard), app.datagram_pipe});
   apps_.BindChannel(grpc_fd, std::move(app));
   grpc::AddInsecureChannelFromFd(server_.get(), grpc_fd);
+}
+
+void NetworkService::ForgetEndedChannels() {
+  // Their guards' threads have ended, and their pipes go now (sockets still
+  // holding one find it closed).
+  channels_.erase(std::remove_if(channels_.begin(), channels_.end(),
+                                 [](Channel& channel) {
+                                   if (!channel.guard->finished())
+                                     return false;
+                                   if (channel.datagram_pipe)
+                                     channel.datagram_pipe->Close();
+                                   return true;
+                                 }),
+                  channels_.end());
 }
 
 void NetworkService::BeginShutdown() {
@@ -234,13 +248,16 @@ void NetworkService::Quit() {
 
 void NetworkService::Run() {
   ran_ = true;
-  // Refusals the audit log folded are counted in it once a second.
+  // Refusals the audit log folded are counted in it once a second, and the
+  // channels of renderers that ended are let go.
   uv_timer_init(loop_.uv_loop(), &audit_flush_);
-  audit_flush_.data = &enforcer_;
+  audit_flush_.data = this;
   uv_timer_start(
       &audit_flush_,
       [](uv_timer_t* timer) {
-        static_cast<PolicyEnforcer*>(timer->data)->FlushFoldedRefusals();
+        auto* service = static_cast<NetworkService*>(timer->data);
+        service->enforcer_.FlushFoldedRefusals();
+        service->ForgetEndedChannels();
       },
       1000, 1000);
   uv_unref(reinterpret_cast<uv_handle_t*>(&audit_flush_));
@@ -257,8 +274,8 @@ void NetworkService::Run() {
   if (options_.control_fd >= 0) {
     control_ = std::make_unique<ControlChannel>(
         loop_.uv_loop(), options_.control_fd,
-        [this](int fd, common::AppGrant grant) {
-          AddRendererChannel(fd, std::move(grant));
+        [this](int fd, int datagram_pipe, common::AppGrant grant) {
+          AddRendererChannel(fd, datagram_pipe, std::move(grant));
         },
         [this] {
           LOG(INFO) << "the host is gone; shutting down";
@@ -290,7 +307,7 @@ void NetworkService::Run() {
   if (shutdown_thread_.joinable())
     shutdown_thread_.join();
   server_->Wait();
-  guards_.clear();
+  channels_.clear();
   loop_.Shutdown();
   if (!options_.socket_path.empty())
     unlink(options_.socket_path.c_str());

@@ -15,6 +15,7 @@
 #include "common/host_contract.h"
 #include "network_service/app_registry.h"
 #include "network_service/control_channel.h"
+#include "network_service/datagram_pipe.h"
 #include "network_service/http2_guard.h"
 #include "network_service/network_service_impl.h"
 #include "network_service/policy_enforcer.h"
@@ -71,7 +72,10 @@ class NetworkService {
   // The policy of the options, announced on stderr.
   absl::Status LoadPolicy();
   // A renderer channel from the host: guard it, bind it to its app, serve.
-  void AddRendererChannel(int fd, common::AppGrant grant);
+  // `datagram_pipe` is -1 when the host sent none.
+  void AddRendererChannel(int fd, int datagram_pipe, common::AppGrant grant);
+  // Lets go of the channels whose renderers have gone.
+  void ForgetEndedChannels();
   void BeginShutdown();
 
   const Options options_;
@@ -84,7 +88,13 @@ class NetworkService {
   std::unique_ptr<PolicyWatcher> watcher_;
   std::unique_ptr<grpc::Server> server_;
   std::unique_ptr<ControlChannel> control_;
-  std::vector<std::unique_ptr<Http2Guard>> guards_;
+  // Each renderer channel's guard, and its datagram pipe (closed when the
+  // guard finds the renderer gone).
+  struct Channel {
+    std::unique_ptr<Http2Guard> guard;
+    std::shared_ptr<DatagramPipe> datagram_pipe;
+  };
+  std::vector<Channel> channels_;
   std::thread shutdown_thread_;
   bool ran_ = false;
   uv_timer_t audit_flush_;

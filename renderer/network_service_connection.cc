@@ -46,12 +46,23 @@ NetworkServiceConnection::NetworkServiceConnection(
 
 std::unique_ptr<NetworkServiceConnection>
 NetworkServiceConnection::FromInheritedFd(common::EventLoop* loop, int fd) {
+  return FromInheritedFds(loop, fd, -1);
+}
+
+std::unique_ptr<NetworkServiceConnection>
+NetworkServiceConnection::FromInheritedFds(common::EventLoop* loop,
+                                           int fd,
+                                           int datagram_pipe) {
   // gRPC needs the descriptor non-blocking (else every call times out).
   fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) | O_NONBLOCK);
   fcntl(fd, F_SETFD, FD_CLOEXEC);
   const std::string target = "fd:" + std::to_string(fd);
-  return std::unique_ptr<NetworkServiceConnection>(new NetworkServiceConnection(
-      loop, target, grpc::CreateInsecureChannelFromFd(target, fd)));
+  std::unique_ptr<NetworkServiceConnection> connection(
+      new NetworkServiceConnection(
+          loop, target, grpc::CreateInsecureChannelFromFd(target, fd)));
+  if (datagram_pipe >= 0)
+    connection->datagram_pipe_ = DatagramPipeReader::Start(loop, datagram_pipe);
+  return connection;
 }
 
 std::unique_ptr<NetworkServiceConnection> NetworkServiceConnection::Connect(
@@ -62,8 +73,13 @@ std::unique_ptr<NetworkServiceConnection> NetworkServiceConnection::Connect(
   if (inherited != nullptr && absl::SimpleAtoi(inherited, &fd) && fd >= 0) {
     // Only one connection may use the descriptors.
     unsetenv(kServiceFdEnv);
+    const char* pipe = std::getenv(common::kDatagramPipeFdEnv);
+    int pipe_fd = -1;
+    if (pipe == nullptr || !absl::SimpleAtoi(pipe, &pipe_fd))
+      pipe_fd = -1;
+    unsetenv(common::kDatagramPipeFdEnv);
     std::unique_ptr<NetworkServiceConnection> connection =
-        FromInheritedFd(loop, fd);
+        FromInheritedFds(loop, fd, pipe_fd);
     if (const char* granted = std::getenv(kPermissionsEnv))
       connection->set_permissions(common::ParseFeatureList(granted));
     const char* host = std::getenv(kHostFdEnv);
@@ -106,9 +122,11 @@ void NetworkServiceConnection::OnHostChannelReadable() {
         common::ReceiveFdMessage(host_watch_->fd);
     if (message.ok()) {
       if (message->text == common::kNewServiceChannelTag) {
-        ReplaceChannel(message->fd);
+        ReplaceChannel(message->fd, message->second_fd);
       } else {
         close(message->fd);
+        if (message->second_fd >= 0)
+          close(message->second_fd);
       }
       continue;
     }
@@ -129,12 +147,16 @@ void NetworkServiceConnection::OnHostChannelReadable() {
   }
 }
 
-void NetworkServiceConnection::ReplaceChannel(int fd) {
+void NetworkServiceConnection::ReplaceChannel(int fd, int datagram_pipe) {
   fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) | O_NONBLOCK);
   fcntl(fd, F_SETFD, FD_CLOEXEC);
   retired_channels_.push_back(std::move(channel_));
   target_ = "fd:" + std::to_string(fd);
   channel_ = grpc::CreateInsecureChannelFromFd(target_, fd);
+  // The old pipe stays with the sockets that opened on it.
+  datagram_pipe_ = datagram_pipe >= 0
+                       ? DatagramPipeReader::Start(loop_, datagram_pipe)
+                       : nullptr;
   stub_ = direct_sockets::v1::NetworkService::NewStub(channel_);
   ++generation_;
 }

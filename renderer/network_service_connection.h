@@ -16,6 +16,7 @@
 #include "common/host_contract.h"
 #include "common/local_network_access.h"
 #include "proto/udp_socket.grpc.pb.h"
+#include "renderer/datagram_pipe_reader.h"
 #include "renderer/socket_stream_client.h"
 
 namespace renderer {
@@ -41,9 +42,14 @@ class NetworkServiceConnection {
   static std::unique_ptr<NetworkServiceConnection> FromInheritedFd(
       common::EventLoop* loop,
       int fd);
+  // The same with the renderer's end of its datagram pipe
+  // (common/datagram_frame.h; -1: none), which it also takes.
+  static std::unique_ptr<NetworkServiceConnection>
+  FromInheritedFds(common::EventLoop* loop, int fd, int datagram_pipe);
   // How renderer programs connect: the channel the host gave them
   // ($DSOCK_SERVICE_FD), else `socket_path` if not empty, else
-  // DefaultSocketPath(). With a host, it also watches the host channel
+  // DefaultSocketPath(). With a host, it reads its datagram pipe
+  // ($DSOCK_DATAGRAM_PIPE_FD) and watches the host channel
   // ($DSOCK_HOST_FD): a new service channel after the host restarted the
   // service replaces the old one, and EOF (the host died) ends the process
   // unless SetHostGoneHandler() says otherwise.
@@ -79,9 +85,15 @@ class NetworkServiceConnection {
     permissions_ = std::move(permissions);
   }
 
-  // Loop thread: new sockets go over a channel on `fd` from now on (the
-  // host restarted the service). Takes ownership of `fd`.
-  void ReplaceChannel(int fd);
+  // Loop thread: new sockets go over a channel on `fd`, with the datagram
+  // pipe `datagram_pipe` (-1: none), from now on (the host restarted the
+  // service). Takes ownership of both.
+  void ReplaceChannel(int fd, int datagram_pipe = -1);
+  // Loop thread: the channel's datagram pipe, or null. A socket asks for
+  // its datagrams there when there is one, and keeps the one it opened on.
+  const std::shared_ptr<DatagramPipeReader>& datagram_pipe() const {
+    return datagram_pipe_;
+  }
   // Counts ReplaceChannel() calls: a renderer can wait for a new service.
   int generation() const { return generation_; }
   // Loop thread: watches the host channel `fd` (see Connect()).
@@ -103,6 +115,7 @@ class NetworkServiceConnection {
   common::EventLoop* const loop_;
   std::string target_;
   std::shared_ptr<grpc::Channel> channel_;
+  std::shared_ptr<DatagramPipeReader> datagram_pipe_;
   std::unique_ptr<direct_sockets::v1::NetworkService::Stub> stub_;
   // Channels of services that died; calls may still hold them.
   std::vector<std::shared_ptr<grpc::Channel>> retired_channels_;

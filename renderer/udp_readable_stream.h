@@ -33,7 +33,7 @@ class UDPReadableStream {
     virtual void OnReadableClosed() = 0;
   };
 
-  static constexpr int kHighWaterMark = 128;
+  static constexpr int kHighWaterMark = 512;
 
   explicit UDPReadableStream(Source* source);
   UDPReadableStream(const UDPReadableStream&) = delete;

@@ -1,5 +1,6 @@
 #include "renderer/udp_socket.h"
 
+#include <cstring>
 #include <utility>
 
 #include "absl/strings/str_cat.h"
@@ -57,6 +58,7 @@ UDPSocket::UDPSocket(NetworkServiceConnection* connection,
     : connection_(connection), connected_(connected), ipv6_only_(ipv6_only) {}
 
 UDPSocket::~UDPSocket() {
+  LeavePipe();
   if (readable_)
     readable_->Detach();
   if (writable_)
@@ -87,6 +89,8 @@ void UDPSocket::Open(v1::OpenUDPSocket request,
         if (auto self = weak.lock())
           self->OnStreamDone(status);
       });
+  // Datagrams come on the pipe, past gRPC, when the host gave us one.
+  request.set_receive_on_pipe(connection_->datagram_pipe() != nullptr);
   v1::UDPSocketRequest open;
   open.set_request_id(NextRequestId());
   *open.mutable_open() = std::move(request);
@@ -110,6 +114,8 @@ Promise<Undefined> UDPSocket::close() {
 }
 
 void UDPSocket::OnEvent(v1::UDPSocketEvent event) {
+  // Datagrams the service sent before this event come first.
+  DrainPipe();
   switch (event.event_case()) {
     case v1::UDPSocketEvent::kOpened:
       OnOpened(event.opened());
@@ -152,6 +158,11 @@ void UDPSocket::OnEvent(v1::UDPSocketEvent event) {
 void UDPSocket::OnOpened(const v1::Opened& opened) {
   if (opened_.is_settled())
     return;
+  if (opened.pipe_socket_id() != 0 && connection_->datagram_pipe()) {
+    pipe_ = connection_->datagram_pipe();
+    pipe_socket_id_ = opened.pipe_socket_id();
+    pipe_->Register(pipe_socket_id_, this);
+  }
   readable_ = std::make_shared<UDPReadableStream>(
       static_cast<UDPReadableStream::Source*>(this));
   writable_ = std::make_shared<UDPWritableStream>(
@@ -180,6 +191,8 @@ void UDPSocket::OnOpened(const v1::Opened& opened) {
 }
 
 void UDPSocket::OnStreamDone(const grpc::Status& status) {
+  DrainPipe();
+  LeavePipe();
   ended_ = true;
   if (status.ok() && closing_) {
     closed_.Resolve({});
@@ -212,6 +225,7 @@ void UDPSocket::OnStreamDone(const grpc::Status& status) {
 }
 
 void UDPSocket::Fail(const ScriptError& error) {
+  LeavePipe();
   opened_.Reject(error);  // No-op once fulfilled.
   if (multicast_controller_)
     multicast_controller_->OnSocketClosed();
@@ -246,6 +260,41 @@ void UDPSocket::MaybeCloseSocket() {
     multicast_controller_->OnSocketClosed();
   if (stream_ && !ended_)
     stream_->WritesDone();
+}
+
+void UDPSocket::OnPipeDatagram(absl::string_view data, const sockaddr* from) {
+  if (!readable_)
+    return;
+  UDPMessage message;
+  message.data.assign(data.begin(), data.end());
+  if (!connected_ && from != nullptr) {
+    const socklen_t length = from->sa_family == AF_INET6 ? sizeof(sockaddr_in6)
+                                                         : sizeof(sockaddr_in);
+    // Same sender as the last datagram (port aside): the same text.
+    sockaddr_storage sender{};
+    std::memcpy(&sender, from, length);
+    reinterpret_cast<sockaddr_in*>(&sender)->sin_port = 0;  // Both families.
+    if (last_sender_text_.empty() ||
+        std::memcmp(&sender, &last_sender_, length) != 0) {
+      last_sender_ = sender;
+      last_sender_text_ = common::IpAddress::FromSockaddr(from).ToString();
+    }
+    message.remoteAddress = last_sender_text_;
+    message.remotePort = common::SockaddrPort(from);
+  }
+  readable_->Enqueue(std::move(message));
+}
+
+void UDPSocket::DrainPipe() {
+  if (pipe_)
+    pipe_->Drain();
+}
+
+void UDPSocket::LeavePipe() {
+  if (!pipe_)
+    return;
+  pipe_->Unregister(pipe_socket_id_);
+  pipe_.reset();
 }
 
 void UDPSocket::ReceiveMore(uint32_t count) {

@@ -9,6 +9,7 @@
 #include <string>
 
 #include "proto/udp_socket.pb.h"
+#include "renderer/datagram_pipe_reader.h"
 #include "renderer/multicast_controller.h"
 #include "renderer/network_service_connection.h"
 #include "renderer/promise.h"
@@ -42,7 +43,8 @@ struct UDPSocketOpenInfo {
 class UDPSocket : public std::enable_shared_from_this<UDPSocket>,
                   private UDPReadableStream::Source,
                   private UDPWritableStream::Sink,
-                  private MulticastController::Delegate {
+                  private MulticastController::Delegate,
+                  private DatagramPipeReader::Sink {
  public:
   // `new UDPSocket(options)`: returns the TypeError the constructor would
   // throw, or a socket that has started to open.
@@ -89,6 +91,12 @@ class UDPSocket : public std::enable_shared_from_this<UDPSocket>,
   uint64_t SendMembershipRequest(
       bool join,
       direct_sockets::v1::MulticastGroup group) override;
+  // DatagramPipeReader::Sink:
+  void OnPipeDatagram(absl::string_view data, const sockaddr* from) override;
+  // Delivers what the pipe holds (before an event of the stream), and
+  // stops reading it once the socket is done.
+  void DrainPipe();
+  void LeavePipe();
 
   NetworkServiceConnection* const connection_;
   const bool connected_;
@@ -99,6 +107,13 @@ class UDPSocket : public std::enable_shared_from_this<UDPSocket>,
   std::shared_ptr<UDPReadableStream> readable_;
   std::shared_ptr<UDPWritableStream> writable_;
   std::shared_ptr<MulticastController> multicast_controller_;
+  // The datagram pipe this socket's datagrams come on (Opened said so).
+  std::shared_ptr<DatagramPipeReader> pipe_;
+  uint32_t pipe_socket_id_ = 0;
+  // The last sender's address and its text: most datagrams of a socket
+  // come from one sender, and the text is made once for it.
+  sockaddr_storage last_sender_{};
+  std::string last_sender_text_;
   bool closing_ = false;  // Both streams closed; half-close sent.
   bool ended_ = false;    // The stream is over.
   uint64_t next_request_id_ = 1;

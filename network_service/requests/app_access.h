@@ -24,6 +24,10 @@ class AppAccess {
   AppAccess(AppIdentity app, PolicyEnforcer* policy);
 
   const std::string& origin() const { return app_.origin; }
+  // The channel's datagram pipe, or null (AppIdentity::datagram_pipe).
+  const std::shared_ptr<DatagramPipe>& datagram_pipe() const {
+    return app_.datagram_pipe;
+  }
   bool Has(const char* feature) const;
 
   // The manifest's features an open needs: direct-sockets, and

@@ -22,6 +22,12 @@ ReceiveFlow::~ReceiveFlow() {
   CHECK(closing_) << "Close() first: libuv holds flush_check_ until then";
 }
 
+void ReceiveFlow::UsePipe(std::shared_ptr<DatagramPipe> pipe,
+                          uint32_t socket_id) {
+  pipe_ = std::move(pipe);
+  pipe_socket_id_ = socket_id;
+}
+
 void ReceiveFlow::Start(DatagramSocket* socket, bool connected) {
   socket_ = socket;
   connected_ = connected;
@@ -60,12 +66,18 @@ void ReceiveFlow::Update() {
 void ReceiveFlow::OnDatagram(absl::string_view data, const sockaddr* from) {
   if (closing_ || credit_ == 0)
     return;
-  v1::Datagram* datagram = gathered_.mutable_received()->add_datagrams();
-  datagram->set_data(data.data(), data.size());
-  if (!connected_) {
-    datagram->set_remote_address(
-        common::IpAddress::FromSockaddr(from).ToString());
-    datagram->set_remote_port(common::SockaddrPort(from));
+  const sockaddr* sender = connected_ ? nullptr : from;
+  if (pipe_ != nullptr) {
+    if (frame_.empty())
+      frame_.Begin(pipe_socket_id_);
+    if (!frame_.Add(data, sender)) {
+      // Full: this one starts the next frame (an empty frame takes any).
+      Flush();
+      frame_.Begin(pipe_socket_id_);
+      frame_.Add(data, sender);
+    }
+  } else {
+    AddToEvent(data, sender);
   }
   ++gathered_count_;
   --credit_;
@@ -88,11 +100,37 @@ void ReceiveFlow::OnFlushCheck(uv_check_t* handle) {
   static_cast<ReceiveFlow*>(handle->data)->Flush();
 }
 
+void ReceiveFlow::AddToEvent(absl::string_view data, const sockaddr* from) {
+  v1::Datagram* datagram = gathered_.mutable_received()->add_datagrams();
+  datagram->set_data(data.data(), data.size());
+  if (from != nullptr) {
+    datagram->set_remote_address(
+        common::IpAddress::FromSockaddr(from).ToString());
+    datagram->set_remote_port(common::SockaddrPort(from));
+  }
+}
+
 void ReceiveFlow::Flush() {
   uv_check_stop(&flush_check_);
   if (gathered_count_ == 0)
     return;
-  stream_->Write(std::move(gathered_));
+  if (!frame_.empty()) {
+    if (!pipe_->TrySend(frame_.bytes())) {
+      // The pipe will not take it now: the stream carries this batch. The
+      // renderer reads its pipe before each event, so order holds.
+      uint32_t socket_id;
+      const absl::Status read = common::DatagramFrame::ForEach(
+          frame_.bytes(), &socket_id,
+          [this](absl::string_view data, const sockaddr* from) {
+            AddToEvent(data, from);
+          });
+      if (!read.ok())
+        LOG(ERROR) << "a frame of our own did not read back: " << read;
+    }
+    frame_.Begin(pipe_socket_id_);
+  }
+  if (gathered_.has_received())
+    stream_->Write(std::move(gathered_));
   gathered_.Clear();
   gathered_count_ = 0;
   if (stream_->OutboxBytes() >= RendererStream::kPauseBytes)

@@ -4,9 +4,12 @@
 #include <uv.h>
 
 #include <cstdint>
+#include <memory>
 
 #include "absl/functional/any_invocable.h"
 #include "absl/status/status.h"
+#include "common/datagram_frame.h"
+#include "network_service/datagram_pipe.h"
 #include "network_service/renderer_stream.h"
 #include "network_service/socket/datagram_socket.h"
 #include "proto/udp_socket.pb.h"
@@ -18,7 +21,8 @@ namespace network_service {
 // while the renderer has granted credit (ReceiveMore, saturating at
 // kMaxReceiveCredit) and its outbox is under RendererStream::kPauseBytes;
 // what one loop iteration reads goes to the renderer as one event (at most
-// kMaxDatagramsPerEvent datagrams).
+// kMaxDatagramsPerEvent datagrams), or as one frame on the renderer's
+// datagram pipe (UsePipe; the same bound, and DatagramFrame::kMaxBytes).
 //
 // Owned by a RestrictedUDPSocket; loop thread only. Close() it (and wait for
 // `closed`) before destroying it.
@@ -39,6 +43,9 @@ class ReceiveFlow final : public DatagramSocket::Receiver {
   ReceiveFlow& operator=(const ReceiveFlow&) = delete;
   ~ReceiveFlow() override;
 
+  // Before Start: batches go to the renderer as frames on `pipe`, numbered
+  // `socket_id`, and as events only when the pipe will not take them.
+  void UsePipe(std::shared_ptr<DatagramPipe> pipe, uint32_t socket_id);
   // The socket opened: receive from `socket` (not owned) as credit allows.
   // A connected socket's datagrams carry no sender address.
   void Start(DatagramSocket* socket, bool connected);
@@ -58,6 +65,8 @@ class ReceiveFlow final : public DatagramSocket::Receiver {
  private:
   // Starts or stops the socket's reads as credit and outbox say.
   void Update();
+  // Adds a datagram to the event being gathered.
+  void AddToEvent(absl::string_view data, const sockaddr* from);
   static void OnFlushCheck(uv_check_t* handle);
 
   RendererStream* const stream_;
@@ -69,7 +78,11 @@ class ReceiveFlow final : public DatagramSocket::Receiver {
   bool closing_ = false;
   uint32_t credit_ = 0;
   uv_check_t flush_check_;
+  // What this loop iteration read: an event, or a frame for the pipe.
   direct_sockets::v1::UDPSocketEvent gathered_;
+  std::shared_ptr<DatagramPipe> pipe_;
+  uint32_t pipe_socket_id_ = 0;
+  common::DatagramFrame frame_;
   int gathered_count_ = 0;
 };
 

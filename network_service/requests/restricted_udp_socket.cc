@@ -191,6 +191,12 @@ void RestrictedUDPSocket::ReplyOpened() {
       opened->set_remote_port(0);
     }
   }
+  // Datagrams go on the renderer's pipe when it asks and has one.
+  if (open_.receive_on_pipe() && access_.datagram_pipe() != nullptr) {
+    const uint32_t pipe_socket_id = access_.datagram_pipe()->NewSocketId();
+    receives_.UsePipe(access_.datagram_pipe(), pipe_socket_id);
+    opened->set_pipe_socket_id(pipe_socket_id);
+  }
   VLOG(1) << access_.origin() << ": socket opened, local "
           << opened->local_address() << ":" << opened->local_port()
           << (peer_ ? absl::StrCat(", peer ", opened->remote_address(), ":",

@@ -6,10 +6,12 @@
 #include <arpa/inet.h>
 #include <gtest/gtest.h>
 #include <netinet/in.h>
+#include <poll.h>
 #include <sys/socket.h>
 #include <sys/un.h>
 #include <unistd.h>
 
+#include <cerrno>
 #include <cstdio>
 #include <fstream>
 #include <memory>
@@ -18,7 +20,9 @@
 #include <vector>
 
 #include "absl/strings/str_cat.h"
+#include "common/datagram_frame.h"
 #include "common/event_loop.h"
+#include "common/ip_address.h"
 #include "host/host.h"
 #include "tests/hostile/policy_host.h"
 #include "tests/hostile/raw_renderer.h"
@@ -259,6 +263,98 @@ TEST_F(HostileRendererTest, ASocketReceivesOnlyTheGroupsItJoined) {
   EXPECT_EQ(first, "joined");
   close(sender);
   close(other);
+}
+
+// One datagram from a program on this machine to 127.0.0.1:`port`.
+void SendToLocalPort(uint32_t port, const std::string& text) {
+  const int sender = ::socket(AF_INET, SOCK_DGRAM, 0);
+  sockaddr_storage to;
+  const socklen_t to_length =
+      common::IpAddress::Parse("127.0.0.1")
+          ->ToSockaddr(static_cast<uint16_t>(port), &to);
+  EXPECT_EQ(sendto(sender, text.data(), text.size(), 0,
+                   reinterpret_cast<sockaddr*>(&to), to_length),
+            static_cast<ssize_t>(text.size()));
+  close(sender);
+}
+
+// The datagram pipe (common/datagram_frame.h) goes one way: a renderer's
+// bytes written into it are never read (the service shut its reading side,
+// so the write fails), and the frames it carries are the socket's own
+// datagrams, numbered as Opened said. The service stays whole.
+TEST_F(HostileRendererTest, TheDatagramPipeGoesOneWay) {
+  absl::StatusOr<host::Host::RendererEnds> ends =
+      host_->NewInProcessRendererEnds(kSender);
+  ASSERT_TRUE(ends.ok()) << ends.status();
+  renderers_.push_back(std::make_unique<RawRenderer>(ends->channel));
+  RawRenderer* app = renderers_.back().get();
+  const int pipe = ends->datagram_pipe;
+  // An open socket: the service has taken the channel and its pipe.
+  v1::OpenUDPSocket open = BoundOpen("127.0.0.1", 0);
+  open.set_receive_on_pipe(true);
+  auto socket = app->NewSocket();
+  ASSERT_TRUE(socket->Open(open));
+
+  // Garbage, a forged frame, a huge one: none reaches the service.
+  common::DatagramFrame forged;
+  forged.Begin(1);
+  forged.Add("forged", nullptr);
+  for (const std::string& bytes :
+       {std::string("garbage"), std::string(forged.bytes()),
+        std::string(100000, 'x')}) {
+    EXPECT_EQ(send(pipe, bytes.data(), bytes.size(), MSG_NOSIGNAL), -1);
+    EXPECT_EQ(errno, EPIPE);
+  }
+
+  const uint32_t socket_id = socket->opened().pipe_socket_id();
+  EXPECT_NE(socket_id, 0u);
+  ASSERT_TRUE(socket->Write(ReceiveMore(16)));
+  // A datagram from a local program reaches the pipe as that socket's.
+  // Credit reaches the service on the stream; resend until the pipe has a
+  // frame (bounded), as a datagram before the credit is the kernel's.
+  std::string frame(common::DatagramFrame::kMaxBytes, '\0');
+  ssize_t got = -1;
+  for (int attempt = 0; attempt < 100 && got <= 0; ++attempt) {
+    SendToLocalPort(socket->opened().local_port(), "hello");
+    pollfd readable{pipe, POLLIN, 0};
+    if (poll(&readable, 1, 100) == 1)
+      got = recv(pipe, frame.data(), frame.size(), MSG_DONTWAIT);
+  }
+  ASSERT_GT(got, 0);
+  uint32_t framed_id = 0;
+  std::vector<std::string> datagrams;
+  ASSERT_TRUE(common::DatagramFrame::ForEach(
+                  absl::string_view(frame.data(), static_cast<size_t>(got)),
+                  &framed_id,
+                  [&](absl::string_view data, const sockaddr* from) {
+                    EXPECT_NE(from, nullptr);
+                    datagrams.emplace_back(data);
+                  })
+                  .ok());
+  EXPECT_EQ(framed_id, socket_id);
+  ASSERT_FALSE(datagrams.empty());
+  EXPECT_EQ(datagrams[0], "hello");
+  close(pipe);
+}
+
+// A renderer that closed its pipe and asks for datagrams there gets them as
+// events (the service finds the pipe broken and falls back), and the
+// service stays whole.
+TEST_F(HostileRendererTest, ARendererThatClosedItsPipeGetsEvents) {
+  RawRenderer* app = Renderer(kSender);  // Its pipe's end is closed.
+  v1::OpenUDPSocket open = BoundOpen("127.0.0.1", 0);
+  open.set_receive_on_pipe(true);
+  auto socket = app->NewSocket();
+  ASSERT_TRUE(socket->Open(open));
+  ASSERT_TRUE(socket->Write(ReceiveMore(16)));
+  SendToLocalPort(socket->opened().local_port(), "hello");
+  v1::UDPSocketEvent event;
+  std::string first;
+  while (first.empty() && socket->Read(&event)) {
+    if (event.has_received() && event.received().datagrams_size() > 0)
+      first = event.received().datagrams(0).data();
+  }
+  EXPECT_EQ(first, "hello");
 }
 
 // A datagram to a group of `count` datagrams, for a socket of a bound

@@ -48,8 +48,10 @@ bool RawRenderer::RawSocket::Open(const v1::OpenUDPSocket& open) {
   }
   v1::UDPSocketEvent event;
   while (stream_->Read(&event)) {
-    if (event.has_opened())
+    if (event.has_opened()) {
+      opened_ = event.opened();
       return true;
+    }
   }
   Finish();
   return false;

@@ -27,9 +27,10 @@ class RawRenderer {
     explicit RawSocket(direct_sockets::v1::NetworkService::Stub* stub);
     ~RawSocket();
 
-    // Writes `open`; true once `opened` comes back. Otherwise the stream's
-    // end status is in end_status().
+    // Writes `open`; true once `opened` comes back (kept in opened()).
+    // Otherwise the stream's end status is in end_status().
     bool Open(const direct_sockets::v1::OpenUDPSocket& open);
+    const direct_sockets::v1::Opened& opened() const { return opened_; }
     // Writes `request` and returns the status of its result (events that
     // are not its result are kept in received()).
     direct_sockets::v1::Status Call(
@@ -55,6 +56,7 @@ class RawRenderer {
     uint64_t next_request_id_ = 1;
     bool finished_ = false;
     grpc::Status end_status_;
+    direct_sockets::v1::Opened opened_;
     std::vector<direct_sockets::v1::Datagram> received_;
   };
 

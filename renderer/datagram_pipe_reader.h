@@ -1,0 +1,70 @@
+#ifndef RENDERER_DATAGRAM_PIPE_READER_H_
+#define RENDERER_DATAGRAM_PIPE_READER_H_
+
+#include <sys/socket.h>
+#include <uv.h>
+
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <unordered_map>
+
+#include "absl/strings/string_view.h"
+#include "common/event_loop.h"
+
+namespace renderer {
+
+// The renderer's end of its datagram pipe (common/datagram_frame.h): reads
+// the network service's frames on the loop as they arrive and hands each
+// datagram to the socket the frame names. A socket that opened with a pipe
+// number registers here; before it handles any event of its gRPC stream it
+// calls Drain(), so that datagrams the service sent before that event are
+// delivered before it (the service writes a frame before it queues any
+// later event).
+//
+// Owned (shared) by the NetworkServiceConnection of its channel and by the
+// sockets registered with it; loop thread only. The descriptor closes with
+// the last owner.
+class DatagramPipeReader
+    : public std::enable_shared_from_this<DatagramPipeReader> {
+ public:
+  class Sink {
+   public:
+    virtual ~Sink() = default;
+    // One datagram from `from` (null for a connected socket's), valid
+    // during the call only.
+    virtual void OnPipeDatagram(absl::string_view data,
+                                const sockaddr* from) = 0;
+  };
+
+  // Starts reading `fd` (a SOCK_SEQPACKET socket; taken over) on `loop`.
+  static std::shared_ptr<DatagramPipeReader> Start(common::EventLoop* loop,
+                                                   int fd);
+  DatagramPipeReader(const DatagramPipeReader&) = delete;
+  DatagramPipeReader& operator=(const DatagramPipeReader&) = delete;
+  ~DatagramPipeReader();
+
+  // Frames numbered `socket_id` go to `sink` (not owned) until Unregister.
+  void Register(uint32_t socket_id, Sink* sink);
+  void Unregister(uint32_t socket_id);
+  // Delivers every frame the pipe holds now.
+  void Drain();
+
+  // Frames that did not read as frames (none from a sound service).
+  uint64_t malformed_frames() const { return malformed_frames_; }
+
+ private:
+  struct Watch;
+  explicit DatagramPipeReader(int fd);
+  void Deliver(absl::string_view frame);
+
+  Watch* watch_ = nullptr;  // Freed by its close callback.
+  int fd_;
+  std::string buffer_;
+  std::unordered_map<uint32_t, Sink*> sinks_;
+  uint64_t malformed_frames_ = 0;
+};
+
+}  // namespace renderer
+
+#endif  // RENDERER_DATAGRAM_PIPE_READER_H_

@@ -1,0 +1,66 @@
+#!/usr/bin/env bash
+# The datagram plane at full rate, both ways and at 64 and 1200 bytes:
+# nothing lost but what the kernel drops at a socket's buffer (counted in
+# /proc/net/snmp's RcvbufErrors), nothing reordered, no byte changed.
+#  - receive: flood_peer sends numbered datagrams with sendmmsg as fast as
+#    loopback takes them; a page reads them (full_rate/receiver.mjs), over
+#    the datagram pipe, checking each.
+#  - send: a page writes numbered datagrams as fast as `ready` allows
+#    (full_rate/sender.mjs); flood_peer receives and checks each.
+# Runs in a private network namespace it makes. Needs root.
+set -uo pipefail
+source tools/lib.sh
+enter_private_netns "$@"
+work=$(mktemp -d /tmp/dsock-full-rate.XXXXXX)
+trap 'stop_all; rm -rf "$work"' EXIT
+cp tests/js/full_rate/*.mjs "$work/"
+peer=tests/js/flood_peer
+count=100000 port=41000 control=41001
+
+rcvbuf_errors() { awk '/^Udp:/ { if (++n == 2) print $6 }' /proc/net/snmp; }
+
+fail=0
+# check NAME SENT DROPS RESULT: the line "received R intact T in_order T".
+check() {
+  local name=$1 sent=$2 drops=$3 result=$4 received
+  received=$(awk '{ print $2 }' <<<"$result")
+  echo "$name: sent ${sent:-?}, received ${received:-?}, the kernel dropped $drops at the socket buffer"
+  [ "${sent:-0}" = "$count" ] || { echo "FAIL: $name: did not send $count"; fail=1; }
+  grep -q "intact true" <<<"$result" || { echo "FAIL: $name: a datagram changed"; fail=1; }
+  grep -q "in_order true" <<<"$result" || { echo "FAIL: $name: out of order or duplicated"; fail=1; }
+  [ $(( ${received:-0} + drops )) = "${sent:-0}" ] ||
+    { echo "FAIL: $name: lost outside the kernel's buffer: received + dropped != sent"; fail=1; }
+  [ "${received:-0}" -gt 0 ] || { echo "FAIL: $name: nothing received"; fail=1; }
+}
+
+for size in 64 1200; do
+  echo "export const port = $port; export const controlPort = $control;" \
+       "export const size = $size; export const count = $count;" >"$work/params.mjs"
+
+  # Receive: flood_peer -> service -> pipe -> page.
+  start page "" timeout 120 "${dsock_run[@]}" "$work/receiver.mjs"
+  expect_line page READY 30 ||
+    { echo "FAIL: the page did not start"; cat "$work"/page.*; exit 1; }
+  before=$(rcvbuf_errors)
+  sent=$("$peer" send --port="$port" --count="$count" --size="$size" | awk '/^sent/ { print $2 }')
+  # Loopback delivers (or drops) within the sender's sendmmsg: final now.
+  drops=$(( $(rcvbuf_errors) - before ))
+  echo "drain $(( ${sent:-0} - drops ))" >/dev/udp/127.0.0.1/$control
+  finish page || { echo "FAIL: the receiving page failed"; fail=1; }
+  check "receive $size B" "$sent" "$drops" "$(grep '^received' "$work/page.out" | tail -1)"
+  rm -f "$work"/page.*
+
+  # Send: page -> service -> kernel -> flood_peer.
+  start peer "" "$peer" receive --port="$port" --control_port="$control" --size="$size"
+  expect_line peer READY 10 || { echo "FAIL: flood_peer did not start"; exit 1; }
+  before=$(rcvbuf_errors)
+  sent=$(timeout 120 "${dsock_run[@]}" "$work/sender.mjs" 2>"$work/sender.err" |
+         awk '/^sent/ { print $2 }')
+  drops=$(( $(rcvbuf_errors) - before ))
+  echo "drain $(( ${sent:-0} - drops ))" >/dev/udp/127.0.0.1/$control
+  finish peer
+  check "send $size B" "$sent" "$drops" "$(grep '^received' "$work/peer.out" | tail -1)"
+  rm -f "$work"/peer.*
+done
+[ "$fail" = 0 ] && echo "ok"
+exit "$fail"
