@@ -31,6 +31,15 @@ Promise<ReadResult> UDPReadableStream::Read() {
   return promise;
 }
 
+std::optional<UDPMessage> UDPReadableStream::TakeQueued() {
+  if (state_ == State::kErrored || queue_.empty())
+    return std::nullopt;
+  std::optional<UDPMessage> message(std::move(queue_.front()));
+  queue_.pop_front();
+  Pull();
+  return message;
+}
+
 Promise<Undefined> UDPReadableStream::Cancel() {
   if (state_ == State::kErrored)
     return Promise<Undefined>::Rejected(*error_);

@@ -42,6 +42,10 @@ class UDPReadableStream {
 
   // The next message; done once closed; rejects with the stream's error.
   Promise<ReadResult> Read();
+  // The next queued message now, or nullopt when none is queued (or the
+  // stream has errored): Read() without a promise, for a reader that takes
+  // a queue's worth at once.
+  std::optional<UDPMessage> TakeQueued();
   // Discards queued messages, closes this side; the socket closes when the
   // writable is closed too.
   Promise<Undefined> Cancel();

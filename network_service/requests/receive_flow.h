@@ -60,6 +60,7 @@ class ReceiveFlow final : public DatagramSocket::Receiver {
 
   // DatagramSocket::Receiver:
   void OnDatagram(absl::string_view data, const sockaddr* from) override;
+  size_t ReceiveBudget() const override { return credit_; }
   void OnReceiveError(absl::Status error) override;
 
  private:

@@ -45,6 +45,9 @@ class DatagramSocket {
     virtual ~Receiver() = default;
     // One datagram from `from` (valid during the call only).
     virtual void OnDatagram(absl::string_view data, const sockaddr* from) = 0;
+    // How many datagrams it takes now (its credit): the socket reads no
+    // more than this from the kernel at once, so none is read and dropped.
+    virtual size_t ReceiveBudget() const = 0;
     // The kernel refused to receive (UNAVAILABLE): receiving has stopped.
     virtual void OnReceiveError(absl::Status error) = 0;
   };
@@ -86,7 +89,9 @@ class DatagramSocket {
                                           SendDone done) = 0;
 
   // Delivers datagrams to `receiver` (not owned; outlives receiving) until
-  // StopReceiving() or Close().
+  // StopReceiving() or Close(). Called while datagrams read together are
+  // being delivered, StopReceiving() takes effect after the last of them:
+  // what was read from the kernel is delivered, never dropped.
   virtual absl::Status StartReceiving(Receiver* receiver) = 0;
   virtual void StopReceiving() = 0;
 

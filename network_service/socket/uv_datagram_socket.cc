@@ -38,7 +38,7 @@ struct UvDatagramSocket::QueuedSend {
 
 UvDatagramSocket::UvDatagramSocket(uv_loop_t* loop, int family, int* error)
     : family_(family) {
-  *error = uv_udp_init_ex(loop, &udp_, family);
+  *error = uv_udp_init_ex(loop, &udp_, family | UV_UDP_RECVMMSG);
   initialized_ = *error == 0;
   udp_.data = this;
 }
@@ -250,8 +250,6 @@ void UvDatagramSocket::OnSent(uv_udp_send_t* request, int status) {
 }
 
 absl::Status UvDatagramSocket::StartReceiving(Receiver* receiver) {
-  if (receive_buffer_.empty())
-    receive_buffer_.resize(kReceiveBufferBytes);
   const int error = uv_udp_recv_start(&udp_, &OnAlloc, &OnReceived);
   if (error != 0)
     return OsError("starting to receive", error);
@@ -260,34 +258,68 @@ absl::Status UvDatagramSocket::StartReceiving(Receiver* receiver) {
 }
 
 void UvDatagramSocket::StopReceiving() {
+  if (in_batch_) {
+    // libuv has read datagrams it has not handed over yet: they come first.
+    stop_after_batch_ = true;
+    return;
+  }
   uv_udp_recv_stop(&udp_);
   receiver_ = nullptr;
+  stop_after_batch_ = false;
 }
 
 void UvDatagramSocket::OnAlloc(uv_handle_t* handle, size_t, uv_buf_t* buf) {
   auto* socket = static_cast<UvDatagramSocket*>(handle->data);
-  *buf = uv_buf_init(socket->receive_buffer_.data(),
-                     static_cast<unsigned>(socket->receive_buffer_.size()));
+  // Per thread: services on several threads (tests) each have their own.
+  thread_local std::vector<char> shared(kReceiveBufferBytes);
+  // One 64 KiB slot per datagram the receiver takes now: libuv's recvmmsg
+  // reads as many datagrams as there are slots (at least one).
+  constexpr size_t kSlot = 64 * 1024;
+  const size_t budget =
+      socket->receiver_ == nullptr ? 1 : socket->receiver_->ReceiveBudget();
+  const size_t slots =
+      std::max<size_t>(1, std::min(budget, kReceiveBufferBytes / kSlot));
+  socket->in_batch_ = true;
+  *buf = uv_buf_init(shared.data(), static_cast<unsigned>(slots * kSlot));
+}
+
+void UvDatagramSocket::EndBatch() {
+  in_batch_ = false;
+  if (stop_after_batch_)
+    StopReceiving();
 }
 
 void UvDatagramSocket::OnReceived(uv_udp_t* handle,
                                   ssize_t nread,
                                   const uv_buf_t* buf,
                                   const sockaddr* addr,
-                                  unsigned) {
+                                  unsigned flags) {
   auto* socket = static_cast<UvDatagramSocket*>(handle->data);
+  // recvmmsg's last call hands the buffer back (it is shared, not freed):
+  // the batch is over.
+  if (flags & UV_UDP_MMSG_FREE) {
+    socket->EndBatch();
+    return;
+  }
   Receiver* receiver = socket->receiver_;
   if (receiver == nullptr)
     return;
   if (nread < 0) {
+    socket->in_batch_ = false;
     socket->StopReceiving();
     receiver->OnReceiveError(OsError("receiving", static_cast<int>(nread)));
     return;
   }
-  if (addr == nullptr)
-    return;  // Nothing more to read for now.
+  if (addr == nullptr) {
+    socket->EndBatch();  // Nothing was read.
+    return;
+  }
+  if (!(flags & UV_UDP_MMSG_CHUNK))
+    socket->in_batch_ = false;  // A single read: its one datagram is here.
   receiver->OnDatagram(absl::string_view(buf->base, static_cast<size_t>(nread)),
                        addr);
+  if (!(flags & UV_UDP_MMSG_CHUNK) && socket->stop_after_batch_)
+    socket->StopReceiving();
 }
 
 void UvDatagramSocket::Close(absl::AnyInvocable<void()> closed) {

@@ -21,8 +21,12 @@ class UvDatagramSocket final : public DatagramSocket {
   // 64 KiB would otherwise pin 16 MiB a socket.
   static constexpr size_t kMaxQueuedSends = 256;
   static constexpr size_t kMaxQueuedSendBytes = 1 << 20;
-  // The receive buffer: the largest datagram.
-  static constexpr size_t kReceiveBufferBytes = 64 * 1024;
+  // The receive buffer: room for 20 of the largest datagrams, so that libuv
+  // reads up to 20 at once with recvmmsg (UV_UDP_RECVMMSG: a 64 KiB slot
+  // each, at most 20). One buffer serves every socket of a loop's thread:
+  // libuv fills it and calls back for each datagram before it reads any
+  // other socket, and each datagram is copied out in its callback.
+  static constexpr size_t kReceiveBufferBytes = 20 * 64 * 1024;
 
   // Creates the handle (and the kernel's socket) of `family`; `*error` is
   // libuv's code, 0 on success. Close() it either way.
@@ -53,6 +57,9 @@ class UvDatagramSocket final : public DatagramSocket {
   absl::Status SetMembership(const common::SocketMembership& membership,
                              bool join);
   static void OnSent(uv_udp_send_t* request, int status);
+  // The datagrams of one read are all delivered: a stop asked for meanwhile
+  // happens now.
+  void EndBatch();
   static void OnAlloc(uv_handle_t* handle, size_t suggested, uv_buf_t* buf);
   static void OnReceived(uv_udp_t* handle,
                          ssize_t nread,
@@ -66,7 +73,10 @@ class UvDatagramSocket final : public DatagramSocket {
   bool initialized_ = false;
   bool closing_ = false;
   Receiver* receiver_ = nullptr;  // While receiving.
-  std::vector<char> receive_buffer_;
+  // Between OnAlloc and the last callback of what libuv read with it.
+  bool in_batch_ = false;
+  // StopReceiving() came during a batch: it happens at the batch's end.
+  bool stop_after_batch_ = false;
   size_t queued_sends_ = 0;
   size_t queued_send_bytes_ = 0;
   absl::AnyInvocable<void()> closed_;

@@ -254,16 +254,19 @@
     return new ReadableStream({
       pull(controller) {
         const enqueue = (data, remoteAddress, remotePort) => {
-          const message = { data };
-          if (remoteAddress !== undefined) {
-            message.remoteAddress = remoteAddress;
-            message.remotePort = remotePort;
-          }
-          controller.enqueue(message);
+          controller.enqueue(remoteAddress === undefined
+              ? { data } : { data, remoteAddress, remotePort });
         };
-        // What the C++ readable already holds comes at once; only an empty
-        // queue waits for the service.
-        if (binding.takeQueued(handle, enqueue) > 0) return undefined;
+        // What the C++ readable already holds comes at once, as one flat
+        // array [data, remoteAddress, remotePort, ...]; only an empty queue
+        // waits for the service.
+        const queued = binding.takeQueued(handle, enqueue);
+        if (queued.length > 0) {
+          for (let i = 0; i < queued.length; i += 3) {
+            enqueue(queued[i], queued[i + 1], queued[i + 2]);
+          }
+          return undefined;
+        }
         return new Promise((resolve, reject) => {
           const refused = binding.read(handle, (error, data, remoteAddress, remotePort) => {
             // The page may have cancelled the stream while this read was on

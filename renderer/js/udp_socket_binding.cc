@@ -105,6 +105,10 @@ struct UDPSocketBinding::Core : std::enable_shared_from_this<Core> {
     std::optional<Promise<Undefined>> last_write;
     bool open = true;  // `closed` has not settled.
     Global<Object> handle;
+    // The last sender's address as text and as a string of the page's
+    // realm: most datagrams of a socket come from one sender.
+    std::string last_address;
+    Global<v8::String> last_address_string;
     Core* core = nullptr;
   };
   using ArgsMaker =
@@ -404,25 +408,37 @@ void Opened(const FunctionCallbackInfo<Value>& info) {
       });
 }
 
-// A message as read() and takeQueued() hand it to JS: (data, remoteAddress,
-// remotePort), the address only in bound mode, made in `realm`.
-std::vector<Local<Value>> MessageToJs(Local<Context> realm,
-                                      const UDPMessage& message) {
+// A message as read() and takeQueued() hand it to JS: data, remoteAddress,
+// remotePort (the address only in bound mode; else undefined), made in
+// `realm` into `out[0..2]`. Returns how many of them there are (1 or 3).
+// `entry` (may be null) keeps the last address's string for the next.
+int MessageToJs(Local<Context> realm,
+                Entry* entry,
+                const UDPMessage& message,
+                Local<Value> out[3]) {
   Isolate* isolate = realm->GetIsolate();
   Local<v8::ArrayBuffer> buffer =
       v8::ArrayBuffer::New(isolate, message.data.size());
-  if (!message.data.empty()) {
-    std::memcpy(buffer->GetBackingStore()->Data(), message.data.data(),
-                message.data.size());
+  if (!message.data.empty())
+    std::memcpy(buffer->Data(), message.data.data(), message.data.size());
+  out[0] = v8::Uint8Array::New(buffer, 0, message.data.size());
+  out[1] = out[2] = v8::Undefined(isolate);
+  if (!message.remoteAddress || !message.remotePort)
+    return 1;
+  if (entry == nullptr) {
+    out[1] = Str(isolate, *message.remoteAddress);
+  } else {
+    if (entry->last_address_string.IsEmpty() ||
+        entry->last_address != *message.remoteAddress) {
+      entry->last_address = *message.remoteAddress;
+      entry->last_address_string.Reset(isolate,
+                                       Str(isolate, *message.remoteAddress));
+    }
+    out[1] = entry->last_address_string.Get(isolate);
   }
-  std::vector<Local<Value>> args = {
-      v8::Uint8Array::New(buffer, 0, message.data.size())};
-  if (message.remoteAddress && message.remotePort) {
-    args.push_back(Str(isolate, *message.remoteAddress));
-    args.push_back(
-        v8::Number::New(isolate, static_cast<double>(*message.remotePort)));
-  }
-  return args;
+  out[2] = v8::Integer::NewFromUnsigned(
+      isolate, static_cast<uint32_t>(*message.remotePort));
+  return 3;
 }
 
 // read(handle, callback): callback(null, data, remoteAddress, remotePort)
@@ -432,41 +448,41 @@ void Read(const FunctionCallbackInfo<Value>& info) {
   Entry* entry = CallTarget(info, 1, /*need_open=*/true, &callback);
   if (entry == nullptr)
     return;
-  CoreOf(info)->Forward(entry->info->readable->Read(), callback,
-                        [](Local<Context> realm, const ReadResult& result) {
-                          if (result.done || !result.value)
-                            return std::vector<Local<Value>>{};
-                          return MessageToJs(realm, *result.value);
-                        });
+  CoreOf(info)->Forward(
+      entry->info->readable->Read(), callback,
+      // Settles later, when the entry may be gone: no address cache here
+      // (one read per empty queue; takeQueued takes the rest).
+      [](Local<Context> realm, const ReadResult& result) {
+        if (result.done || !result.value)
+          return std::vector<Local<Value>>{};
+        Local<Value> message[3];
+        const int count = MessageToJs(realm, nullptr, *result.value, message);
+        return std::vector<Local<Value>>(message, message + count);
+      });
 }
 
-// takeQueued(handle, deliver): calls deliver(data, remoteAddress,
-// remotePort) at once for each message already queued (in deliver's realm)
-// and returns how many: a reader that keeps up gets a queue's worth per
-// trip instead of one callback per datagram.
+// takeQueued(handle, realmFunction): every message already queued, as one
+// flat array of the realm of `realmFunction` (any function of the page's
+// realm): [data, remoteAddress, remotePort, data, ...], undefined for the
+// address of a connected socket's. A reader that keeps up gets a queue's
+// worth per trip into C++, and no call back into JS per datagram.
 void TakeQueued(const FunctionCallbackInfo<Value>& info) {
-  Local<Function> deliver;
-  Entry* entry = CallTarget(info, 1, /*need_open=*/true, &deliver);
+  Local<Function> of_realm;
+  Entry* entry = CallTarget(info, 1, /*need_open=*/true, &of_realm);
   if (entry == nullptr)
     return;
   UDPReadableStream& readable = *entry->info->readable;
-  Local<Context> realm = deliver->GetCreationContextChecked();
+  Local<Context> realm = of_realm->GetCreationContextChecked();
   Context::Scope realm_scope(realm);
-  int taken = 0;
-  while (readable.queued() > 0 && !readable.is_errored()) {
-    Promise<ReadResult> read = readable.Read();
-    if (!read.is_fulfilled() || !read.value().value)
-      break;
-    std::vector<Local<Value>> args = MessageToJs(realm, *read.value().value);
-    ++taken;
-    if (deliver
-            ->Call(realm, v8::Undefined(info.GetIsolate()),
-                   static_cast<int>(args.size()), args.data())
-            .IsEmpty()) {
-      return;  // It threw; the exception propagates.
-    }
+  std::vector<Local<Value>> flat;
+  flat.reserve(readable.queued() * 3);
+  while (std::optional<UDPMessage> message = readable.TakeQueued()) {
+    Local<Value> values[3];
+    MessageToJs(realm, entry, *message, values);
+    flat.insert(flat.end(), values, values + 3);
   }
-  info.GetReturnValue().Set(taken);
+  info.GetReturnValue().Set(
+      v8::Array::New(info.GetIsolate(), flat.data(), flat.size()));
 }
 
 // The bytes of an unshared BufferSource, or nullopt (direct_sockets.js has
