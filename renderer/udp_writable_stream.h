@@ -33,8 +33,8 @@ class UDPWritableStream {
     virtual void OnWritableClosed() = 0;
   };
 
-  static constexpr int kHighWaterMark = 64;
-  static constexpr int kMaxBatch = 64;
+  static constexpr int kHighWaterMark = 256;
+  static constexpr int kMaxBatch = 128;
   // Batches on their way at once: two keep the service busy while a result
   // travels back, without letting one socket queue much in the service.
   static constexpr size_t kMaxBatchesInFlight = 2;
