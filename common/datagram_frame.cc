@@ -92,4 +92,14 @@ absl::Status DatagramFrame::ForEach(absl::string_view frame,
   return absl::OkStatus();
 }
 
+std::optional<DatagramCredit> DatagramCredit::Parse(absl::string_view message) {
+  DatagramCredit credit;
+  if (message.size() != sizeof(credit))
+    return std::nullopt;
+  std::memcpy(&credit, message.data(), sizeof(credit));
+  if (credit.magic != kMagic)
+    return std::nullopt;
+  return credit;
+}
+
 }  // namespace common

@@ -6,6 +6,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <optional>
 #include <string>
 
 #include "absl/functional/function_ref.h"
@@ -14,14 +15,18 @@
 
 namespace common {
 
-// The datagram pipe's one message: a batch of datagrams one socket received,
+// The datagram pipe's messages. From the service: a batch of datagrams one
+// socket received (DatagramFrame). From the renderer: receive credit for one
+// of its sockets (DatagramCredit), as ReceiveMore on the stream would carry.
+//
+// A frame: a batch of datagrams one socket received,
 // as the network service hands them to its renderer without gRPC (issue 14).
 // The host gives each renderer and the service the two ends of a
 // SOCK_SEQPACKET socket pair beside the gRPC channel; a socket opened with
 // `receive_on_pipe` gets its datagrams there, one frame per batch, while
 // everything else (opening, credit, sends, errors) stays on its gRPC
-// stream. The pipe goes one way: the service shuts its reading side, so a
-// renderer cannot write to it.
+// stream. What a renderer writes there is read as credit and nothing else:
+// a message that is not exactly one DatagramCredit closes the pipe.
 //
 // A frame, in the host's byte order (both ends are on one machine):
 //   FrameHeader, then `count` records of RecordHeader + `length` bytes.
@@ -70,6 +75,19 @@ class DatagramFrame {
  private:
   std::string buffer_;
   uint32_t count_ = 0;
+};
+
+// Receive credit on the pipe, renderer to service: `count` more datagrams
+// for the socket the service numbered `socket_id`. Exactly this size.
+struct DatagramCredit {
+  static constexpr uint32_t kMagic = 0x31434744;  // "DGC1"
+  uint32_t magic = kMagic;
+  uint32_t socket_id = 0;
+  uint32_t count = 0;
+
+  // The credit `message` carries, or nullopt for anything that is not
+  // exactly one credit message.
+  static std::optional<DatagramCredit> Parse(absl::string_view message);
 };
 
 }  // namespace common

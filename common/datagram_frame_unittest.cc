@@ -114,5 +114,23 @@ TEST(DatagramFrameTest, RefusesAMalformedFrameWhole) {
   }
 }
 
+TEST(DatagramCreditTest, ReadsExactlyOneCreditMessage) {
+  DatagramCredit credit;
+  credit.socket_id = 3;
+  credit.count = 128;
+  const std::string bytes(reinterpret_cast<const char*>(&credit),
+                          sizeof(credit));
+  std::optional<DatagramCredit> read = DatagramCredit::Parse(bytes);
+  ASSERT_TRUE(read.has_value());
+  EXPECT_EQ(read->socket_id, 3u);
+  EXPECT_EQ(read->count, 128u);
+  std::string wrong_magic = bytes;
+  wrong_magic[0] ^= 1;
+  for (const std::string& bad : {std::string(), bytes.substr(1), bytes + bytes,
+                                 bytes + "x", wrong_magic}) {
+    EXPECT_FALSE(DatagramCredit::Parse(bad).has_value()) << bad.size();
+  }
+}
+
 }  // namespace
 }  // namespace common

@@ -195,7 +195,8 @@ void NetworkService::AddRendererChannel(int fd,
                                         common::AppGrant grant) {
   AppIdentity app{std::move(grant.origin), std::move(grant.features)};
   if (datagram_pipe >= 0)
-    app.datagram_pipe = std::make_shared<DatagramPipe>(datagram_pipe);
+    app.datagram_pipe = std::make_shared<DatagramPipe>(
+        loop_.uv_loop(), datagram_pipe, app.origin);
   ForgetEndedChannels();
   int grpc_fd = -1;
   absl::StatusOr<std::unique_ptr<Http2Guard>> guard = Http2Guard::Start(
@@ -297,6 +298,10 @@ void NetworkService::Run() {
     control_->Close();
   if (watcher_)
     watcher_->Close();
+  for (Channel& channel : channels_) {
+    if (channel.datagram_pipe)
+      channel.datagram_pipe->Close();
+  }
   enforcer_.FlushFoldedRefusals();
   uv_close(reinterpret_cast<uv_handle_t*>(&audit_flush_), nullptr);
   uv_close(reinterpret_cast<uv_handle_t*>(&sigterm_), nullptr);

@@ -10,54 +10,29 @@
 
 namespace renderer {
 
-struct DatagramPipeReader::Watch {
-  uv_poll_t poll;
-  int fd;
-  DatagramPipeReader* owner;  // Null once the reader is gone.
-};
-
 std::shared_ptr<DatagramPipeReader> DatagramPipeReader::Start(
     common::EventLoop* loop,
     int fd) {
   fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) | O_NONBLOCK);
   fcntl(fd, F_SETFD, FD_CLOEXEC);
   std::shared_ptr<DatagramPipeReader> reader(new DatagramPipeReader(fd));
-  reader->watch_ = new Watch{{}, fd, reader.get()};
-  uv_poll_init(loop->uv_loop(), &reader->watch_->poll, fd);
-  reader->watch_->poll.data = reader->watch_;
-  uv_poll_start(&reader->watch_->poll, UV_READABLE,
-                [](uv_poll_t* handle, int status, int) {
-                  auto* watch = static_cast<Watch*>(handle->data);
-                  if (watch->owner == nullptr)
-                    return;
-                  if (status < 0) {
-                    // The service is gone; its streams say so.
-                    uv_poll_stop(handle);
-                    return;
-                  }
-                  watch->owner->Drain();
-                });
-  // Sockets keep the loop alive while they are open, not their pipe.
-  uv_unref(reinterpret_cast<uv_handle_t*>(&reader->watch_->poll));
+  DatagramPipeReader* raw = reader.get();
+  reader->watch_ = std::make_unique<common::FdWatch>(
+      loop->uv_loop(), fd, UV_READABLE, [raw](int status, int) {
+        if (status < 0) {
+          // The service is gone; its streams say so.
+          raw->watch_->Stop();
+          return;
+        }
+        raw->Drain();
+      });
   return reader;
 }
 
 DatagramPipeReader::DatagramPipeReader(int fd)
     : fd_(fd), buffer_(common::DatagramFrame::kMaxBytes + 1, '\0') {}
 
-DatagramPipeReader::~DatagramPipeReader() {
-  if (watch_ == nullptr) {
-    close(fd_);
-    return;
-  }
-  watch_->owner = nullptr;
-  uv_close(reinterpret_cast<uv_handle_t*>(&watch_->poll),
-           [](uv_handle_t* handle) {
-             auto* watch = static_cast<Watch*>(handle->data);
-             close(watch->fd);
-             delete watch;
-           });
-}
+DatagramPipeReader::~DatagramPipeReader() = default;
 
 void DatagramPipeReader::Register(uint32_t socket_id, Sink* sink) {
   sinks_[socket_id] = sink;
@@ -78,6 +53,17 @@ void DatagramPipeReader::Drain() {
       return;  // Nothing more now, or the service has gone (EOF).
     Deliver(absl::string_view(buffer_.data(), static_cast<size_t>(n)));
   }
+}
+
+bool DatagramPipeReader::SendCredit(uint32_t socket_id, uint32_t count) {
+  common::DatagramCredit credit;
+  credit.socket_id = socket_id;
+  credit.count = count;
+  ssize_t sent;
+  do {
+    sent = send(fd_, &credit, sizeof(credit), MSG_DONTWAIT | MSG_NOSIGNAL);
+  } while (sent < 0 && errno == EINTR);
+  return sent == static_cast<ssize_t>(sizeof(credit));
 }
 
 void DatagramPipeReader::Deliver(absl::string_view frame) {

@@ -11,12 +11,14 @@
 
 #include "absl/strings/string_view.h"
 #include "common/event_loop.h"
+#include "common/fd_watch.h"
 
 namespace renderer {
 
 // The renderer's end of its datagram pipe (common/datagram_frame.h): reads
 // the network service's frames on the loop as they arrive and hands each
-// datagram to the socket the frame names. A socket that opened with a pipe
+// datagram to the socket the frame names, and carries the sockets' receive
+// credit back. A socket that opened with a pipe
 // number registers here; before it handles any event of its gRPC stream it
 // calls Drain(), so that datagrams the service sent before that event are
 // delivered before it (the service writes a frame before it queues any
@@ -49,17 +51,20 @@ class DatagramPipeReader
   void Unregister(uint32_t socket_id);
   // Delivers every frame the pipe holds now.
   void Drain();
+  // Grants `count` more datagrams to the socket numbered `socket_id`, on the
+  // pipe (common::DatagramCredit). False when the pipe would not take it
+  // now: the caller grants it on the socket's stream instead.
+  bool SendCredit(uint32_t socket_id, uint32_t count);
 
   // Frames that did not read as frames (none from a sound service).
   uint64_t malformed_frames() const { return malformed_frames_; }
 
  private:
-  struct Watch;
   explicit DatagramPipeReader(int fd);
   void Deliver(absl::string_view frame);
 
-  Watch* watch_ = nullptr;  // Freed by its close callback.
-  int fd_;
+  std::unique_ptr<common::FdWatch> watch_;  // Owns the descriptor.
+  const int fd_;
   std::string buffer_;
   std::unordered_map<uint32_t, Sink*> sinks_;
   uint64_t malformed_frames_ = 0;

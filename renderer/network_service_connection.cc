@@ -94,32 +94,19 @@ std::unique_ptr<NetworkServiceConnection> NetworkServiceConnection::Connect(
       loop, socket_path.empty() ? DefaultSocketPath() : socket_path);
 }
 
-struct NetworkServiceConnection::HostWatch {
-  uv_poll_t poll;
-  int fd;
-  NetworkServiceConnection* owner;  // Null once the connection is gone.
-};
-
 void NetworkServiceConnection::WatchHostChannel(int fd) {
   fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) | O_NONBLOCK);
   fcntl(fd, F_SETFD, FD_CLOEXEC);
-  host_watch_ = new HostWatch{{}, fd, this};
-  uv_poll_init(loop_->uv_loop(), &host_watch_->poll, fd);
-  host_watch_->poll.data = host_watch_;
-  uv_poll_start(&host_watch_->poll, UV_READABLE | UV_DISCONNECT,
-                [](uv_poll_t* handle, int, int) {
-                  auto* watch = static_cast<HostWatch*>(handle->data);
-                  if (watch->owner != nullptr)
-                    watch->owner->OnHostChannelReadable();
-                });
-  // The watch alone must not keep a renderer's loop running.
-  uv_unref(reinterpret_cast<uv_handle_t*>(&host_watch_->poll));
+  // The watch alone does not keep a renderer's loop running.
+  host_watch_ = std::make_unique<common::FdWatch>(
+      loop_->uv_loop(), fd, UV_READABLE | UV_DISCONNECT,
+      [this](int, int) { OnHostChannelReadable(); });
 }
 
 void NetworkServiceConnection::OnHostChannelReadable() {
   for (;;) {
     absl::StatusOr<common::FdMessage> message =
-        common::ReceiveFdMessage(host_watch_->fd);
+        common::ReceiveFdMessage(host_watch_->fd());
     if (message.ok()) {
       if (message->text == common::kNewServiceChannelTag) {
         ReplaceChannel(message->fd, message->second_fd);
@@ -135,7 +122,7 @@ void NetworkServiceConnection::OnHostChannelReadable() {
       return;
     }
     // EOF: the host is gone. A renderer does not outlive its host.
-    uv_poll_stop(&host_watch_->poll);
+    host_watch_->Stop();
     if (on_host_gone_) {
       on_host_gone_();
     } else {
@@ -162,16 +149,7 @@ void NetworkServiceConnection::ReplaceChannel(int fd, int datagram_pipe) {
 }
 
 NetworkServiceConnection::~NetworkServiceConnection() {
-  if (host_watch_ != nullptr) {
-    host_watch_->owner = nullptr;
-    uv_close(reinterpret_cast<uv_handle_t*>(&host_watch_->poll),
-             [](uv_handle_t* handle) {
-               auto* watch = static_cast<HostWatch*>(handle->data);
-               close(watch->fd);
-               delete watch;
-             });
-    host_watch_ = nullptr;
-  }
+  host_watch_.reset();
   for (const auto& weak : streams_) {
     if (auto stream = weak.lock()) {
       stream->Cancel();

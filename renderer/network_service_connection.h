@@ -13,6 +13,7 @@
 #include "absl/synchronization/mutex.h"
 
 #include "common/event_loop.h"
+#include "common/fd_watch.h"
 #include "common/host_contract.h"
 #include "common/local_network_access.h"
 #include "proto/udp_socket.grpc.pb.h"
@@ -109,7 +110,6 @@ class NetworkServiceConnection {
                            std::string target,
                            std::shared_ptr<grpc::Channel> channel);
 
-  struct HostWatch;
   void OnHostChannelReadable();
 
   common::EventLoop* const loop_;
@@ -123,7 +123,7 @@ class NetworkServiceConnection {
   std::set<std::string> permissions_ = {
       common::kDirectSockets, common::kDirectSocketsMulticast,
       common::kLocalNetwork, common::kLoopbackNetwork};
-  HostWatch* host_watch_ = nullptr;  // Freed by its close callback.
+  std::unique_ptr<common::FdWatch> host_watch_;
   absl::AnyInvocable<void()> on_host_gone_;
 
   absl::Mutex mutex_;

@@ -300,6 +300,9 @@ void UDPSocket::LeavePipe() {
 void UDPSocket::ReceiveMore(uint32_t count) {
   if (!stream_ || ended_)
     return;
+  // On the pipe when the socket's datagrams come there: no gRPC threads.
+  if (pipe_ && pipe_->SendCredit(pipe_socket_id_, count))
+    return;
   v1::UDPSocketRequest request;
   request.set_request_id(NextRequestId());
   request.mutable_receive_more()->set_num_additional_datagrams(count);

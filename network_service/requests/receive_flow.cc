@@ -26,6 +26,7 @@ void ReceiveFlow::UsePipe(std::shared_ptr<DatagramPipe> pipe,
                           uint32_t socket_id) {
   pipe_ = std::move(pipe);
   pipe_socket_id_ = socket_id;
+  pipe_->Register(pipe_socket_id_, this);
 }
 
 void ReceiveFlow::Start(DatagramSocket* socket, bool connected) {
@@ -139,6 +140,8 @@ void ReceiveFlow::Flush() {
 
 void ReceiveFlow::Close(absl::AnyInvocable<void()> closed) {
   CHECK(!closing_) << "Close() is once";
+  if (pipe_ != nullptr)
+    pipe_->Unregister(pipe_socket_id_);
   if (receiving_)
     socket_->StopReceiving();
   receiving_ = false;

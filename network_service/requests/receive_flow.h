@@ -26,7 +26,8 @@ namespace network_service {
 //
 // Owned by a RestrictedUDPSocket; loop thread only. Close() it (and wait for
 // `closed`) before destroying it.
-class ReceiveFlow final : public DatagramSocket::Receiver {
+class ReceiveFlow final : public DatagramSocket::Receiver,
+                          public DatagramPipe::CreditSink {
  public:
   // Credit above this is not granted (saturates): with 64 KiB datagrams the
   // outbox pause bounds memory anyway; this bounds a forged ReceiveMore.
@@ -44,13 +45,14 @@ class ReceiveFlow final : public DatagramSocket::Receiver {
   ~ReceiveFlow() override;
 
   // Before Start: batches go to the renderer as frames on `pipe`, numbered
-  // `socket_id`, and as events only when the pipe will not take them.
+  // `socket_id`, and as events only when the pipe will not take them; the
+  // renderer's credit may come on the pipe too (until Close).
   void UsePipe(std::shared_ptr<DatagramPipe> pipe, uint32_t socket_id);
   // The socket opened: receive from `socket` (not owned) as credit allows.
   // A connected socket's datagrams carry no sender address.
   void Start(DatagramSocket* socket, bool connected);
-  // The renderer granted `count` more datagrams.
-  void AddCredit(uint32_t count);
+  // The renderer granted `count` more datagrams (on its stream or its pipe).
+  void AddCredit(uint32_t count) override;
   // The stream's outbox drained: receiving may resume.
   void OnOutboxDrained();
   // Writes what has been gathered now (before the socket's last event).

@@ -278,52 +278,32 @@ void SendToLocalPort(uint32_t port, const std::string& text) {
   close(sender);
 }
 
-// The datagram pipe (common/datagram_frame.h) goes one way: a renderer's
-// bytes written into it are never read (the service shut its reading side,
-// so the write fails), and the frames it carries are the socket's own
-// datagrams, numbered as Opened said. The service stays whole.
-TEST_F(HostileRendererTest, TheDatagramPipeGoesOneWay) {
-  absl::StatusOr<host::Host::RendererEnds> ends =
-      host_->NewInProcessRendererEnds(kSender);
-  ASSERT_TRUE(ends.ok()) << ends.status();
-  renderers_.push_back(std::make_unique<RawRenderer>(ends->channel));
-  RawRenderer* app = renderers_.back().get();
-  const int pipe = ends->datagram_pipe;
-  // An open socket: the service has taken the channel and its pipe.
-  v1::OpenUDPSocket open = BoundOpen("127.0.0.1", 0);
-  open.set_receive_on_pipe(true);
-  auto socket = app->NewSocket();
-  ASSERT_TRUE(socket->Open(open));
+// Writes `message` into a renderer's end of its datagram pipe.
+void WriteToPipe(int pipe, const void* message, size_t size) {
+  EXPECT_EQ(send(pipe, message, size, MSG_NOSIGNAL | MSG_DONTWAIT),
+            static_cast<ssize_t>(size));
+}
 
-  // Garbage, a forged frame, a huge one: none reaches the service.
-  common::DatagramFrame forged;
-  forged.Begin(1);
-  forged.Add("forged", nullptr);
-  for (const std::string& bytes :
-       {std::string("garbage"), std::string(forged.bytes()),
-        std::string(100000, 'x')}) {
-    EXPECT_EQ(send(pipe, bytes.data(), bytes.size(), MSG_NOSIGNAL), -1);
-    EXPECT_EQ(errno, EPIPE);
-  }
+void GrantOnPipe(int pipe, uint32_t socket_id, uint32_t count) {
+  common::DatagramCredit credit;
+  credit.socket_id = socket_id;
+  credit.count = count;
+  WriteToPipe(pipe, &credit, sizeof(credit));
+}
 
-  const uint32_t socket_id = socket->opened().pipe_socket_id();
-  EXPECT_NE(socket_id, 0u);
-  ASSERT_TRUE(socket->Write(ReceiveMore(16)));
-  // A datagram from a local program reaches the pipe as that socket's.
-  // Credit reaches the service on the stream; resend until the pipe has a
-  // frame (bounded), as a datagram before the credit is the kernel's.
-  std::string frame(common::DatagramFrame::kMaxBytes, '\0');
-  ssize_t got = -1;
-  for (int attempt = 0; attempt < 100 && got <= 0; ++attempt) {
-    SendToLocalPort(socket->opened().local_port(), "hello");
-    pollfd readable{pipe, POLLIN, 0};
-    if (poll(&readable, 1, 100) == 1)
-      got = recv(pipe, frame.data(), frame.size(), MSG_DONTWAIT);
-  }
-  ASSERT_GT(got, 0);
-  uint32_t framed_id = 0;
+// The next frame on `pipe` within 5 s, its datagrams' data (empty if none
+// came). A frame of another socket than `socket_id` fails the test.
+std::vector<std::string> NextFrame(int pipe, uint32_t socket_id) {
   std::vector<std::string> datagrams;
-  ASSERT_TRUE(common::DatagramFrame::ForEach(
+  pollfd readable{pipe, POLLIN, 0};
+  if (poll(&readable, 1, 5000) != 1)
+    return datagrams;
+  std::string frame(common::DatagramFrame::kMaxBytes, '\0');
+  const ssize_t got = recv(pipe, frame.data(), frame.size(), MSG_DONTWAIT);
+  if (got <= 0)
+    return datagrams;
+  uint32_t framed_id = 0;
+  EXPECT_TRUE(common::DatagramFrame::ForEach(
                   absl::string_view(frame.data(), static_cast<size_t>(got)),
                   &framed_id,
                   [&](absl::string_view data, const sockaddr* from) {
@@ -332,8 +312,75 @@ TEST_F(HostileRendererTest, TheDatagramPipeGoesOneWay) {
                   })
                   .ok());
   EXPECT_EQ(framed_id, socket_id);
-  ASSERT_FALSE(datagrams.empty());
-  EXPECT_EQ(datagrams[0], "hello");
+  return datagrams;
+}
+
+// The datagram pipe (common/datagram_frame.h) takes receive credit and
+// nothing else from a renderer: credit for a number that is not one of its
+// sockets does nothing, a flood of credit is read a bounded batch at a time,
+// and anything that is not exactly one credit message closes the pipe (its
+// sockets go on over their streams). The service stays whole.
+TEST_F(HostileRendererTest, TheDatagramPipeTakesOnlyCredit) {
+  absl::StatusOr<host::Host::RendererEnds> ends =
+      host_->NewInProcessRendererEnds(kSender);
+  ASSERT_TRUE(ends.ok()) << ends.status();
+  renderers_.push_back(std::make_unique<RawRenderer>(ends->channel));
+  RawRenderer* app = renderers_.back().get();
+  const int pipe = ends->datagram_pipe;
+  v1::OpenUDPSocket open = BoundOpen("127.0.0.1", 0);
+  open.set_receive_on_pipe(true);
+  auto socket = app->NewSocket();
+  ASSERT_TRUE(socket->Open(open));
+  const uint32_t socket_id = socket->opened().pipe_socket_id();
+  ASSERT_NE(socket_id, 0u);
+  const uint32_t port = socket->opened().local_port();
+
+  // Credit for numbers that are not this socket's (no socket has them; the
+  // service numbers sockets per channel) opens nothing.
+  GrantOnPipe(pipe, socket_id + 1, 1000);
+  GrantOnPipe(pipe, 0, 1000);
+  // One credit on the pipe (none on the stream): one datagram comes, as
+  // this socket's frame.
+  GrantOnPipe(pipe, socket_id, 1);
+  SendToLocalPort(port, "first");
+  EXPECT_EQ(NextFrame(pipe, socket_id), std::vector<std::string>{"first"});
+
+  // A flood of credit, as much as the pipe holds: the service reads it in
+  // bounded batches and still answers the stream.
+  common::DatagramCredit credit;
+  credit.socket_id = socket_id + 1;
+  credit.count = 0xffffffff;
+  int flooded = 0;
+  while (send(pipe, &credit, sizeof(credit), MSG_NOSIGNAL | MSG_DONTWAIT) ==
+         static_cast<ssize_t>(sizeof(credit))) {
+    ++flooded;
+  }
+  EXPECT_GT(flooded, 0);
+  // (The policy refuses a join on this port: what counts is the answer.)
+  ExpectStatus(socket->Call(Join("239.10.0.8")), kPermissionDenied,
+               "is not allowed");
+
+  // Not credit: the service closes the pipe (the renderer's end sees EOF).
+  WriteToPipe(pipe, "garbage", 7);
+  bool closed = false;
+  std::string rest(common::DatagramFrame::kMaxBytes, '\0');
+  for (int reads = 0; reads < 100 && !closed; ++reads) {
+    pollfd readable{pipe, POLLIN, 0};
+    if (poll(&readable, 1, 5000) != 1)
+      break;
+    closed = recv(pipe, rest.data(), rest.size(), MSG_DONTWAIT) == 0;
+  }
+  EXPECT_TRUE(closed) << "the service kept a pipe that carried garbage";
+  // The socket goes on over its stream: credit there, a datagram as an event.
+  ASSERT_TRUE(socket->Write(ReceiveMore(16)));
+  SendToLocalPort(port, "second");
+  v1::UDPSocketEvent event;
+  std::string next;
+  while (next.empty() && socket->Read(&event)) {
+    if (event.has_received() && event.received().datagrams_size() > 0)
+      next = event.received().datagrams(0).data();
+  }
+  EXPECT_EQ(next, "second");
   close(pipe);
 }
 
