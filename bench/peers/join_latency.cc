@@ -9,8 +9,12 @@
 //  - rtt: one bare gRPC round trip of the same interface over the same kind
 //    of channel (a Unix socket pair) to a forked child that answers each
 //    request at once, with none of our layers: the floor a join stands on.
-// Then "idle_rss_kib K": the network service's resident memory once the
-// app's socket has closed (the service idle, with one app's channel).
+// Then "scale sockets S memberships M join p50 P p99 Q rss_kib R": the same
+// joins made while --apps apps hold --sockets_per_app sockets each, each
+// socket joining --groups_per_socket groups, and the service's resident
+// memory with all of them; and "idle_rss_kib K after_scale_rss_kib A": its
+// memory with one app's one socket (before the scale), and once they all
+// closed.
 // Needs a multicast route (bench/peers/run adds one in its namespace).
 #include <signal.h>
 #include <sys/socket.h>
@@ -19,6 +23,7 @@
 
 #include <algorithm>
 #include <cstdio>
+#include <cstdlib>
 #include <memory>
 #include <string>
 #include <vector>
@@ -41,6 +46,11 @@ ABSL_FLAG(std::string,
           "network_service/network_service",
           "The network service program.");
 ABSL_FLAG(int, joins, 2000, "Joins (and round trips) to time.");
+// 40 apps x 25 sockets x 10 groups: 1,000 sockets and 10,000 memberships,
+// within the per-app caps (64 sockets, 256 memberships).
+ABSL_FLAG(int, apps, 40, "Apps at scale.");
+ABSL_FLAG(int, sockets_per_app, 25, "Sockets per app at scale.");
+ABSL_FLAG(int, groups_per_socket, 10, "Memberships per socket at scale.");
 
 namespace {
 
@@ -60,7 +70,8 @@ std::pair<double, double> Percentiles(std::vector<double> samples) {
 
 // The resident memory of process `pid`, in KiB (0 if unknown).
 long ResidentKib(pid_t pid) {
-  FILE* status = std::fopen(("/proc/" + std::to_string(pid) + "/status").c_str(), "r");
+  FILE* status =
+      std::fopen(("/proc/" + std::to_string(pid) + "/status").c_str(), "r");
   if (status == nullptr)
     return 0;
   char line[256];
@@ -73,46 +84,126 @@ long ResidentKib(pid_t pid) {
   return kib;
 }
 
-std::vector<double> TimeJoins(int joins, long* idle_rss_kib) {
+// What TimeJoins measured.
+struct JoinFigures {
+  std::vector<double> one_socket;  // Join latencies, one socket, µs.
+  std::vector<double> at_scale;    // The same with every socket joined.
+  int sockets = 0;
+  int memberships = 0;
+  long idle_rss_kib = 0;   // The service with one app's one socket.
+  long scale_rss_kib = 0;  // The service with all of them.
+  long after_rss_kib = 0;  // The service once they all closed.
+};
+
+// An app's connection and its open sockets.
+struct App {
+  std::unique_ptr<renderer::NetworkServiceConnection> connection;
+  std::vector<std::shared_ptr<renderer::UDPSocket>> sockets;
+};
+
+// A bound socket of `app` on 0.0.0.0, open (null if it did not open).
+std::shared_ptr<renderer::UDPSocket> OpenBound(common::EventLoop& loop,
+                                               App& app) {
+  renderer::UDPSocketOptions options;
+  options.localAddress = "0.0.0.0";
+  auto socket = renderer::UDPSocket::Create(app.connection.get(), options);
+  if (!socket.ok())
+    return nullptr;
+  auto opened = socket.value()->opened();
+  loop.RunUntil([&] { return opened.is_settled(); }, absl::Seconds(10));
+  if (!opened.is_fulfilled() || !opened.value().multicastController)
+    return nullptr;
+  return socket.value();
+}
+
+// Joins `group` on `socket` and returns how long it took (µs), or -1.
+double TimedJoin(common::EventLoop& loop,
+                 renderer::UDPSocket& socket,
+                 const std::string& group) {
+  const absl::Time start = absl::Now();
+  auto joined = socket.opened().value().multicastController->joinGroup(group);
+  loop.RunUntil([&] { return joined.is_settled(); }, absl::Seconds(5));
+  return joined.is_fulfilled() ? absl::ToDoubleMicroseconds(absl::Now() - start)
+                               : -1;
+}
+
+// One socket's joins (each followed by a leave), then `apps` apps of
+// `sockets_per_app` sockets with `groups_per_socket` memberships each
+// (within the per-app caps and the kernel's 20 per socket), all on one
+// service.
+JoinFigures TimeJoins(int joins,
+                      int apps,
+                      int sockets_per_app,
+                      int groups_per_socket) {
   common::EventLoop loop;
   host::Host::Options options{absl::GetFlag(FLAGS_network_service)};
   options.unsafe_development_mode = true;
   auto host = std::make_unique<host::Host>(&loop, options);
-  std::vector<double> samples;
+  JoinFigures figures;
   if (!host->StartNetworkService().ok())
-    return samples;
-  absl::StatusOr<host::Host::RendererEnds> ends =
-      host->NewInProcessRendererEnds("isolated-app://bench");
-  if (!ends.ok())
-    return samples;
-  auto connection = renderer::NetworkServiceConnection::FromInheritedFds(
-      &loop, ends->channel, ends->datagram_pipe);
-  renderer::UDPSocketOptions socket_options;
-  socket_options.localAddress = "0.0.0.0";
-  auto socket = renderer::UDPSocket::Create(connection.get(), socket_options);
-  if (!socket.ok())
-    return samples;
-  auto opened = socket.value()->opened();
-  loop.RunUntil([&] { return opened.is_settled(); }, absl::Seconds(10));
-  if (!opened.is_fulfilled() || !opened.value().multicastController)
-    return samples;
-  auto controller = opened.value().multicastController;
+    return figures;
+  std::vector<App> all(static_cast<size_t>(apps));
+  for (int i = 0; i < apps; ++i) {
+    absl::StatusOr<host::Host::RendererEnds> ends =
+        host->NewInProcessRendererEnds("isolated-app://bench" +
+                                       std::to_string(i));
+    if (!ends.ok())
+      return figures;
+    all[i].connection = renderer::NetworkServiceConnection::FromInheritedFds(
+        &loop, ends->channel, ends->datagram_pipe);
+  }
+  std::shared_ptr<renderer::UDPSocket> first = OpenBound(loop, all[0]);
+  if (first == nullptr)
+    return figures;
   for (int i = 0; i < joins; ++i) {
-    const absl::Time start = absl::Now();
-    auto joined = controller->joinGroup("239.77.0.1");
-    loop.RunUntil([&] { return joined.is_settled(); }, absl::Seconds(5));
-    if (!joined.is_fulfilled()) {
-      std::fprintf(stderr, "join_latency: a join failed\n");
+    const double took = TimedJoin(loop, *first, "239.77.0.1");
+    if (took < 0)
       break;
-    }
-    samples.push_back(absl::ToDoubleMicroseconds(absl::Now() - start));
-    auto left = controller->leaveGroup("239.77.0.1");
+    figures.one_socket.push_back(took);
+    auto left =
+        first->opened().value().multicastController->leaveGroup("239.77.0.1");
     loop.RunUntil([&] { return left.is_settled(); }, absl::Seconds(5));
   }
-  auto closed = socket.value()->close();
-  loop.RunUntil([&] { return closed.is_settled(); }, absl::Seconds(5));
-  *idle_rss_kib = ResidentKib(host->network_service_pid());
-  return samples;
+  figures.idle_rss_kib = ResidentKib(host->network_service_pid());
+  // At scale: every app's sockets, then their memberships, joined in turn.
+  for (App& app : all) {
+    for (int i = 0; i < sockets_per_app; ++i) {
+      if (auto socket = OpenBound(loop, app))
+        app.sockets.push_back(std::move(socket));
+    }
+    figures.sockets += static_cast<int>(app.sockets.size());
+  }
+  int group = 0;
+  for (int round = 0; round < groups_per_socket; ++round) {
+    for (App& app : all) {
+      for (auto& socket : app.sockets) {
+        ++group;
+        const std::string address = "239.78." + std::to_string(group / 250) +
+                                    "." + std::to_string(group % 250 + 1);
+        const double took = TimedJoin(loop, *socket, address);
+        if (took >= 0) {
+          figures.at_scale.push_back(took);
+          ++figures.memberships;
+        }
+      }
+    }
+  }
+  figures.scale_rss_kib = ResidentKib(host->network_service_pid());
+  std::vector<renderer::Promise<renderer::Undefined>> closing;
+  closing.push_back(first->close());
+  for (App& app : all) {
+    for (auto& socket : app.sockets)
+      closing.push_back(socket->close());
+  }
+  loop.RunUntil(
+      [&] {
+        return std::all_of(
+            closing.begin(), closing.end(),
+            [](const auto& closed) { return closed.is_settled(); });
+      },
+      absl::Seconds(30));
+  figures.after_rss_kib = ResidentKib(host->network_service_pid());
+  return figures;
 }
 
 // Answers every request of every stream at once with its result.
@@ -176,14 +267,23 @@ int main(int argc, char** argv) {
   const int joins = absl::GetFlag(FLAGS_joins);
   // The round trips first: the child is forked before any thread of ours.
   const auto [rtt50, rtt99] = Percentiles(TimeRoundTrips(joins));
-  long idle_rss_kib = 0;
-  const auto [join50, join99] = Percentiles(TimeJoins(joins, &idle_rss_kib));
+  const JoinFigures figures = TimeJoins(joins, absl::GetFlag(FLAGS_apps),
+                                        absl::GetFlag(FLAGS_sockets_per_app),
+                                        absl::GetFlag(FLAGS_groups_per_socket));
+  const auto [join50, join99] = Percentiles(figures.one_socket);
+  const auto [scale50, scale99] = Percentiles(figures.at_scale);
   if (join50 == 0 || rtt50 == 0) {
     std::fprintf(stderr, "join_latency: no figures\n");
     return 1;
   }
-  std::printf("join p50 %.1f p99 %.1f rtt p50 %.1f p99 %.1f\n", join50,
-              join99, rtt50, rtt99);
-  std::printf("idle_rss_kib %ld\n", idle_rss_kib);
+  std::printf("join p50 %.1f p99 %.1f rtt p50 %.1f p99 %.1f\n", join50, join99,
+              rtt50, rtt99);
+  std::printf(
+      "scale sockets %d memberships %d join p50 %.1f p99 %.1f "
+      "rss_kib %ld\n",
+      figures.sockets, figures.memberships, scale50, scale99,
+      figures.scale_rss_kib);
+  std::printf("idle_rss_kib %ld after_scale_rss_kib %ld\n",
+              figures.idle_rss_kib, figures.after_rss_kib);
   return 0;
 }
