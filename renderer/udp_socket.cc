@@ -137,7 +137,8 @@ void UDPSocket::OnEvent(v1::UDPSocketEvent event) {
            *event.mutable_received()->mutable_datagrams()) {
         UDPMessage message;
         const std::string& data = datagram.data();
-        message.data.assign(data.begin(), data.end());
+        const auto* bytes = reinterpret_cast<const uint8_t*>(data.data());
+        message.data.assign(bytes, bytes + data.size());
         if (!connected_) {
           message.remoteAddress = datagram.remote_address();
           message.remotePort = datagram.remote_port();
@@ -266,7 +267,9 @@ void UDPSocket::OnPipeDatagram(absl::string_view data, const sockaddr* from) {
   if (!readable_)
     return;
   UDPMessage message;
-  message.data.assign(data.begin(), data.end());
+  // As bytes, so that it is one memmove, not a loop converting each char.
+  const auto* bytes = reinterpret_cast<const uint8_t*>(data.data());
+  message.data.assign(bytes, bytes + data.size());
   if (!connected_ && from != nullptr) {
     const socklen_t length = from->sa_family == AF_INET6 ? sizeof(sockaddr_in6)
                                                          : sizeof(sockaddr_in);
