@@ -1,6 +1,13 @@
 // Receiving through a RestrictedUDPSocket: only within the renderer's
-// credit, gathered into events, paused while the renderer's outbox is full,
-// and a receive error as the socket's error.
+// credit, gathered into events (or frames on the renderer's datagram pipe),
+// paused while the renderer's outbox is full, and a receive error as the
+// socket's error.
+#include <poll.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include "absl/strings/str_cat.h"
+#include "common/datagram_frame.h"
 #include "network_service/requests/restricted_udp_socket_test_fixture.h"
 
 namespace network_service {
@@ -35,6 +42,109 @@ TEST_F(RestrictedUDPSocketTest, NothingIsReadWithoutCredit) {
   EXPECT_EQ(event.received().datagrams(0).data(), "one");
   EXPECT_EQ(event.received().datagrams(1).remote_address(), "10.0.0.5");
   EXPECT_EQ(event.received().datagrams(1).remote_port(), 4000u);
+}
+
+// A socket with a datagram pipe: `renderer_end` is the renderer's side.
+class PipedSocketTest : public RestrictedUDPSocketTest {
+ protected:
+  void SetUp() override {
+    int pair[2];
+    ASSERT_EQ(socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_NONBLOCK, 0, pair), 0);
+    pipe_ = std::make_shared<DatagramPipe>(loop_.uv_loop(), pair[0], kOrigin);
+    renderer_end_ = pair[1];
+  }
+  void TearDown() override {
+    if (socket_) {
+      socket_->Close(absl::OkStatus());
+      EXPECT_TRUE(WaitUntilClosed());
+    }
+    pipe_->Close();
+    RunUntil([] { return false; }, absl::Milliseconds(1));  // Its close.
+    if (renderer_end_ >= 0)
+      close(renderer_end_);
+  }
+  // Opens a bound socket that asks for its datagrams on the pipe.
+  uint32_t OpenPiped() {
+    Make(kAllFeatures, pipe_);
+    v1::OpenUDPSocket open = Bound("0.0.0.0", 5000);
+    open.set_receive_on_pipe(true);
+    Open(std::move(open));
+    EXPECT_NE(OpenedEvent(), nullptr) << "the socket did not open";
+    return OpenedEvent() ? OpenedEvent()->pipe_socket_id() : 0;
+  }
+  // The datagrams of the next frame on the pipe (within 5 s), as
+  // "data@address:port".
+  std::vector<std::string> NextFrame(uint32_t socket_id) {
+    std::vector<std::string> datagrams;
+    std::string frame(common::DatagramFrame::kMaxBytes, '\0');
+    ssize_t got = -1;
+    // done() is asked again after it said yes: once read, keep the frame.
+    RunUntil([&] {
+      if (got <= 0)
+        got = recv(renderer_end_, frame.data(), frame.size(), MSG_DONTWAIT);
+      return got > 0;
+    });
+    if (got <= 0)
+      return datagrams;
+    uint32_t framed_id = 0;
+    EXPECT_TRUE(common::DatagramFrame::ForEach(
+                    absl::string_view(frame.data(), static_cast<size_t>(got)),
+                    &framed_id,
+                    [&](absl::string_view data, const sockaddr* from) {
+                      const IpAddress address = IpAddress::FromSockaddr(from);
+                      datagrams.push_back(
+                          absl::StrCat(data, "@", address.ToString(), ":",
+                                       common::SockaddrPort(from)));
+                    })
+                    .ok());
+    EXPECT_EQ(framed_id, socket_id);
+    return datagrams;
+  }
+
+  std::shared_ptr<DatagramPipe> pipe_;
+  int renderer_end_ = -1;
+};
+
+TEST_F(PipedSocketTest, DatagramsGoOnThePipeWithTheCreditItCarries) {
+  const uint32_t socket_id = OpenPiped();
+  ASSERT_NE(socket_id, 0u);
+  common::DatagramCredit credit;
+  credit.socket_id = socket_id;
+  credit.count = 2;
+  ASSERT_EQ(send(renderer_end_, &credit, sizeof(credit), 0),
+            static_cast<ssize_t>(sizeof(credit)));
+  ASSERT_TRUE(RunUntil([this] { return Kernel().receiving; }));
+  FakeDatagramSocket* kernel = factory_.live_socket();
+  const IpAddress from = *IpAddress::Parse("10.0.0.5");
+  kernel->Deliver("one", from, 4000);
+  kernel->Deliver("two", from, 4001);
+  EXPECT_FALSE(Kernel().receiving) << "read past the credit";
+  EXPECT_EQ(
+      NextFrame(socket_id),
+      (std::vector<std::string>{"one@10.0.0.5:4000", "two@10.0.0.5:4001"}));
+  EXPECT_EQ(ReceivedCount(*stream_), 0) << "sent on the stream as well";
+}
+
+TEST_F(PipedSocketTest, ABatchThePipeWillNotTakeGoesOnTheStreamInOrder) {
+  const uint32_t socket_id = OpenPiped();
+  ASSERT_NE(socket_id, 0u);
+  close(renderer_end_);  // Nobody reads the pipe: every send fails.
+  renderer_end_ = -1;
+  Credit(3);
+  FakeDatagramSocket* kernel = factory_.live_socket();
+  const IpAddress from = *IpAddress::Parse("10.0.0.5");
+  kernel->Deliver("one", from, 4000);
+  kernel->Deliver("two", from, 4000);
+  kernel->Deliver("three", from, 4000);
+  ASSERT_TRUE(RunUntil([this] { return ReceivedCount(*stream_) == 3; }));
+  std::vector<std::string> got;
+  for (const v1::UDPSocketEvent& event : stream_->events) {
+    for (const v1::Datagram& datagram : event.received().datagrams()) {
+      got.push_back(datagram.data());
+      EXPECT_EQ(datagram.remote_address(), "10.0.0.5");
+    }
+  }
+  EXPECT_EQ(got, (std::vector<std::string>{"one", "two", "three"}));
 }
 
 TEST_F(RestrictedUDPSocketTest, CreditSaturates) {

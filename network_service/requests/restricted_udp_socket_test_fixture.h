@@ -127,12 +127,14 @@ class RestrictedUDPSocketTest : public ::testing::Test {
     apps_.ReleaseSendBytes(kOrigin, AppRegistry::kMaxPendingSendBytesPerApp);
   }
 
-  void Make(std::set<std::string> features = kAllFeatures) {
+  void Make(std::set<std::string> features = kAllFeatures,
+            std::shared_ptr<DatagramPipe> pipe = nullptr) {
     stream_ = std::make_shared<FakeStream>();
     closed_ = false;
     socket_ = std::make_unique<RestrictedUDPSocket>(
         loop_.uv_loop(), stream_, &apps_, &enforcer_, &factory_,
-        AppIdentity{kOrigin, std::move(features)}, [this] { closed_ = true; });
+        AppIdentity{kOrigin, std::move(features), std::move(pipe)},
+        [this] { closed_ = true; });
   }
 
   void Request(uint64_t id, v1::UDPSocketRequest request) {
@@ -166,9 +168,12 @@ class RestrictedUDPSocketTest : public ::testing::Test {
     Request(0, std::move(request));
   }
 
+  // Checked every millisecond as well: the fake kernel delivers outside the
+  // loop, so no poll wakes for what it gathered (the receive flow writes it
+  // from a check handle, which runs only once an iteration ends).
   bool RunUntil(absl::AnyInvocable<bool()> done,
                 absl::Duration timeout = absl::Seconds(5)) {
-    return loop_.RunUntil(std::move(done), timeout);
+    return loop_.RunUntil(std::move(done), timeout, absl::Milliseconds(1));
   }
   // The socket closed (its parts too), ended the stream and was deleted.
   bool WaitUntilClosed() {
