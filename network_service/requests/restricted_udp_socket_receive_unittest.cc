@@ -8,6 +8,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "common/datagram_frame.h"
+#include "common/datagram_frame_testing.h"
 #include "network_service/requests/restricted_udp_socket_test_fixture.h"
 
 namespace network_service {
@@ -87,16 +88,10 @@ class PipedSocketTest : public RestrictedUDPSocketTest {
     if (got <= 0)
       return datagrams;
     uint32_t framed_id = 0;
-    EXPECT_TRUE(common::DatagramFrame::ForEach(
+    datagrams = common::FrameDatagrams(
                     absl::string_view(frame.data(), static_cast<size_t>(got)),
-                    &framed_id,
-                    [&](absl::string_view data, const sockaddr* from) {
-                      const IpAddress address = IpAddress::FromSockaddr(from);
-                      datagrams.push_back(
-                          absl::StrCat(data, "@", address.ToString(), ":",
-                                       common::SockaddrPort(from)));
-                    })
-                    .ok());
+                    &framed_id, /*with_senders=*/true)
+                    .value_or(std::vector<std::string>{"(a broken frame)"});
     EXPECT_EQ(framed_id, socket_id);
     return datagrams;
   }
