@@ -11,7 +11,7 @@
   // replaces globalThis.Promise or Array.from later does not change us.
   const {
     Array, DOMException, Number, Object, Promise, ReadableStream, Symbol,
-    TypeError, WeakMap, WritableStream,
+    TypeError, Uint8Array, WeakMap, WritableStream,
   } = globalThis;
   const { from: arrayFrom, isArray } = Array;
   const {
@@ -27,6 +27,7 @@
   const { isView } = ArrayBuffer;
   const arrayBufferByteLength = getterOf(ArrayBuffer.prototype, 'byteLength');
   const typedArrayBuffer = getterOf(getPrototypeOf(Uint8Array.prototype), 'buffer');
+  const { set: typedArraySet } = getPrototypeOf(Uint8Array.prototype);
   const dataViewBuffer = getterOf(DataView.prototype, 'buffer');
   function hasBrand(getter, value) {
     try {
@@ -258,12 +259,19 @@
               ? { data } : { data, remoteAddress, remotePort });
         };
         // What the C++ readable already holds comes at once, as one flat
-        // array [data, remoteAddress, remotePort, ...]; only an empty queue
-        // waits for the service.
+        // array [bytes, length, remoteAddress, remotePort, ...] (all the
+        // data in one ArrayBuffer); each message gets a Uint8Array of its
+        // own, as Chrome's do. Only an empty queue waits for the service.
         const queued = binding.takeQueued(handle, enqueue);
         if (queued.length > 0) {
-          for (let i = 0; i < queued.length; i += 3) {
-            enqueue(queued[i], queued[i + 1], queued[i + 2]);
+          const bytes = queued[0];
+          let offset = 0;
+          for (let i = 1; i < queued.length; i += 3) {
+            const length = queued[i];
+            const data = new Uint8Array(length);
+            apply(typedArraySet, data, [new Uint8Array(bytes, offset, length)]);
+            offset += length;
+            enqueue(data, queued[i + 1], queued[i + 2]);
           }
           return undefined;
         }

@@ -463,9 +463,11 @@ void Read(const FunctionCallbackInfo<Value>& info) {
 
 // takeQueued(handle, realmFunction): every message already queued, as one
 // flat array of the realm of `realmFunction` (any function of the page's
-// realm): [data, remoteAddress, remotePort, data, ...], undefined for the
-// address of a connected socket's. A reader that keeps up gets a queue's
-// worth per trip into C++, and no call back into JS per datagram.
+// realm): [bytes, length, remoteAddress, remotePort, length, ...], where
+// `bytes` is one ArrayBuffer holding every message's data in turn, and the
+// address is undefined for a connected socket's. The page's own
+// Uint8Array of each message is made in JS (small ones live in V8's heap):
+// one buffer per trip here, not one per datagram, and no call back into JS.
 void TakeQueued(const FunctionCallbackInfo<Value>& info) {
   Local<Function> of_realm;
   Entry* entry = CallTarget(info, 1, /*need_open=*/true, &of_realm);
@@ -474,15 +476,47 @@ void TakeQueued(const FunctionCallbackInfo<Value>& info) {
   UDPReadableStream& readable = *entry->info->readable;
   Local<Context> realm = of_realm->GetCreationContextChecked();
   Context::Scope realm_scope(realm);
-  std::vector<Local<Value>> flat;
-  flat.reserve(readable.queued() * 3);
+  Isolate* isolate = info.GetIsolate();
+  std::vector<UDPMessage> messages;
+  messages.reserve(readable.queued());
+  size_t total = 0;
   while (std::optional<UDPMessage> message = readable.TakeQueued()) {
-    Local<Value> values[3];
-    MessageToJs(realm, entry, *message, values);
-    flat.insert(flat.end(), values, values + 3);
+    total += message->data.size();
+    messages.push_back(std::move(*message));
   }
-  info.GetReturnValue().Set(
-      v8::Array::New(info.GetIsolate(), flat.data(), flat.size()));
+  if (messages.empty()) {
+    info.GetReturnValue().Set(v8::Array::New(isolate, 0));
+    return;
+  }
+  Local<v8::ArrayBuffer> bytes = v8::ArrayBuffer::New(isolate, total);
+  auto* out = static_cast<uint8_t*>(bytes->Data());
+  std::vector<Local<Value>> flat;
+  flat.reserve(1 + messages.size() * 3);
+  flat.push_back(bytes);
+  for (const UDPMessage& message : messages) {
+    if (!message.data.empty()) {
+      std::memcpy(out, message.data.data(), message.data.size());
+      out += message.data.size();
+    }
+    flat.push_back(v8::Integer::NewFromUnsigned(
+        isolate, static_cast<uint32_t>(message.data.size())));
+    Local<Value> address = v8::Undefined(isolate);
+    Local<Value> port = v8::Undefined(isolate);
+    if (message.remoteAddress && message.remotePort) {
+      if (entry->last_address_string.IsEmpty() ||
+          entry->last_address != *message.remoteAddress) {
+        entry->last_address = *message.remoteAddress;
+        entry->last_address_string.Reset(isolate,
+                                         Str(isolate, *message.remoteAddress));
+      }
+      address = entry->last_address_string.Get(isolate);
+      port = v8::Integer::NewFromUnsigned(
+          isolate, static_cast<uint32_t>(*message.remotePort));
+    }
+    flat.push_back(address);
+    flat.push_back(port);
+  }
+  info.GetReturnValue().Set(v8::Array::New(isolate, flat.data(), flat.size()));
 }
 
 // The bytes of an unshared BufferSource, or nullopt (direct_sockets.js has
