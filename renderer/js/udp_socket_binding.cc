@@ -408,37 +408,35 @@ void Opened(const FunctionCallbackInfo<Value>& info) {
       });
 }
 
-// A message as read() and takeQueued() hand it to JS: data, remoteAddress,
-// remotePort (the address only in bound mode; else undefined), made in
-// `realm` into `out[0..2]`. Returns how many of them there are (1 or 3).
-// `entry` (may be null) keeps the last address's string for the next.
-int MessageToJs(Local<Context> realm,
-                Entry* entry,
-                const UDPMessage& message,
-                Local<Value> out[3]) {
+// The sender's address as a string for JS; `entry` keeps the last one, since
+// most datagrams of a socket come from one sender.
+Local<Value> AddressToJs(Isolate* isolate,
+                         Entry* entry,
+                         const std::string& address) {
+  if (entry->last_address_string.IsEmpty() || entry->last_address != address) {
+    entry->last_address = address;
+    entry->last_address_string.Reset(isolate, Str(isolate, address));
+  }
+  return entry->last_address_string.Get(isolate);
+}
+
+// A message as read() hands it to JS: (data, remoteAddress, remotePort), the
+// address only in bound mode, made in `realm`.
+std::vector<Local<Value>> MessageToJs(Local<Context> realm,
+                                      const UDPMessage& message) {
   Isolate* isolate = realm->GetIsolate();
   Local<v8::ArrayBuffer> buffer =
       v8::ArrayBuffer::New(isolate, message.data.size());
   if (!message.data.empty())
     std::memcpy(buffer->Data(), message.data.data(), message.data.size());
-  out[0] = v8::Uint8Array::New(buffer, 0, message.data.size());
-  out[1] = out[2] = v8::Undefined(isolate);
-  if (!message.remoteAddress || !message.remotePort)
-    return 1;
-  if (entry == nullptr) {
-    out[1] = Str(isolate, *message.remoteAddress);
-  } else {
-    if (entry->last_address_string.IsEmpty() ||
-        entry->last_address != *message.remoteAddress) {
-      entry->last_address = *message.remoteAddress;
-      entry->last_address_string.Reset(isolate,
-                                       Str(isolate, *message.remoteAddress));
-    }
-    out[1] = entry->last_address_string.Get(isolate);
+  std::vector<Local<Value>> args = {
+      v8::Uint8Array::New(buffer, 0, message.data.size())};
+  if (message.remoteAddress && message.remotePort) {
+    args.push_back(Str(isolate, *message.remoteAddress));
+    args.push_back(v8::Integer::NewFromUnsigned(
+        isolate, static_cast<uint32_t>(*message.remotePort)));
   }
-  out[2] = v8::Integer::NewFromUnsigned(
-      isolate, static_cast<uint32_t>(*message.remotePort));
-  return 3;
+  return args;
 }
 
 // read(handle, callback): callback(null, data, remoteAddress, remotePort)
@@ -455,9 +453,7 @@ void Read(const FunctionCallbackInfo<Value>& info) {
       [](Local<Context> realm, const ReadResult& result) {
         if (result.done || !result.value)
           return std::vector<Local<Value>>{};
-        Local<Value> message[3];
-        const int count = MessageToJs(realm, nullptr, *result.value, message);
-        return std::vector<Local<Value>>(message, message + count);
+        return MessageToJs(realm, *result.value);
       });
 }
 
@@ -503,13 +499,7 @@ void TakeQueued(const FunctionCallbackInfo<Value>& info) {
     Local<Value> address = v8::Undefined(isolate);
     Local<Value> port = v8::Undefined(isolate);
     if (message.remoteAddress && message.remotePort) {
-      if (entry->last_address_string.IsEmpty() ||
-          entry->last_address != *message.remoteAddress) {
-        entry->last_address = *message.remoteAddress;
-        entry->last_address_string.Reset(isolate,
-                                         Str(isolate, *message.remoteAddress));
-      }
-      address = entry->last_address_string.Get(isolate);
+      address = AddressToJs(isolate, entry, *message.remoteAddress);
       port = v8::Integer::NewFromUnsigned(
           isolate, static_cast<uint32_t>(*message.remotePort));
     }
