@@ -6,24 +6,24 @@
 
 namespace common {
 
-void DatagramFrame::Begin(uint32_t socket_id) {
-  FrameHeader header{kMagic, socket_id, 0, 0};
+void DatagramFrame::Begin(Kind kind, uint32_t socket_id, uint64_t request_id) {
+  FrameHeader header{static_cast<uint32_t>(kind), socket_id, 0, 0, request_id};
   buffer_.assign(reinterpret_cast<const char*>(&header), sizeof(header));
   count_ = 0;
 }
 
-bool DatagramFrame::Add(absl::string_view data, const sockaddr* from) {
+bool DatagramFrame::Add(absl::string_view data, const sockaddr* peer) {
   if (buffer_.size() + sizeof(RecordHeader) + data.size() > kMaxBytes)
     return false;
   RecordHeader record{};
   record.length = static_cast<uint32_t>(data.size());
-  if (from != nullptr && from->sa_family == AF_INET) {
-    const auto* in = reinterpret_cast<const sockaddr_in*>(from);
+  if (peer != nullptr && peer->sa_family == AF_INET) {
+    const auto* in = reinterpret_cast<const sockaddr_in*>(peer);
     record.family = AF_INET;
     record.port = ntohs(in->sin_port);
     std::memcpy(record.address, &in->sin_addr, 4);
-  } else if (from != nullptr && from->sa_family == AF_INET6) {
-    const auto* in6 = reinterpret_cast<const sockaddr_in6*>(from);
+  } else if (peer != nullptr && peer->sa_family == AF_INET6) {
+    const auto* in6 = reinterpret_cast<const sockaddr_in6*>(peer);
     record.family = AF_INET6;
     record.port = ntohs(in6->sin6_port);
     std::memcpy(record.address, &in6->sin6_addr, 16);
@@ -39,16 +39,33 @@ bool DatagramFrame::Add(absl::string_view data, const sockaddr* from) {
 absl::Status DatagramFrame::ForEach(absl::string_view frame,
                                     uint32_t* socket_id,
                                     Visitor each) {
-  FrameHeader header;
-  if (frame.size() < sizeof(header))
+  // The header is filled in before the first datagram is visited.
+  FrameHeader header{};
+  absl::Status read =
+      ForEach(frame, Kind::kReceived, &header,
+              [&](absl::string_view data, const sockaddr* peer) {
+                *socket_id = header.socket_id;
+                each(data, peer);
+              });
+  if (read.ok())
+    *socket_id = header.socket_id;
+  return read;
+}
+
+absl::Status DatagramFrame::ForEach(absl::string_view frame,
+                                    Kind kind,
+                                    FrameHeader* header,
+                                    Visitor each) {
+  FrameHeader read_header;
+  if (frame.size() < sizeof(read_header))
     return absl::InvalidArgumentError(
         "a datagram frame shorter than its header");
-  std::memcpy(&header, frame.data(), sizeof(header));
-  if (header.magic != kMagic)
-    return absl::InvalidArgumentError("not a datagram frame");
+  std::memcpy(&read_header, frame.data(), sizeof(read_header));
+  if (read_header.magic != static_cast<uint32_t>(kind))
+    return absl::InvalidArgumentError("not a datagram frame of this kind");
   // First the whole frame's shape, so a bad frame delivers nothing.
-  size_t offset = sizeof(header);
-  for (uint32_t i = 0; i < header.count; ++i) {
+  size_t offset = sizeof(read_header);
+  for (uint32_t i = 0; i < read_header.count; ++i) {
     RecordHeader record;
     if (frame.size() - offset < sizeof(record))
       return absl::InvalidArgumentError("a datagram frame cut in a record");
@@ -65,31 +82,38 @@ absl::Status DatagramFrame::ForEach(absl::string_view frame,
   }
   if (offset != frame.size())
     return absl::InvalidArgumentError("bytes after a datagram frame's records");
-  *socket_id = header.socket_id;
-  offset = sizeof(header);
-  sockaddr_storage from{};
-  for (uint32_t i = 0; i < header.count; ++i) {
+  *header = read_header;
+  offset = sizeof(read_header);
+  sockaddr_storage peer{};
+  for (uint32_t i = 0; i < read_header.count; ++i) {
     RecordHeader record;
     std::memcpy(&record, frame.data() + offset, sizeof(record));
     offset += sizeof(record);
-    const sockaddr* sender = nullptr;
+    const sockaddr* from = nullptr;
     if (record.family == AF_INET) {
-      auto* in = reinterpret_cast<sockaddr_in*>(&from);
+      auto* in = reinterpret_cast<sockaddr_in*>(&peer);
       in->sin_family = AF_INET;
       in->sin_port = htons(record.port);
       std::memcpy(&in->sin_addr, record.address, 4);
-      sender = reinterpret_cast<const sockaddr*>(&from);
+      from = reinterpret_cast<const sockaddr*>(&peer);
     } else if (record.family == AF_INET6) {
-      auto* in6 = reinterpret_cast<sockaddr_in6*>(&from);
+      auto* in6 = reinterpret_cast<sockaddr_in6*>(&peer);
       in6->sin6_family = AF_INET6;
       in6->sin6_port = htons(record.port);
       std::memcpy(&in6->sin6_addr, record.address, 16);
-      sender = reinterpret_cast<const sockaddr*>(&from);
+      from = reinterpret_cast<const sockaddr*>(&peer);
     }
-    each(frame.substr(offset, record.length), sender);
+    each(frame.substr(offset, record.length), from);
     offset += record.length;
   }
   return absl::OkStatus();
+}
+
+uint32_t PipeMessageMagic(absl::string_view message) {
+  uint32_t magic = 0;
+  if (message.size() >= sizeof(magic))
+    std::memcpy(&magic, message.data(), sizeof(magic));
+  return magic;
 }
 
 std::optional<DatagramCredit> DatagramCredit::Parse(absl::string_view message) {
@@ -100,6 +124,33 @@ std::optional<DatagramCredit> DatagramCredit::Parse(absl::string_view message) {
   if (credit.magic != kMagic)
     return std::nullopt;
   return credit;
+}
+
+std::string DatagramSendResult::Encode(uint32_t socket_id,
+                                       uint64_t request_id,
+                                       absl::string_view status) {
+  Header header{kMagic, socket_id, request_id,
+                static_cast<uint32_t>(status.size()), 0};
+  std::string message(reinterpret_cast<const char*>(&header), sizeof(header));
+  message.append(status.data(), status.size());
+  return message;
+}
+
+std::optional<DatagramSendResult> DatagramSendResult::Parse(
+    absl::string_view message) {
+  Header header;
+  if (message.size() < sizeof(header))
+    return std::nullopt;
+  std::memcpy(&header, message.data(), sizeof(header));
+  if (header.magic != kMagic ||
+      header.status_length != message.size() - sizeof(header)) {
+    return std::nullopt;
+  }
+  DatagramSendResult result;
+  result.socket_id = header.socket_id;
+  result.request_id = header.request_id;
+  result.status = message.substr(sizeof(header));
+  return result;
 }
 
 }  // namespace common

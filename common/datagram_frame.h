@@ -15,67 +15,86 @@
 
 namespace common {
 
-// The datagram pipe's messages. From the service: a batch of datagrams one
-// socket received (DatagramFrame). From the renderer: receive credit for one
-// of its sockets (DatagramCredit), as ReceiveMore on the stream would carry.
+// The datagram pipe's messages (issue 14). The host gives each renderer and
+// the service the two ends of a SOCK_SEQPACKET socket pair beside the gRPC
+// channel; a socket's datagrams travel there, everything else (opening,
+// joins, errors) stays on its gRPC stream.
+//  - Service to renderer: a batch of datagrams one socket received
+//    (DatagramFrame, kind kReceived), and the result of a send that came on
+//    the pipe (DatagramSendResult).
+//  - Renderer to service: receive credit for one of its sockets
+//    (DatagramCredit, as ReceiveMore on the stream would carry), and a batch
+//    of datagrams to send (DatagramFrame, kind kSend, as SendDatagrams on
+//    the stream would carry). The service reads nothing else: any other
+//    message closes the pipe.
+// Each message starts with its kind's magic number (PipeMessageMagic).
+// Values in the host's byte order: both ends are on one machine.
 //
-// A frame: a batch of datagrams one socket received,
-// as the network service hands them to its renderer without gRPC (issue 14).
-// The host gives each renderer and the service the two ends of a
-// SOCK_SEQPACKET socket pair beside the gRPC channel; a socket opened with
-// `receive_on_pipe` gets its datagrams there, one frame per batch, while
-// everything else (opening, credit, sends, errors) stays on its gRPC
-// stream. What a renderer writes there is read as credit and nothing else:
-// a message that is not exactly one DatagramCredit closes the pipe.
-//
-// A frame, in the host's byte order (both ends are on one machine):
+// DatagramFrame: `count` datagrams of one socket, in order:
 //   FrameHeader, then `count` records of RecordHeader + `length` bytes.
 // A value type; any thread.
 class DatagramFrame {
  public:
-  static constexpr uint32_t kMagic = 0x31504744;  // "DGP1"
-  // A frame's largest size: one 64 KiB datagram always fits, and the
-  // service's end of the pipe is given a send buffer that holds several.
+  enum class Kind : uint32_t {
+    kReceived = 0x31504744,  // "DGP1": datagrams a socket received.
+    kSend = 0x31534744,      // "DGS1": datagrams a socket is asked to send.
+  };
+  // A frame's largest size: one 64 KiB datagram always fits, and either
+  // end's send buffer holds two.
   static constexpr size_t kMaxBytes = 160 * 1024;
 
   struct FrameHeader {
-    uint32_t magic;
+    uint32_t magic;      // The Kind.
     uint32_t socket_id;  // The service's number for the socket (Opened).
     uint32_t count;      // Records that follow.
     uint32_t reserved;
+    uint64_t request_id;  // kSend: answered by a DatagramSendResult; else 0.
   };
   struct RecordHeader {
     uint32_t length;  // Bytes of data after this header.
-    uint16_t port;    // The sender's port; 0 for a connected socket's.
+    uint16_t port;    // The peer's port (sender or destination); 0: none.
     uint8_t family;   // AF_INET, AF_INET6, or 0 (no address: connected).
     uint8_t reserved;
     uint8_t address[16];  // 4 bytes for AF_INET, then zeros.
   };
 
-  // Starts an empty frame for `socket_id`.
-  void Begin(uint32_t socket_id);
-  // Adds one datagram from `from` (null for a connected socket). False, and
-  // nothing added, when it would make the frame larger than kMaxBytes.
-  bool Add(absl::string_view data, const sockaddr* from);
+  // Starts an empty frame of received datagrams for `socket_id`.
+  void Begin(uint32_t socket_id) { Begin(Kind::kReceived, socket_id, 0); }
+  // Starts an empty frame of `kind`.
+  void Begin(Kind kind, uint32_t socket_id, uint64_t request_id);
+  // Adds one datagram from (kReceived) or to (kSend) `peer`, null for a
+  // connected socket's. False, and nothing added, when it would make the
+  // frame larger than kMaxBytes.
+  bool Add(absl::string_view data, const sockaddr* peer);
   uint32_t count() const { return count_; }
   bool empty() const { return count_ == 0; }
   // The frame as it goes on the pipe.
   absl::string_view bytes() const { return buffer_; }
 
-  // Calls `each` for every datagram of `frame` in order, with its sender
-  // (null when the frame carries none), after checking the whole frame:
-  // INVALID_ARGUMENT for a wrong magic, a count or length that does not
-  // match the frame's size, or an unknown family; nothing is called then.
+  // Calls `each` for every datagram of a kReceived `frame` in order, with
+  // its peer (null when the frame carries none), after checking the whole
+  // frame: INVALID_ARGUMENT for another kind, a count or length that does
+  // not match the frame's size, or an unknown family; nothing is called
+  // then.
   using Visitor =
-      absl::FunctionRef<void(absl::string_view data, const sockaddr* from)>;
+      absl::FunctionRef<void(absl::string_view data, const sockaddr* peer)>;
   static absl::Status ForEach(absl::string_view frame,
                               uint32_t* socket_id,
+                              Visitor each);
+  // The same for a frame of `kind`; `header` gets its header once the frame
+  // has been checked, before the first call.
+  static absl::Status ForEach(absl::string_view frame,
+                              Kind kind,
+                              FrameHeader* header,
                               Visitor each);
 
  private:
   std::string buffer_;
   uint32_t count_ = 0;
 };
+
+// The magic number a pipe message starts with (0 when shorter than one).
+uint32_t PipeMessageMagic(absl::string_view message);
 
 // Receive credit on the pipe, renderer to service: `count` more datagrams
 // for the socket the service numbered `socket_id`. Exactly this size.
@@ -88,6 +107,29 @@ struct DatagramCredit {
   // The credit `message` carries, or nullopt for anything that is not
   // exactly one credit message.
   static std::optional<DatagramCredit> Parse(absl::string_view message);
+};
+
+// The result of a kSend frame, service to renderer, as RequestResult on the
+// stream would carry it: the frame's socket and request, then the status as
+// a serialized direct_sockets.v1.Status (empty for OK).
+struct DatagramSendResult {
+  static constexpr uint32_t kMagic = 0x31524744;  // "DGR1"
+  struct Header {
+    uint32_t magic;
+    uint32_t socket_id;
+    uint64_t request_id;
+    uint32_t status_length;  // Bytes of the status after this header.
+    uint32_t reserved;
+  };
+  uint32_t socket_id = 0;
+  uint64_t request_id = 0;
+  absl::string_view status;  // Points into the message Parse() read.
+
+  static std::string Encode(uint32_t socket_id,
+                            uint64_t request_id,
+                            absl::string_view status);
+  // Nullopt for anything that is not exactly one result message.
+  static std::optional<DatagramSendResult> Parse(absl::string_view message);
 };
 
 }  // namespace common

@@ -9,6 +9,7 @@
 #include "absl/strings/string_view.h"
 #include "common/datagram_frame.h"
 #include "common/ip_address.h"
+#include "proto/udp_socket.pb.h"
 
 namespace common {
 
@@ -38,6 +39,49 @@ inline std::optional<std::vector<std::string>> FrameDatagrams(
   if (!read)
     return std::nullopt;
   return datagrams;
+}
+
+// For tests: a send frame (kind kSend) as a renderer writes it, of
+// datagrams to `to` ("" for a connected socket's peer).
+struct OutgoingDatagram {
+  std::string data;
+  std::string to;  // An IP literal, or "".
+  uint16_t port = 0;
+};
+inline std::string SendFrameBytes(
+    uint32_t socket_id,
+    uint64_t request_id,
+    const std::vector<OutgoingDatagram>& datagrams) {
+  DatagramFrame frame;
+  frame.Begin(DatagramFrame::Kind::kSend, socket_id, request_id);
+  for (const OutgoingDatagram& datagram : datagrams) {
+    sockaddr_storage to{};
+    const sockaddr* peer = nullptr;
+    if (!datagram.to.empty()) {
+      IpAddress::Parse(datagram.to)->ToSockaddr(datagram.port, &to);
+      peer = reinterpret_cast<const sockaddr*>(&to);
+    }
+    frame.Add(datagram.data, peer);
+  }
+  return std::string(frame.bytes());
+}
+
+// For tests: a send result as "request:CODE" ("7:OK"), or nullopt for a
+// message that is not one; its socket number in `*socket_id`.
+inline std::optional<std::string> SendResultText(absl::string_view message,
+                                                 uint32_t* socket_id) {
+  std::optional<DatagramSendResult> result = DatagramSendResult::Parse(message);
+  if (!result)
+    return std::nullopt;
+  *socket_id = result->socket_id;
+  direct_sockets::v1::Status status;
+  if (!status.ParseFromArray(result->status.data(),
+                             static_cast<int>(result->status.size()))) {
+    return std::nullopt;
+  }
+  return absl::StrCat(
+      result->request_id, ":",
+      absl::StatusCodeToString(static_cast<absl::StatusCode>(status.code())));
 }
 
 }  // namespace common

@@ -7,6 +7,7 @@
 #include <string>
 #include <vector>
 
+#include "absl/strings/str_cat.h"
 #include "common/ip_address.h"
 
 namespace common {
@@ -129,6 +130,54 @@ TEST(DatagramCreditTest, ReadsExactlyOneCreditMessage) {
   for (const std::string& bad : {std::string(), bytes.substr(1), bytes + bytes,
                                  bytes + "x", wrong_magic}) {
     EXPECT_FALSE(DatagramCredit::Parse(bad).has_value()) << bad.size();
+  }
+}
+
+TEST(DatagramFrameTest, ASendFrameCarriesItsRequestAndDestinations) {
+  sockaddr_storage to{};
+  IpAddress::Parse("239.1.2.3")->ToSockaddr(5004, &to);
+  DatagramFrame frame;
+  frame.Begin(DatagramFrame::Kind::kSend, 9, 0x1234567890ull);
+  ASSERT_TRUE(frame.Add("a", reinterpret_cast<sockaddr*>(&to)));
+  ASSERT_TRUE(frame.Add("bc", nullptr));
+  EXPECT_EQ(PipeMessageMagic(frame.bytes()),
+            static_cast<uint32_t>(DatagramFrame::Kind::kSend));
+  DatagramFrame::FrameHeader header{};
+  std::vector<std::string> seen;
+  ASSERT_TRUE(DatagramFrame::ForEach(
+                  frame.bytes(), DatagramFrame::Kind::kSend, &header,
+                  [&](absl::string_view data, const sockaddr* peer) {
+                    seen.push_back(absl::StrCat(
+                        data, "@",
+                        peer ? IpAddress::FromSockaddr(peer).ToString() : "-"));
+                  })
+                  .ok());
+  EXPECT_EQ(header.socket_id, 9u);
+  EXPECT_EQ(header.request_id, 0x1234567890ull);
+  EXPECT_EQ(seen, (std::vector<std::string>{"a@239.1.2.3", "bc@-"}));
+  // Each kind reads only as itself: a send frame is not received datagrams.
+  uint32_t socket_id = 0;
+  absl::Status status;
+  EXPECT_TRUE(Read(frame.bytes(), &socket_id, &status).empty());
+  EXPECT_EQ(status.code(), absl::StatusCode::kInvalidArgument);
+}
+
+TEST(DatagramSendResultTest, ReadsExactlyOneResult) {
+  const std::string bytes = DatagramSendResult::Encode(4, 77, "status");
+  std::optional<DatagramSendResult> read = DatagramSendResult::Parse(bytes);
+  ASSERT_TRUE(read.has_value());
+  EXPECT_EQ(read->socket_id, 4u);
+  EXPECT_EQ(read->request_id, 77u);
+  EXPECT_EQ(read->status, "status");
+  const std::string ok = DatagramSendResult::Encode(4, 78, "");
+  ASSERT_TRUE(DatagramSendResult::Parse(ok).has_value());
+  EXPECT_TRUE(DatagramSendResult::Parse(ok)->status.empty());
+  std::string wrong_magic = bytes;
+  wrong_magic[0] ^= 1;
+  for (const std::string& bad :
+       {std::string(), bytes.substr(0, 8), bytes.substr(0, bytes.size() - 1),
+        bytes + "x", wrong_magic}) {
+    EXPECT_FALSE(DatagramSendResult::Parse(bad).has_value()) << bad.size();
   }
 }
 

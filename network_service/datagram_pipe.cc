@@ -4,9 +4,11 @@
 #include <unistd.h>
 
 #include <cerrno>
+#include <cstring>
 #include <utility>
 
 #include "common/datagram_frame.h"
+#include "common/ip_address.h"
 #include "common/logging.h"
 
 namespace network_service {
@@ -44,6 +46,14 @@ void DatagramPipe::Unregister(uint32_t socket_id) {
   sinks_.erase(socket_id);
 }
 
+void DatagramPipe::RegisterSends(uint32_t socket_id, SendSink* sink) {
+  send_sinks_[socket_id] = sink;
+}
+
+void DatagramPipe::UnregisterSends(uint32_t socket_id) {
+  send_sinks_.erase(socket_id);
+}
+
 bool DatagramPipe::TrySend(absl::string_view frame) {
   if (watch_->closed())
     return false;
@@ -56,10 +66,14 @@ bool DatagramPipe::TrySend(absl::string_view frame) {
 }
 
 void DatagramPipe::OnReadable() {
-  // One byte more than a credit message: a longer one shows as longer.
-  char message[sizeof(common::DatagramCredit) + 1];
-  for (int i = 0; i < kMaxMessagesPerWakeup && !watch_->closed(); ++i) {
-    const ssize_t n = recv(fd_, message, sizeof(message), MSG_DONTWAIT);
+  // The loop's one buffer for what renderers write: one byte more than the
+  // largest message, so that a longer one shows as longer (and is broken).
+  thread_local std::string buffer(common::DatagramFrame::kMaxBytes + 1, '\0');
+  int send_frames = 0;
+  for (int i = 0; i < kMaxMessagesPerWakeup &&
+                  send_frames < kMaxSendFramesPerWakeup && !watch_->closed();
+       ++i) {
+    const ssize_t n = recv(fd_, buffer.data(), buffer.size(), MSG_DONTWAIT);
     if (n < 0 && errno == EINTR)
       continue;
     if (n < 0)
@@ -68,26 +82,67 @@ void DatagramPipe::OnReadable() {
       Close();  // The renderer has gone.
       return;
     }
-    std::optional<common::DatagramCredit> credit =
-        common::DatagramCredit::Parse(
-            absl::string_view(message, static_cast<size_t>(n)));
-    if (!credit) {
+    const absl::string_view message(buffer.data(), static_cast<size_t>(n));
+    bool sound = false;
+    if (common::PipeMessageMagic(message) ==
+        static_cast<uint32_t>(common::DatagramFrame::Kind::kSend)) {
+      ++send_frames;
+      sound = HandleSendFrame(message);
+    } else if (std::optional<common::DatagramCredit> credit =
+                   common::DatagramCredit::Parse(message)) {
+      sound = true;
+      auto it = sinks_.find(credit->socket_id);
+      if (it != sinks_.end())
+        it->second->AddCredit(credit->count);  // Saturates there.
+    }
+    if (!sound) {
       ++broken_messages_;
       LOG(WARNING) << "the renderer of " << origin_
-                   << " wrote what is not credit into its datagram pipe; "
-                      "the pipe is closed, its sockets go on over gRPC";
+                   << " wrote what is neither credit nor a send frame into "
+                      "its datagram pipe; the pipe is closed, its sockets go "
+                      "on over gRPC";
       Close();
       return;
     }
-    auto it = sinks_.find(credit->socket_id);
-    if (it != sinks_.end())
-      it->second->AddCredit(credit->count);  // Saturates there.
   }
+}
+
+bool DatagramPipe::HandleSendFrame(absl::string_view frame) {
+  // The frame is the service's copy now; it is read whole before any of it
+  // is used, and used only as the request the stream would have carried.
+  common::DatagramFrame::FrameHeader header{};
+  uint32_t socket_id = 0;
+  if (frame.size() >= sizeof(header)) {
+    std::memcpy(&header, frame.data(), sizeof(header));
+    socket_id = header.socket_id;
+  }
+  auto it = send_sinks_.find(socket_id);
+  direct_sockets::v1::SendDatagrams send;
+  const bool keep = it != send_sinks_.end();
+  const absl::Status read = common::DatagramFrame::ForEach(
+      frame, common::DatagramFrame::Kind::kSend, &header,
+      [&](absl::string_view data, const sockaddr* to) {
+        if (!keep)
+          return;  // Checked, then dropped: its socket has gone.
+        direct_sockets::v1::Datagram* datagram = send.add_datagrams();
+        datagram->set_data(data.data(), data.size());
+        if (to != nullptr) {
+          datagram->set_remote_address(
+              common::IpAddress::FromSockaddr(to).ToString());
+          datagram->set_remote_port(common::SockaddrPort(to));
+        }
+      });
+  if (!read.ok())
+    return false;
+  if (keep)
+    it->second->OnPipeSend(header.request_id, std::move(send));
+  return true;
 }
 
 void DatagramPipe::Close() {
   watch_->Close();
   sinks_.clear();
+  send_sinks_.clear();
 }
 
 }  // namespace network_service

@@ -10,23 +10,29 @@
 
 #include "absl/strings/string_view.h"
 #include "common/fd_watch.h"
+#include "proto/udp_socket.pb.h"
 
 namespace network_service {
 
 // The service's end of one renderer's datagram pipe (common/datagram_frame.h).
-// Received datagrams go to the renderer here, a frame per batch, and its
-// receive credit comes back here, without gRPC's threads, HTTP/2 framing or
-// the channel's guard.
-//  - Out: nothing waits on the pipe. A frame the kernel will not take now
+// Received datagrams go to the renderer here, a frame per batch, with the
+// results of sends that came here; the renderer's receive credit and its
+// sends come back here, without gRPC's threads, HTTP/2 framing or the
+// channel's guard.
+//  - Out: nothing waits on the pipe. A message the kernel will not take now
 //    (the renderer is not reading) goes over the socket's gRPC stream
 //    instead, which keeps the order (the renderer reads its pipe before each
 //    gRPC event) and the stream's bounds.
-//  - In: the renderer writes only credit. Every message is checked whole
-//    (common::DatagramCredit::Parse) and goes only to a socket of this
-//    channel that registered its number; an unknown number is ignored (the
-//    socket may just have closed). Anything else is a broken renderer: the
-//    pipe is closed, and its sockets go on over their streams. Each wakeup
-//    reads a bounded number of messages, so a flood cannot hold the loop.
+//  - In: the renderer writes only credit and send frames. Every message is
+//    read into the service's own buffer and checked whole
+//    (common::DatagramCredit::Parse, DatagramFrame::ForEach) before any of
+//    it is used, and goes only to a socket of this channel that registered
+//    its number; an unknown number is ignored (the socket may just have
+//    closed). A send frame becomes the SendDatagrams request the stream
+//    would have carried, and its socket checks it as it checks those.
+//    Anything else is a broken renderer: the pipe is closed, and its
+//    sockets go on over their streams. Each wakeup reads a bounded number
+//    of messages, so a flood cannot hold the loop.
 //
 // Made by NetworkService for a renderer channel, on the loop, and shared
 // (shared_ptr in AppIdentity) by the channel's sockets; used on the loop
@@ -40,12 +46,21 @@ class DatagramPipe {
     virtual ~CreditSink() = default;
     virtual void AddCredit(uint32_t count) = 0;
   };
+  // Where a socket's sends go (its RestrictedUDPSocket), which answers
+  // each with a DatagramSendResult (or on the stream).
+  class SendSink {
+   public:
+    virtual ~SendSink() = default;
+    virtual void OnPipeSend(uint64_t request_id,
+                            direct_sockets::v1::SendDatagrams send) = 0;
+  };
 
   // Send buffer asked for the service's end: frames in flight per renderer
   // before TrySend says "full" (kernel memory, bounded per renderer).
   static constexpr int kSendBufferBytes = 1 << 20;
-  // Credit messages read per wakeup of the loop.
+  // Messages read per wakeup of the loop, and send frames among them.
   static constexpr int kMaxMessagesPerWakeup = 256;
+  static constexpr int kMaxSendFramesPerWakeup = 16;
 
   // Takes ownership of `fd` (a non-blocking SOCK_SEQPACKET socket) and
   // starts reading credit on `loop`. `origin` names the app in logs.
@@ -59,6 +74,10 @@ class DatagramPipe {
   // Credit for `socket_id` goes to `sink` (not owned) until Unregister.
   void Register(uint32_t socket_id, CreditSink* sink);
   void Unregister(uint32_t socket_id);
+  // Send frames for `socket_id` go to `sink` (not owned) until
+  // UnregisterSends.
+  void RegisterSends(uint32_t socket_id, SendSink* sink);
+  void UnregisterSends(uint32_t socket_id);
   // Hands `frame` to the kernel whole. False when it did not: the pipe is
   // full, closed, or the renderer has gone; the caller sends it otherwise.
   bool TrySend(absl::string_view frame);
@@ -66,17 +85,21 @@ class DatagramPipe {
   void Close();
   bool closed() const { return watch_->closed(); }
 
-  // Credit messages that were not (none from a sound renderer).
+  // Messages that were neither credit nor a send frame (none from a sound
+  // renderer).
   uint64_t broken_messages() const { return broken_messages_; }
 
  private:
   void OnReadable();
+  // One send frame, checked whole; false when it is broken.
+  bool HandleSendFrame(absl::string_view frame);
 
   std::unique_ptr<common::FdWatch> watch_;  // Owns the descriptor.
   const int fd_;
   const std::string origin_;
   uint32_t next_socket_id_ = 1;
   std::unordered_map<uint32_t, CreditSink*> sinks_;
+  std::unordered_map<uint32_t, SendSink*> send_sinks_;
   uint64_t broken_messages_ = 0;
 };
 

@@ -2,11 +2,13 @@
 // read by the service's real DatagramPipe on a real socket pair and loop.
 // Input: messages, each a length byte then that many bytes (a length past
 // the input's end takes what is left). Checks, not just "no crash": credit
-// reaches only the socket whose number it names, exactly as much as the
-// well-formed messages before the first broken one carried (saturating is
-// the sink's business); the pipe is closed exactly when a broken message
-// was read; and the renderer's own frame parser, given the rest of the
-// input as a frame, delivers nothing or datagrams that fit in it.
+// and send frames reach only the socket whose number they name, exactly as
+// much credit and as many datagrams (each with a destination that reads as
+// an address) as the well-formed messages before the first broken one
+// carried (saturating is the sink's business); the pipe is closed exactly
+// when a broken message was read; and the renderer's own frame parser,
+// given the rest of the input as a frame, delivers nothing or datagrams
+// that fit in it.
 #include <sys/socket.h>
 #include <uv.h>
 
@@ -17,6 +19,7 @@
 
 #include "absl/strings/string_view.h"
 #include "common/datagram_frame.h"
+#include "common/ip_address.h"
 #include "network_service/datagram_pipe.h"
 
 namespace {
@@ -26,10 +29,57 @@ void Check(bool condition) {
     __builtin_trap();
 }
 
-struct Sink final : network_service::DatagramPipe::CreditSink {
+struct Sink final : network_service::DatagramPipe::CreditSink,
+                    network_service::DatagramPipe::SendSink {
   void AddCredit(uint32_t count) override { credit += count; }
+  void OnPipeSend(uint64_t, direct_sockets::v1::SendDatagrams send) override {
+    for (const direct_sockets::v1::Datagram& datagram : send.datagrams()) {
+      ++datagrams;
+      bytes += datagram.data().size();
+      Check(datagram.remote_address().empty() ||
+            common::IpAddress::Parse(datagram.remote_address()).has_value());
+    }
+  }
   uint64_t credit = 0;
+  uint64_t datagrams = 0;
+  uint64_t bytes = 0;
 };
+
+// What a well-formed message carries for sockets 1 and 2; false for a
+// broken one.
+bool Expect(const std::string& message, Sink* one, Sink* two) {
+  if (common::PipeMessageMagic(message) ==
+      static_cast<uint32_t>(common::DatagramFrame::Kind::kSend)) {
+    common::DatagramFrame::FrameHeader header{};
+    uint64_t datagrams = 0, bytes = 0;
+    if (!common::DatagramFrame::ForEach(
+             message, common::DatagramFrame::Kind::kSend, &header,
+             [&](absl::string_view data, const sockaddr*) {
+               ++datagrams;
+               bytes += data.size();
+             })
+             .ok()) {
+      return false;
+    }
+    Sink* to = header.socket_id == 1   ? one
+               : header.socket_id == 2 ? two
+                                       : nullptr;
+    if (to != nullptr) {
+      to->datagrams += datagrams;
+      to->bytes += bytes;
+    }
+    return true;
+  }
+  std::optional<common::DatagramCredit> credit =
+      common::DatagramCredit::Parse(message);
+  if (!credit)
+    return false;
+  if (credit->socket_id == 1)
+    one->credit += credit->count;
+  if (credit->socket_id == 2)
+    two->credit += credit->count;
+  return true;
+}
 
 }  // namespace
 
@@ -42,19 +92,13 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     at += 1 + length;
   }
   // What the service should make of them, message by message.
-  uint64_t expected_one = 0, expected_two = 0;
+  Sink expected_one, expected_two;
   bool expect_closed = false;
   for (const std::string& message : messages) {
-    std::optional<common::DatagramCredit> credit =
-        common::DatagramCredit::Parse(message);
-    if (!credit) {
+    if (!Expect(message, &expected_one, &expected_two)) {
       expect_closed = true;
       break;
     }
-    if (credit->socket_id == 1)
-      expected_one += credit->count;
-    if (credit->socket_id == 2)
-      expected_two += credit->count;
   }
 
   int pair[2];
@@ -70,13 +114,21 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     network_service::DatagramPipe pipe(&loop, pair[0], "isolated-app://fuzz");
     pipe.Register(1, &one);
     pipe.Register(2, &two);
+    pipe.RegisterSends(1, &one);
+    pipe.RegisterSends(2, &two);
     for (const std::string& message : messages)
       send(pair[1], message.data(), message.size(), MSG_NOSIGNAL);
-    // Empty messages are real seqpacket messages too; all are queued now.
-    for (int turn = 0; turn < 4; ++turn)
+    // Empty messages are real seqpacket messages too; all are queued now,
+    // and each turn reads at least a bounded batch of them.
+    for (int turn = 0; turn < 8; ++turn)
       uv_run(&loop, UV_RUN_NOWAIT);
-    Check(one.credit == expected_one);
-    Check(two.credit == expected_two);
+    for (const auto& [got, expected] :
+         {std::pair<Sink*, Sink*>{&one, &expected_one},
+          {&two, &expected_two}}) {
+      Check(got->credit == expected->credit);
+      Check(got->datagrams == expected->datagrams);
+      Check(got->bytes == expected->bytes);
+    }
     Check(pipe.closed() == expect_closed);
     pipe.Close();
   }

@@ -1,6 +1,7 @@
 #include "renderer/datagram_pipe_reader.h"
 
 #include <fcntl.h>
+#include <sys/socket.h>
 #include <unistd.h>
 
 #include <cerrno>
@@ -15,6 +16,10 @@ std::shared_ptr<DatagramPipeReader> DatagramPipeReader::Start(
     int fd) {
   fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) | O_NONBLOCK);
   fcntl(fd, F_SETFD, FD_CLOEXEC);
+  // The system's cap applies (wmem_max); a frame larger than the buffer
+  // goes on the stream.
+  const int bytes = kSendBufferBytes;
+  setsockopt(fd, SOL_SOCKET, SO_SNDBUF, &bytes, sizeof(bytes));
   std::shared_ptr<DatagramPipeReader> reader(new DatagramPipeReader(fd));
   DatagramPipeReader* raw = reader.get();
   reader->watch_ = std::make_unique<common::FdWatch>(
@@ -59,17 +64,32 @@ bool DatagramPipeReader::SendCredit(uint32_t socket_id, uint32_t count) {
   common::DatagramCredit credit;
   credit.socket_id = socket_id;
   credit.count = count;
-  ssize_t sent;
-  do {
-    sent = send(fd_, &credit, sizeof(credit), MSG_DONTWAIT | MSG_NOSIGNAL);
-  } while (sent < 0 && errno == EINTR);
-  return sent == static_cast<ssize_t>(sizeof(credit));
+  return Send(&credit, sizeof(credit));
 }
 
-void DatagramPipeReader::Deliver(absl::string_view frame) {
+bool DatagramPipeReader::SendFrame(absl::string_view frame) {
+  return Send(frame.data(), frame.size());
+}
+
+bool DatagramPipeReader::Send(const void* message, size_t size) {
+  ssize_t sent;
+  do {
+    sent = send(fd_, message, size, MSG_DONTWAIT | MSG_NOSIGNAL);
+  } while (sent < 0 && errno == EINTR);
+  return sent == static_cast<ssize_t>(size);
+}
+
+void DatagramPipeReader::Deliver(absl::string_view message) {
+  if (std::optional<common::DatagramSendResult> result =
+          common::DatagramSendResult::Parse(message)) {
+    auto it = sinks_.find(result->socket_id);
+    if (it != sinks_.end())
+      it->second->OnPipeSendResult(result->request_id, result->status);
+    return;
+  }
   uint32_t socket_id = 0;
   const absl::Status read = common::DatagramFrame::ForEach(
-      frame, &socket_id, [&](absl::string_view data, const sockaddr* from) {
+      message, &socket_id, [&](absl::string_view data, const sockaddr* from) {
         // Looked up for each datagram: a socket may close while an
         // earlier one is handled.
         auto it = sinks_.find(socket_id);
@@ -78,7 +98,7 @@ void DatagramPipeReader::Deliver(absl::string_view frame) {
       });
   if (!read.ok()) {
     ++malformed_frames_;
-    LOG(ERROR) << "the network service sent a broken datagram frame: " << read;
+    LOG(ERROR) << "the network service sent a broken pipe message: " << read;
   }
 }
 

@@ -16,12 +16,13 @@
 namespace renderer {
 
 // The renderer's end of its datagram pipe (common/datagram_frame.h): reads
-// the network service's frames on the loop as they arrive and hands each
-// datagram to the socket the frame names, and carries the sockets' receive
-// credit back. A socket that opened with a pipe
-// number registers here; before it handles any event of its gRPC stream it
-// calls Drain(), so that datagrams the service sent before that event are
-// delivered before it (the service writes a frame before it queues any
+// the network service's messages on the loop as they arrive and hands each
+// received datagram, and each result of a send made on the pipe, to the
+// socket the message names; and carries the sockets' receive credit and
+// send frames to the service. A socket that opened with a pipe number
+// registers here; before it handles any event of its gRPC stream it calls
+// Drain(), so that what the service sent on the pipe before that event is
+// handled before it (the service writes to the pipe before it queues any
 // later event).
 //
 // Owned (shared) by the NetworkServiceConnection of its channel and by the
@@ -37,7 +38,14 @@ class DatagramPipeReader
     // during the call only.
     virtual void OnPipeDatagram(absl::string_view data,
                                 const sockaddr* from) = 0;
+    // The result of the send frame `request_id`: `status` is a serialized
+    // direct_sockets.v1.Status, empty for OK.
+    virtual void OnPipeSendResult(uint64_t request_id,
+                                  absl::string_view status) = 0;
   };
+
+  // Send buffer asked for this end: room for two full send frames.
+  static constexpr int kSendBufferBytes = 1 << 20;
 
   // Starts reading `fd` (a SOCK_SEQPACKET socket; taken over) on `loop`.
   static std::shared_ptr<DatagramPipeReader> Start(common::EventLoop* loop,
@@ -55,13 +63,17 @@ class DatagramPipeReader
   // pipe (common::DatagramCredit). False when the pipe would not take it
   // now: the caller grants it on the socket's stream instead.
   bool SendCredit(uint32_t socket_id, uint32_t count);
+  // Hands a send frame (common::DatagramFrame, kind kSend) to the kernel
+  // whole. False when the pipe would not take it now.
+  bool SendFrame(absl::string_view frame);
 
-  // Frames that did not read as frames (none from a sound service).
+  // Messages that did not read (none from a sound service).
   uint64_t malformed_frames() const { return malformed_frames_; }
 
  private:
   explicit DatagramPipeReader(int fd);
-  void Deliver(absl::string_view frame);
+  void Deliver(absl::string_view message);
+  bool Send(const void* message, size_t size);
 
   std::unique_ptr<common::FdWatch> watch_;  // Owns the descriptor.
   const int fd_;

@@ -126,8 +126,7 @@ void UDPSocket::OnEvent(v1::UDPSocketEvent event) {
       const uint64_t id = event.result().request_id();
       if (multicast_controller_ && multicast_controller_->OnResult(id, status))
         break;
-      if (writable_)
-        writable_->OnSendResult(id, status);
+      OnSendResult(id, status);
       break;
     }
     case v1::UDPSocketEvent::kReceived:
@@ -318,13 +317,77 @@ void UDPSocket::OnReadableClosed() {
 
 uint64_t UDPSocket::SendBatch(v1::SendDatagrams batch) {
   const uint64_t id = NextRequestId();
-  if (stream_ && !ended_) {
-    v1::UDPSocketRequest request;
-    request.set_request_id(id);
-    *request.mutable_send() = std::move(batch);
-    stream_->Write(std::move(request));
-  }
+  waiting_batches_.push_back({id, std::move(batch)});
+  SendWaitingBatches();
   return id;
+}
+
+void UDPSocket::SendWaitingBatches() {
+  while (!waiting_batches_.empty() && stream_ && !ended_) {
+    WaitingBatch& next = waiting_batches_.front();
+    const bool stream_busy =
+        !sent_batches_.empty() && !sent_batches_.back().on_pipe;
+    const bool pipe_busy =
+        !sent_batches_.empty() && sent_batches_.back().on_pipe;
+    if (!stream_busy && SendOnPipe(next.request_id, next.batch)) {
+      sent_batches_.push_back({next.request_id, /*on_pipe=*/true});
+    } else if (pipe_busy) {
+      return;  // Again when the pipe's sends have their results.
+    } else {
+      v1::UDPSocketRequest request;
+      request.set_request_id(next.request_id);
+      *request.mutable_send() = std::move(next.batch);
+      stream_->Write(std::move(request));
+      sent_batches_.push_back({next.request_id, /*on_pipe=*/false});
+    }
+    waiting_batches_.pop_front();
+  }
+}
+
+bool UDPSocket::SendOnPipe(uint64_t request_id,
+                           const v1::SendDatagrams& batch) {
+  if (!pipe_)
+    return false;
+  send_frame_.Begin(common::DatagramFrame::Kind::kSend, pipe_socket_id_,
+                    request_id);
+  sockaddr_storage to{};
+  for (const v1::Datagram& datagram : batch.datagrams()) {
+    const sockaddr* peer = nullptr;
+    if (!datagram.remote_address().empty()) {
+      // The writable checked it is an IP literal; a frame carries it as
+      // bytes, which the service reads back as the same address.
+      std::optional<common::IpAddress> address =
+          common::IpAddress::Parse(datagram.remote_address());
+      if (!address)
+        return false;
+      address->ToSockaddr(static_cast<uint16_t>(datagram.remote_port()), &to);
+      peer = reinterpret_cast<const sockaddr*>(&to);
+    }
+    if (!send_frame_.Add(datagram.data(), peer))
+      return false;
+  }
+  return pipe_->SendFrame(send_frame_.bytes());
+}
+
+void UDPSocket::OnPipeSendResult(uint64_t request_id,
+                                 absl::string_view status) {
+  v1::Status wire;
+  if (!status.empty() &&
+      !wire.ParseFromArray(status.data(), static_cast<int>(status.size()))) {
+    wire.set_code(static_cast<int>(absl::StatusCode::kInternal));
+    wire.set_message(
+        "the network service sent a send result that does not read");
+  }
+  OnSendResult(request_id, common::FromWireStatus(wire));
+}
+
+void UDPSocket::OnSendResult(uint64_t request_id, const absl::Status& status) {
+  // Results come in request order, whichever way each came.
+  if (!sent_batches_.empty() && sent_batches_.front().request_id == request_id)
+    sent_batches_.pop_front();
+  SendWaitingBatches();
+  if (writable_)
+    writable_->OnSendResult(request_id, status);
 }
 
 uint64_t UDPSocket::SendMembershipRequest(bool join, v1::MulticastGroup group) {

@@ -4,10 +4,12 @@
 #include <grpcpp/grpcpp.h>
 
 #include <cstdint>
+#include <deque>
 #include <memory>
 #include <optional>
 #include <string>
 
+#include "common/datagram_frame.h"
 #include "proto/udp_socket.pb.h"
 #include "renderer/datagram_pipe_reader.h"
 #include "renderer/multicast_controller.h"
@@ -93,6 +95,19 @@ class UDPSocket : public std::enable_shared_from_this<UDPSocket>,
       direct_sockets::v1::MulticastGroup group) override;
   // DatagramPipeReader::Sink:
   void OnPipeDatagram(absl::string_view data, const sockaddr* from) override;
+  void OnPipeSendResult(uint64_t request_id, absl::string_view status) override;
+  // Sends the batches that wait, in order: on the pipe while it takes them,
+  // on the stream otherwise. The two are never used at once (a batch waits
+  // until every one sent the other way has its result), so that the
+  // service, which reads them apart, sends and answers them in order.
+  void SendWaitingBatches();
+  // Puts `batch` on the pipe as one send frame; false when it cannot go
+  // there (no pipe, too large, an address a frame cannot carry, or the
+  // pipe is full).
+  bool SendOnPipe(uint64_t request_id,
+                  const direct_sockets::v1::SendDatagrams& batch);
+  // A send's result, from either path.
+  void OnSendResult(uint64_t request_id, const absl::Status& status);
   // Delivers what the pipe holds (before an event of the stream), and
   // stops reading it once the socket is done.
   void DrainPipe();
@@ -114,8 +129,20 @@ class UDPSocket : public std::enable_shared_from_this<UDPSocket>,
   // come from one sender, and the text is made once for it.
   sockaddr_storage last_sender_{};
   std::string last_sender_text_;
-  bool closing_ = false;  // Both streams closed; half-close sent.
-  bool ended_ = false;    // The stream is over.
+  // Send batches not yet sent, and those sent, in order, with their path.
+  struct WaitingBatch {
+    uint64_t request_id;
+    direct_sockets::v1::SendDatagrams batch;
+  };
+  std::deque<WaitingBatch> waiting_batches_;
+  struct SentBatch {
+    uint64_t request_id;
+    bool on_pipe;
+  };
+  std::deque<SentBatch> sent_batches_;
+  common::DatagramFrame send_frame_;  // Reused: its buffer stays.
+  bool closing_ = false;              // Both streams closed; half-close sent.
+  bool ended_ = false;                // The stream is over.
   uint64_t next_request_id_ = 1;
 };
 

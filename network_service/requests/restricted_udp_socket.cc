@@ -3,6 +3,7 @@
 #include <utility>
 
 #include "absl/strings/str_cat.h"
+#include "common/datagram_frame.h"
 #include "common/local_network_access.h"
 #include "common/log_text.h"
 #include "common/logging.h"
@@ -33,13 +34,15 @@ RestrictedUDPSocket::RestrictedUDPSocket(uv_loop_t* loop,
           apps,
           policy,
           app.origin,
-          [this](uint64_t request_id, absl::Status result) {
+          [this](uint64_t request_id, bool on_pipe, absl::Status result) {
             if (state_ == State::kOpen)
-              ReplyResult(request_id, result);
+              ReplyResult(request_id, result, on_pipe);
           },
           [this] {
-            if (state_ == State::kOpen)
+            if (state_ == State::kOpen && stream_held_) {
+              stream_held_ = false;
               stream_->ReadNext();
+            }
           }),
       receives_(loop,
                 stream_.get(),
@@ -88,11 +91,12 @@ void RestrictedUDPSocket::HandleRequest(v1::UDPSocketRequest request) {
       HandleOpen(request.request_id(), request.open());
       break;
     case v1::UDPSocketRequest::kSend:
-      if (!HandleSend(request.request_id(),
-                      std::move(*request.mutable_send()))) {
+      if (!HandleSend(request.request_id(), std::move(*request.mutable_send()),
+                      /*on_pipe=*/false)) {
         // Held by the app's send rate: holding the request back holds back
         // the renderer, whose next request is not read until this one is
         // handed over (the SendQueue's on_released).
+        stream_held_ = true;
         return;
       }
       break;
@@ -193,9 +197,10 @@ void RestrictedUDPSocket::ReplyOpened() {
   }
   // Datagrams go on the renderer's pipe when it asks and has one.
   if (open_.receive_on_pipe() && access_.datagram_pipe() != nullptr) {
-    const uint32_t pipe_socket_id = access_.datagram_pipe()->NewSocketId();
-    receives_.UsePipe(access_.datagram_pipe(), pipe_socket_id);
-    opened->set_pipe_socket_id(pipe_socket_id);
+    pipe_socket_id_ = access_.datagram_pipe()->NewSocketId();
+    receives_.UsePipe(access_.datagram_pipe(), pipe_socket_id_);
+    access_.datagram_pipe()->RegisterSends(pipe_socket_id_, this);
+    opened->set_pipe_socket_id(pipe_socket_id_);
   }
   VLOG(1) << access_.origin() << ": socket opened, local "
           << opened->local_address() << ":" << opened->local_port()
@@ -209,23 +214,25 @@ void RestrictedUDPSocket::ReplyOpened() {
 }
 
 bool RestrictedUDPSocket::HandleSend(uint64_t request_id,
-                                     v1::SendDatagrams send) {
+                                     v1::SendDatagrams send,
+                                     bool on_pipe) {
   if (state_ != State::kOpen) {
     ReplyResult(request_id, absl::FailedPreconditionError(
                                 "send before the socket is open"));
     return true;
   }
   if (send.datagrams_size() > kMaxDatagramsPerRequest) {
-    ReplyResult(request_id, absl::InvalidArgumentError(absl::StrCat(
-                                "a send carries ", send.datagrams_size(),
-                                " datagrams; the most in one request is ",
-                                kMaxDatagramsPerRequest)));
+    sends_.Refuse(request_id, on_pipe,
+                  absl::InvalidArgumentError(
+                      absl::StrCat("a send carries ", send.datagrams_size(),
+                                   " datagrams; the most in one request is ",
+                                   kMaxDatagramsPerRequest)));
     return true;
   }
   absl::StatusOr<std::unique_ptr<CheckedSend>> checked =
       checks_->CheckSend(request_id, std::move(send));
   if (!checked.ok()) {
-    ReplyResult(request_id, checked.status());
+    sends_.Refuse(request_id, on_pipe, checked.status());
     return true;
   }
   // The request's payloads stay in memory until the kernel has them: the
@@ -233,10 +240,27 @@ bool RestrictedUDPSocket::HandleSend(uint64_t request_id,
   absl::Status room =
       apps_->AcquireSendBytes(access_.origin(), (*checked)->bytes);
   if (!room.ok()) {
-    ReplyResult(request_id, room);
+    sends_.Refuse(request_id, on_pipe, room);
     return true;
   }
+  (*checked)->on_pipe = on_pipe;
   return sends_.Submit(*std::move(checked));
+}
+
+void RestrictedUDPSocket::OnPipeSend(uint64_t request_id,
+                                     v1::SendDatagrams send) {
+  if (state_ != State::kOpen)
+    return;  // Closing: nobody waits for the answer.
+  if (sends_.unfinished() >= kMaxPipeSendsInFlight) {
+    // What it holds is bounded: an honest renderer waits for results.
+    RejectBrokenRenderer(absl::ResourceExhaustedError(
+        absl::StrCat("more than ", kMaxPipeSendsInFlight,
+                     " sends of one socket in flight on the datagram pipe")));
+    return;
+  }
+  // Held by the app's send rate or not, it is answered in turn; the pipe
+  // goes on for the channel's other sockets.
+  HandleSend(request_id, std::move(send), /*on_pipe=*/true);
 }
 
 absl::StatusOr<common::SocketMembership>
@@ -302,10 +326,22 @@ void RestrictedUDPSocket::OnOutboxDrained() {
 }
 
 void RestrictedUDPSocket::ReplyResult(uint64_t request_id,
-                                      const absl::Status& status) {
+                                      const absl::Status& status,
+                                      bool on_pipe) {
   v1::UDPSocketEvent event;
   event.mutable_result()->set_request_id(request_id);
   *event.mutable_result()->mutable_status() = common::ToWireStatus(status);
+  if (on_pipe && !results_on_stream_) {
+    const std::shared_ptr<DatagramPipe>& pipe = access_.datagram_pipe();
+    if (pipe != nullptr &&
+        pipe->TrySend(common::DatagramSendResult::Encode(
+            pipe_socket_id_, request_id,
+            status.ok() ? std::string()
+                        : event.result().status().SerializeAsString()))) {
+      return;
+    }
+    results_on_stream_ = true;
+  }
   stream_->Write(std::move(event));
 }
 
@@ -329,6 +365,8 @@ void RestrictedUDPSocket::Close(absl::Status status) {
   state_ = State::kClosing;
   close_status_ = std::move(status);
   opener_.Cancel();  // A lookup in progress never calls back.
+  if (pipe_socket_id_ != 0)
+    access_.datagram_pipe()->UnregisterSends(pipe_socket_id_);
   // Each part calls back once closed (never inside its Close); the socket
   // cancels its queued sends first, which the SendQueue sees.
   parts_closing_ = socket_ ? 4 : 3;

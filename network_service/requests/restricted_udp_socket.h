@@ -35,7 +35,9 @@ namespace network_service {
 // request once. The socket opens as the first request says (bound or
 // connected, never re-bound; SocketOpener); sends go through its SendQueue (the
 // app's send rate), receives through its ReceiveFlow (the renderer's credit),
-// joins through its GroupMemberships.
+// joins through its GroupMemberships. With the renderer's datagram pipe,
+// sends may also come there as frames: each becomes the same SendDatagrams
+// request, checked the same way, and is answered on the pipe.
 //
 // Owned by NetworkServiceImpl's socket table; loop thread only. It talks to
 // the renderer through its stream, shared with gRPC. Close() (or the
@@ -43,10 +45,14 @@ namespace network_service {
 // once, possibly inside one of this object's own methods, so the owner
 // must delete this object later from the loop (a posted task), never
 // inside the callback.
-class RestrictedUDPSocket {
+class RestrictedUDPSocket : private DatagramPipe::SendSink {
  public:
   // Datagrams in one SendDatagrams request.
   static constexpr int kMaxDatagramsPerRequest = 1024;
+  // Sends not yet answered when one more comes on the pipe (which, unlike
+  // the stream, is not paused for one socket): the renderer's writable has
+  // two at most; a renderer with this many is broken (its socket closes).
+  static constexpr size_t kMaxPipeSendsInFlight = 16;
   // A stream must send its open request within this long.
   static constexpr uint64_t kOpenDeadlineMs = 5000;
 
@@ -62,7 +68,7 @@ class RestrictedUDPSocket {
                       absl::AnyInvocable<void()> on_closed);
   RestrictedUDPSocket(const RestrictedUDPSocket&) = delete;
   RestrictedUDPSocket& operator=(const RestrictedUDPSocket&) = delete;
-  ~RestrictedUDPSocket();
+  ~RestrictedUDPSocket() override;
 
   // Handles one request from the renderer, then asks the stream for the
   // next one (unless the app's send rate holds this one back).
@@ -87,9 +93,14 @@ class RestrictedUDPSocket {
                   const direct_sockets::v1::OpenUDPSocket& open);
   void ReplyOpened();
   // Checks `send` (SocketRequestChecks) and the app's send bytes, then hands
-  // it to the SendQueue.
-  // False when the app's send rate holds part of the request.
-  bool HandleSend(uint64_t request_id, direct_sockets::v1::SendDatagrams send);
+  // it to the SendQueue; a refusal is answered in order with the results of
+  // earlier sends. False when the app's send rate holds the request back.
+  bool HandleSend(uint64_t request_id,
+                  direct_sockets::v1::SendDatagrams send,
+                  bool on_pipe);
+  // DatagramPipe::SendSink: a send frame from the renderer's pipe.
+  void OnPipeSend(uint64_t request_id,
+                  direct_sockets::v1::SendDatagrams send) override;
   // Joins (or leaves) `group` through GroupMemberships.
   void HandleMembership(uint64_t request_id,
                         const direct_sockets::v1::MulticastGroup& group,
@@ -101,7 +112,12 @@ class RestrictedUDPSocket {
   // The renderer sent what an honest one never sends: log it and end the
   // socket's stream with `why`.
   void RejectBrokenRenderer(absl::Status why);
-  void ReplyResult(uint64_t request_id, const absl::Status& status);
+  // Answers a request; a send's that came on the pipe goes there while the
+  // pipe takes them (after one did not, every later one goes on the
+  // stream, which keeps them in order).
+  void ReplyResult(uint64_t request_id,
+                   const absl::Status& status,
+                   bool on_pipe = false);
   // Fails the socket: the renderer sees `status` as its socket's error.
   void Fail(absl::Status status);
   static void OnOpenDeadline(uv_timer_t* handle);
@@ -119,6 +135,12 @@ class RestrictedUDPSocket {
   bool holds_app_socket_ = false;     // Counted against the app's cap.
   bool report_socket_error_ = false;  // Fail(): send socket_error at close.
   int parts_closing_ = 0;             // Parts whose close has not called back.
+  // The stream is not read while the app's send rate holds its send.
+  bool stream_held_ = false;
+  // The socket's number on the datagram pipe (0: none), and whether its
+  // pipe sends' results have had to go on the stream.
+  uint32_t pipe_socket_id_ = 0;
+  bool results_on_stream_ = false;
 
   uint64_t open_request_id_ = 0;
   direct_sockets::v1::OpenUDPSocket open_;

@@ -45,61 +45,6 @@ TEST_F(RestrictedUDPSocketTest, NothingIsReadWithoutCredit) {
   EXPECT_EQ(event.received().datagrams(1).remote_port(), 4000u);
 }
 
-// A socket with a datagram pipe: `renderer_end` is the renderer's side.
-class PipedSocketTest : public RestrictedUDPSocketTest {
- protected:
-  void SetUp() override {
-    int pair[2];
-    ASSERT_EQ(socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_NONBLOCK, 0, pair), 0);
-    pipe_ = std::make_shared<DatagramPipe>(loop_.uv_loop(), pair[0], kOrigin);
-    renderer_end_ = pair[1];
-  }
-  void TearDown() override {
-    if (socket_) {
-      socket_->Close(absl::OkStatus());
-      EXPECT_TRUE(WaitUntilClosed());
-    }
-    pipe_->Close();
-    RunUntil([] { return false; }, absl::Milliseconds(1));  // Its close.
-    if (renderer_end_ >= 0)
-      close(renderer_end_);
-  }
-  // Opens a bound socket that asks for its datagrams on the pipe.
-  uint32_t OpenPiped() {
-    Make(kAllFeatures, pipe_);
-    v1::OpenUDPSocket open = Bound("0.0.0.0", 5000);
-    open.set_receive_on_pipe(true);
-    Open(std::move(open));
-    EXPECT_NE(OpenedEvent(), nullptr) << "the socket did not open";
-    return OpenedEvent() ? OpenedEvent()->pipe_socket_id() : 0;
-  }
-  // The datagrams of the next frame on the pipe (within 5 s), as
-  // "data@address:port".
-  std::vector<std::string> NextFrame(uint32_t socket_id) {
-    std::vector<std::string> datagrams;
-    std::string frame(common::DatagramFrame::kMaxBytes, '\0');
-    ssize_t got = -1;
-    // done() is asked again after it said yes: once read, keep the frame.
-    RunUntil([&] {
-      if (got <= 0)
-        got = recv(renderer_end_, frame.data(), frame.size(), MSG_DONTWAIT);
-      return got > 0;
-    });
-    if (got <= 0)
-      return datagrams;
-    uint32_t framed_id = 0;
-    datagrams = common::FrameDatagrams(
-                    absl::string_view(frame.data(), static_cast<size_t>(got)),
-                    &framed_id, /*with_senders=*/true)
-                    .value_or(std::vector<std::string>{"(a broken frame)"});
-    EXPECT_EQ(framed_id, socket_id);
-    return datagrams;
-  }
-
-  std::shared_ptr<DatagramPipe> pipe_;
-  int renderer_end_ = -1;
-};
-
 TEST_F(PipedSocketTest, DatagramsGoOnThePipeWithTheCreditItCarries) {
   const uint32_t socket_id = OpenPiped();
   ASSERT_NE(socket_id, 0u);

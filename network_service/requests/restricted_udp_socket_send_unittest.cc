@@ -80,6 +80,25 @@ TEST_F(RestrictedUDPSocketTest, AQueuedSendIsAnsweredWhenTheKernelIsDone) {
   EXPECT_EQ(ResultOf(2)->code(), absl::StatusCode::kUnavailable);
 }
 
+// Results come in request order: a request refused by the checks waits for
+// the result of the queued one before it (the renderer settles writes in
+// that order).
+TEST_F(RestrictedUDPSocketTest, ARefusalWaitsForTheResultsOfEarlierSends) {
+  OpenBound();
+  factory_.live_socket()->send_result = DatagramSocket::SendResult::kQueued;
+  Send(2, {To("10.0.0.1", 9000)});
+  Send(3, {To("239.9.9.9", 5000)});  // No rule allows it.
+  EXPECT_FALSE(ResultOf(3).has_value()) << "answered before request 2";
+  ASSERT_TRUE(factory_.live_socket()->CompleteQueuedSend());
+  std::vector<uint64_t> answered;
+  for (const v1::UDPSocketEvent& event : stream_->events) {
+    if (event.has_result())
+      answered.push_back(event.result().request_id());
+  }
+  EXPECT_EQ(answered, (std::vector<uint64_t>{2, 3}));
+  EXPECT_EQ(ResultOf(3)->code(), absl::StatusCode::kPermissionDenied);
+}
+
 TEST_F(RestrictedUDPSocketTest, TheSocketLayersRefusalAnswersTheSend) {
   OpenBound();
   factory_.live_socket()->send_result =

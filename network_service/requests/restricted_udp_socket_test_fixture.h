@@ -12,7 +12,12 @@
 #include <string>
 #include <vector>
 
+#include <sys/socket.h>
+#include <unistd.h>
+
 #include "absl/time/time.h"
+#include "common/datagram_frame.h"
+#include "common/datagram_frame_testing.h"
 #include "common/event_loop.h"
 #include "common/service_status.h"
 #include "gtest/gtest.h"
@@ -222,6 +227,79 @@ class RestrictedUDPSocketTest : public ::testing::Test {
   std::shared_ptr<FakeStream> stream_;
   std::unique_ptr<RestrictedUDPSocket> socket_;
   bool closed_ = false;
+};
+
+// A socket with a datagram pipe: `renderer_end` is the renderer's side.
+class PipedSocketTest : public RestrictedUDPSocketTest {
+ protected:
+  void SetUp() override {
+    int pair[2];
+    ASSERT_EQ(socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_NONBLOCK, 0, pair), 0);
+    pipe_ = std::make_shared<DatagramPipe>(loop_.uv_loop(), pair[0], kOrigin);
+    renderer_end_ = pair[1];
+  }
+  void TearDown() override {
+    if (socket_) {
+      socket_->Close(absl::OkStatus());
+      EXPECT_TRUE(WaitUntilClosed());
+    }
+    pipe_->Close();
+    RunUntil([] { return false; }, absl::Milliseconds(1));  // Its close.
+    if (renderer_end_ >= 0)
+      close(renderer_end_);
+  }
+  // Opens a bound socket that asks for its datagrams on the pipe.
+  uint32_t OpenPiped() {
+    Make(kAllFeatures, pipe_);
+    v1::OpenUDPSocket open = Bound("0.0.0.0", 5000);
+    open.set_receive_on_pipe(true);
+    Open(std::move(open));
+    EXPECT_NE(OpenedEvent(), nullptr) << "the socket did not open";
+    return OpenedEvent() ? OpenedEvent()->pipe_socket_id() : 0;
+  }
+  // The datagrams of the next frame on the pipe (within 5 s), as
+  // "data@address:port".
+  std::vector<std::string> NextFrame(uint32_t socket_id) {
+    std::vector<std::string> datagrams;
+    std::string frame(common::DatagramFrame::kMaxBytes, '\0');
+    ssize_t got = -1;
+    // done() is asked again after it said yes: once read, keep the frame.
+    RunUntil([&] {
+      if (got <= 0)
+        got = recv(renderer_end_, frame.data(), frame.size(), MSG_DONTWAIT);
+      return got > 0;
+    });
+    if (got <= 0)
+      return datagrams;
+    uint32_t framed_id = 0;
+    datagrams = common::FrameDatagrams(
+                    absl::string_view(frame.data(), static_cast<size_t>(got)),
+                    &framed_id, /*with_senders=*/true)
+                    .value_or(std::vector<std::string>{"(a broken frame)"});
+    EXPECT_EQ(framed_id, socket_id);
+    return datagrams;
+  }
+
+  // Writes `message` into the pipe as the renderer would.
+  void WriteToPipe(absl::string_view message) {
+    ASSERT_EQ(send(renderer_end_, message.data(), message.size(), 0),
+              static_cast<ssize_t>(message.size()));
+  }
+  // The next message the service wrote on the pipe (within 5 s), or "".
+  std::string NextPipeMessage() {
+    std::string message(common::DatagramFrame::kMaxBytes, '\0');
+    ssize_t got = -1;
+    RunUntil([&] {
+      if (got <= 0)
+        got = recv(renderer_end_, message.data(), message.size(), MSG_DONTWAIT);
+      return got > 0;
+    });
+    message.resize(got > 0 ? static_cast<size_t>(got) : 0);
+    return message;
+  }
+
+  std::shared_ptr<DatagramPipe> pipe_;
+  int renderer_end_ = -1;
 };
 
 }  // namespace test

@@ -1,6 +1,5 @@
 #include "network_service/requests/send_queue.h"
 
-#include <algorithm>
 #include <utility>
 
 #include "absl/strings/str_cat.h"
@@ -9,10 +8,14 @@
 namespace network_service {
 
 struct SendQueue::Batch {
-  std::unique_ptr<CheckedSend> send;
-  int next = 0;              // The first datagram not yet handed over.
+  uint64_t request_id = 0;
+  bool on_pipe = false;
+  std::unique_ptr<CheckedSend> send;  // Null for a refused request.
+  size_t bytes = 0;                   // Counted against the app until finished.
+  int next = 0;                       // The first datagram not yet handed over.
   bool handed_over = false;  // Every datagram handed over (or an error).
   size_t in_flight = 0;      // Queued in the socket.
+  bool finished = false;     // Has its result; answered in turn.
   absl::Status first_error;
 };
 
@@ -35,18 +38,34 @@ SendQueue::SendQueue(uv_loop_t* loop,
 SendQueue::~SendQueue() {
   CHECK(closing_) << "Close() first: libuv holds rate_timer_ until then";
   for (const std::unique_ptr<Batch>& batch : batches_)
-    apps_->ReleaseSendBytes(origin_, batch->send->bytes);
+    apps_->ReleaseSendBytes(origin_, batch->bytes);
 }
 
 bool SendQueue::Submit(std::unique_ptr<CheckedSend> send) {
   auto batch = std::make_unique<Batch>();
+  batch->request_id = send->request_id;
+  batch->on_pipe = send->on_pipe;
+  batch->bytes = send->bytes;
   batch->send = std::move(send);
   Batch* submitting = batch.get();
   batches_.push_back(std::move(batch));
+  if (held_ != nullptr)
+    return false;  // Behind the held one, in order.
   if (HandOver(submitting))
     return true;
   held_ = submitting;
   return false;
+}
+
+void SendQueue::Refuse(uint64_t request_id, bool on_pipe, absl::Status status) {
+  auto batch = std::make_unique<Batch>();
+  batch->request_id = request_id;
+  batch->on_pipe = on_pipe;
+  batch->handed_over = true;
+  batch->finished = true;
+  batch->first_error = std::move(status);
+  batches_.push_back(std::move(batch));
+  AnswerFinished();
 }
 
 bool SendQueue::HandOver(Batch* batch) {
@@ -104,24 +123,44 @@ void SendQueue::OnDatagramDone(Batch* batch, absl::Status status) {
 }
 
 void SendQueue::Finish(Batch* batch) {
-  apps_->ReleaseSendBytes(origin_, batch->send->bytes);
-  const uint64_t request_id = batch->send->request_id;
-  absl::Status result = std::move(batch->first_error);
-  batches_.erase(
-      std::find_if(batches_.begin(), batches_.end(),
-                   [batch](const auto& b) { return b.get() == batch; }));
-  on_result_(request_id, std::move(result));
+  apps_->ReleaseSendBytes(origin_, batch->bytes);
+  batch->bytes = 0;
+  batch->send.reset();  // The kernel has the payloads.
+  batch->finished = true;
+  AnswerFinished();
+}
+
+void SendQueue::AnswerFinished() {
+  while (!batches_.empty() && batches_.front()->finished) {
+    std::unique_ptr<Batch> batch = std::move(batches_.front());
+    batches_.erase(batches_.begin());
+    on_result_(batch->request_id, batch->on_pipe,
+               std::move(batch->first_error));
+  }
 }
 
 void SendQueue::OnRateTimer(uv_timer_t* handle) {
   auto* queue = static_cast<SendQueue*>(handle->data);
-  Batch* held = queue->held_;
-  if (held == nullptr || queue->closing_)
+  if (queue->held_ == nullptr || queue->closing_)
     return;
-  if (queue->HandOver(held)) {
-    queue->held_ = nullptr;
-    queue->on_released_();
+  // The held request, then each that waited behind it, in order.
+  for (;;) {
+    Batch* next = nullptr;
+    for (const std::unique_ptr<Batch>& batch : queue->batches_) {
+      if (!batch->handed_over) {
+        next = batch.get();
+        break;
+      }
+    }
+    if (next == nullptr)
+      break;
+    if (!queue->HandOver(next)) {
+      queue->held_ = next;
+      return;
+    }
   }
+  queue->held_ = nullptr;
+  queue->on_released_();
 }
 
 void SendQueue::Close(absl::AnyInvocable<void()> closed) {

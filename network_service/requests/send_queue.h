@@ -29,6 +29,8 @@ struct CheckedSend {
   std::vector<std::optional<Destination>> destinations;
   std::vector<bool> to_group;
   size_t bytes = 0;  // Payload bytes, already counted against the app.
+  // It came on the renderer's datagram pipe; its result goes back there.
+  bool on_pipe = false;
 };
 
 // One socket's sends, where a datagram is counted against its app's send
@@ -36,8 +38,10 @@ struct CheckedSend {
 // each datagram to a group first charged to the app's SendRateLimiter
 // (shared by all the app's sockets; the policy's rate). When the bucket is
 // empty the rest of the request is held, and a rate timer hands it over;
-// the caller reads no request from the renderer meanwhile. Each request
-// gets one result, once the kernel has all its datagrams (or refused one).
+// requests submitted meanwhile wait behind it (a stream's caller reads no
+// request meanwhile; the pipe's bounds how many a socket may have). Each
+// request gets one result, once the kernel has all its datagrams (or
+// refused one), and results come in request order, refusals included.
 //
 // Owned by a RestrictedUDPSocket; loop thread only. The app's send bytes of
 // the requests it holds are released as each finishes, or when it is
@@ -45,8 +49,8 @@ struct CheckedSend {
 // socket's queued sends must have finished too (the socket closed).
 class SendQueue {
  public:
-  using ResultCallback =
-      absl::AnyInvocable<void(uint64_t request_id, absl::Status result)>;
+  using ResultCallback = absl::AnyInvocable<
+      void(uint64_t request_id, bool on_pipe, absl::Status result)>;
 
   // `apps` and `policy` (not owned) outlive this. `on_result` answers each
   // request; `on_released` runs when a held request has been handed over.
@@ -62,9 +66,14 @@ class SendQueue {
 
   // The socket opened: sends go to `socket` (not owned; outlives this).
   void Start(DatagramSocket* socket) { socket_ = socket; }
-  // Hands `send` over. False when the app's send rate holds part of it:
-  // no other request may come until `on_released`.
+  // Hands `send` over. False when the app's send rate holds part of it, or
+  // an earlier request: it waits, and `on_released` says when none does.
   bool Submit(std::unique_ptr<CheckedSend> send);
+  // Answers a request refused before it could be submitted with `status`,
+  // in its place among the results of those submitted before it.
+  void Refuse(uint64_t request_id, bool on_pipe, absl::Status status);
+  // Requests not yet answered.
+  size_t unfinished() const { return batches_.size(); }
   // Stops the rate timer; `closed` runs once, later, from the loop.
   void Close(absl::AnyInvocable<void()> closed);
 
@@ -75,7 +84,9 @@ class SendQueue {
   // is empty (the rate timer is armed to go on).
   bool HandOver(Batch* batch);
   void OnDatagramDone(Batch* batch, absl::Status status);
+  // `batch` has its result; results are given in request order.
   void Finish(Batch* batch);
+  void AnswerFinished();
   static void OnRateTimer(uv_timer_t* handle);
 
   uv_loop_t* const loop_;

@@ -401,6 +401,104 @@ TEST_F(HostileRendererTest, ARendererThatClosedItsPipeGetsEvents) {
   EXPECT_EQ(first, "hello");
 }
 
+// The next send result on `pipe` within 5 s, as "request:CODE", or what
+// came instead. A result for another socket than `socket_id` fails the test.
+std::string NextSendResult(int pipe, uint32_t socket_id) {
+  pollfd readable{pipe, POLLIN, 0};
+  if (poll(&readable, 1, 5000) != 1)
+    return "(nothing)";
+  std::string message(common::DatagramFrame::kMaxBytes, '\0');
+  const ssize_t got = recv(pipe, message.data(), message.size(), MSG_DONTWAIT);
+  if (got <= 0)
+    return "(the pipe closed)";
+  message.resize(static_cast<size_t>(got));
+  uint32_t answered = 0;
+  std::optional<std::string> result =
+      common::SendResultText(message, &answered);
+  if (!result)
+    return "(not a send result)";
+  EXPECT_EQ(answered, socket_id);
+  return *result;
+}
+
+void WriteToPipe(int pipe, const std::string& message) {
+  WriteToPipe(pipe, message.data(), message.size());
+}
+
+// Sends on the datagram pipe are the stream's sends in another form: the
+// same rules decide them (a group no rule allows is refused, and nothing
+// goes out), a frame for a number that is not one of the renderer's sockets
+// sends nothing, and a renderer that piles sends behind one the app's rate
+// holds loses its socket before the service holds more than a bound.
+TEST_F(HostileRendererTest, SendsOnThePipeAreCheckedAsTheStreamsAre) {
+  absl::StatusOr<host::Host::RendererEnds> ends =
+      host_->NewInProcessRendererEnds(kSender);
+  ASSERT_TRUE(ends.ok()) << ends.status();
+  renderers_.push_back(std::make_unique<RawRenderer>(ends->channel));
+  const int pipe = ends->datagram_pipe;
+  v1::OpenUDPSocket open = BoundOpen("0.0.0.0", 0);
+  open.set_receive_on_pipe(true);
+  auto socket = renderers_.back()->NewSocket();
+  ASSERT_TRUE(socket->Open(open));
+  const uint32_t id = socket->opened().pipe_socket_id();
+  ASSERT_NE(id, 0u);
+  // A receiver of the test's own on loopback.
+  const int sink = ::socket(AF_INET, SOCK_DGRAM | SOCK_NONBLOCK, 0);
+  sockaddr_storage local;
+  socklen_t local_length =
+      common::IpAddress::Parse("127.0.0.1")->ToSockaddr(0, &local);
+  ASSERT_EQ(bind(sink, reinterpret_cast<sockaddr*>(&local), local_length), 0);
+  ASSERT_EQ(
+      getsockname(sink, reinterpret_cast<sockaddr*>(&local), &local_length), 0);
+  const uint16_t port =
+      common::SockaddrPort(reinterpret_cast<sockaddr*>(&local));
+  const int64_t sent_before = UDPDatagramsSentByKernel();
+
+  WriteToPipe(pipe, common::SendFrameBytes(id, 2, {{"x", "239.99.0.1", 5004}}));
+  EXPECT_EQ(NextSendResult(pipe, id), "2:PERMISSION_DENIED");
+  WriteToPipe(pipe, common::SendFrameBytes(id + 1, 3,
+                                           {{"not mine", "127.0.0.1", port}}));
+  WriteToPipe(pipe,
+              common::SendFrameBytes(id, 4, {{"mine", "127.0.0.1", port}}));
+  EXPECT_EQ(NextSendResult(pipe, id), "4:OK");
+  char got[64];
+  EXPECT_EQ(recv(sink, got, sizeof(got), 0), 4);
+  EXPECT_EQ(std::string(got, 4), "mine");
+  EXPECT_LT(recv(sink, got, sizeof(got), 0), 0) << "another datagram came";
+  EXPECT_EQ(UDPDatagramsSentByKernel(), sent_before + 1);
+  close(sink);
+
+  // The rate-limited app's bucket starts empty: its first group send is
+  // held, and the sends piled behind it cost it the socket.
+  absl::StatusOr<host::Host::RendererEnds> limited =
+      host_->NewInProcessRendererEnds(kRateLimited);
+  ASSERT_TRUE(limited.ok()) << limited.status();
+  renderers_.push_back(std::make_unique<RawRenderer>(limited->channel));
+  auto held = renderers_.back()->NewSocket();
+  ASSERT_TRUE(held->Open(open));
+  const uint32_t held_id = held->opened().pipe_socket_id();
+  const int64_t limited_before = UDPDatagramsSentByKernel();
+  const absl::Time start = absl::Now();
+  for (uint64_t request = 1; request <= 40; ++request) {
+    WriteToPipe(
+        limited->datagram_pipe,
+        common::SendFrameBytes(held_id, request, {{"r", "239.10.0.1", 5004}}));
+  }
+  v1::UDPSocketEvent event;
+  while (held->Read(&event)) {
+  }
+  const grpc::Status ended = held->Finish();  // Its status, once it ended.
+  EXPECT_EQ(ended.error_code(), grpc::RESOURCE_EXHAUSTED)
+      << ended.error_message();
+  EXPECT_NE(ended.error_message().find("in flight"), std::string::npos)
+      << ended.error_message();
+  const double seconds = absl::ToDoubleSeconds(absl::Now() - start);
+  EXPECT_LE(UDPDatagramsSentByKernel() - limited_before,
+            static_cast<int64_t>(kRate * seconds) + 2);
+  close(pipe);
+  close(limited->datagram_pipe);
+}
+
 // A datagram to a group of `count` datagrams, for a socket of a bound
 // renderer.
 v1::UDPSocketRequest GroupBatch(int count, uint64_t id) {
