@@ -11,10 +11,7 @@
 #include "absl/flags/flag.h"
 #include "absl/flags/parse.h"
 #include "absl/time/clock.h"
-#include "common/event_loop.h"
-#include "host/host.h"
-#include "renderer/network_service_connection.h"
-#include "renderer/udp_socket.h"
+#include "bench/peers/bench_app.h"
 
 ABSL_FLAG(int, port, 0, "The port to bind on 127.0.0.1.");
 ABSL_FLAG(double, seconds, 2, "How long to count from the first datagram.");
@@ -29,45 +26,20 @@ using renderer::Promise;
 using renderer::ReadResult;
 
 int Run() {
-  common::EventLoop loop;
-  host::Host::Options options{absl::GetFlag(FLAGS_network_service)};
-  options.unsafe_development_mode = true;  // A benchmark, not a policy test.
-  auto host = std::make_unique<host::Host>(&loop, options);
-  if (!host->StartNetworkService().ok()) {
-    std::fprintf(stderr, "cpp_receiver: cannot start the network service\n");
+  std::unique_ptr<bench::BenchApp> app = bench::BenchApp::Start(
+      "cpp_receiver", absl::GetFlag(FLAGS_network_service));
+  if (!app)
     return 1;
-  }
-  absl::StatusOr<host::Host::RendererEnds> ends =
-      host->NewInProcessRendererEnds("isolated-app://bench");
-  if (!ends.ok()) {
-    std::fprintf(stderr, "cpp_receiver: %s\n",
-                 std::string(ends.status().message()).c_str());
-    return 1;
-  }
-  auto connection = renderer::NetworkServiceConnection::FromInheritedFds(
-      &loop, ends->channel, ends->datagram_pipe);
-
   renderer::UDPSocketOptions socket_options;
   socket_options.localAddress = "127.0.0.1";
   socket_options.localPort = absl::GetFlag(FLAGS_port);
   socket_options.receiveBufferSize = 4 << 20;
-  auto created = renderer::UDPSocket::Create(connection.get(), socket_options);
-  if (!created.ok()) {
-    std::fprintf(stderr, "cpp_receiver: %s\n",
-                 created.error().message().c_str());
+  const renderer::UDPSocketOpenInfo* info = app->Open(socket_options);
+  if (info == nullptr)
     return 1;
-  }
-  std::shared_ptr<renderer::UDPSocket> socket = created.value();
-  auto opened = socket->opened();
-  loop.RunUntil([&] { return opened.is_settled(); }, absl::Seconds(10));
-  if (!opened.is_fulfilled()) {
-    std::fprintf(stderr, "cpp_receiver: the socket did not open\n");
-    return 1;
-  }
-  std::printf("ready\n");
-  std::fflush(stdout);
+  common::EventLoop& loop = app->loop();
 
-  auto readable = opened.value().readable;
+  auto readable = info->readable;
   int64_t count = 0;
   bool over = false;
   absl::Time start, end = absl::InfiniteFuture();
@@ -103,11 +75,6 @@ int Run() {
   std::printf("count %lld ms %lld\n", static_cast<long long>(count),
               static_cast<long long>(ms));
   std::fflush(stdout);
-  auto closed = socket->close();
-  loop.RunUntil([&] { return closed.is_settled(); }, absl::Seconds(5));
-  socket.reset();
-  connection.reset();
-  host.reset();
   return 0;
 }
 

@@ -42,8 +42,8 @@ int main(int argc, char** argv) {
   int segments = 64;
   while (segments > 1 && segments * size > 65000)
     --segments;
-  const bool gso = setsockopt(fd, SOL_UDP, UDP_SEGMENT, &size, sizeof(size)) ==
-                   0;
+  const bool gso =
+      setsockopt(fd, SOL_UDP, UDP_SEGMENT, &size, sizeof(size)) == 0;
   if (!gso)
     segments = 1;
   std::string payload(static_cast<size_t>(size * segments), 'g');

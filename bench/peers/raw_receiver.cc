@@ -59,9 +59,9 @@ int main(int argc, char** argv) {
       break;
     }
   }
-  std::printf("count %lld ms %lld\n", static_cast<long long>(count),
-              static_cast<long long>(absl::ToInt64Milliseconds(absl::Now() -
-                                                               start)));
+  std::printf(
+      "count %lld ms %lld\n", static_cast<long long>(count),
+      static_cast<long long>(absl::ToInt64Milliseconds(absl::Now() - start)));
   close(fd);
   return 0;
 }

@@ -1,6 +1,7 @@
 // Sends through a RestrictedUDPSocket: every datagram checked before any is
 // sent, the app's byte budget and send rate, the socket layer's queue, and
 // closing while a send is held or queued.
+#include "absl/strings/str_cat.h"
 #include "network_service/requests/restricted_udp_socket_test_fixture.h"
 
 namespace network_service {
@@ -97,6 +98,26 @@ TEST_F(RestrictedUDPSocketTest, ARefusalWaitsForTheResultsOfEarlierSends) {
   }
   EXPECT_EQ(answered, (std::vector<uint64_t>{2, 3}));
   EXPECT_EQ(ResultOf(3)->code(), absl::StatusCode::kPermissionDenied);
+}
+
+// Runs of datagrams to one peer go as one segmented send (UDP GSO): equal
+// lengths, a shorter one last; everything else one by one, in order.
+TEST_F(RestrictedUDPSocketTest, RunsToOnePeerGoInOneSegmentedSend) {
+  OpenBound();
+  factory_.live_socket()->takes_segmented_sends = true;
+  Send(2, {To("10.0.0.1", 9000, "a1aa"), To("10.0.0.1", 9000, "a2aa"),
+           To("10.0.0.1", 9000, "a3"), To("10.0.0.1", 9000, "a4aa"),
+           To("10.0.0.2", 9000, "b1aa"), To("10.0.0.2", 9000, "b2aa")});
+  ASSERT_TRUE(ResultOf(2).has_value());
+  EXPECT_TRUE(ResultOf(2)->ok());
+  std::vector<std::string> sent;
+  for (const FakeSocketRecord::Sent& datagram : Kernel().sent)
+    sent.push_back(absl::StrCat(datagram.data, "@", datagram.to->ToString()));
+  EXPECT_EQ(sent, (std::vector<std::string>{"a1aa@10.0.0.1", "a2aa@10.0.0.1",
+                                            "a3@10.0.0.1", "a4aa@10.0.0.1",
+                                            "b1aa@10.0.0.2", "b2aa@10.0.0.2"}));
+  // a1-a3 (a shorter one ends a run), a4 alone, b1-b2.
+  EXPECT_EQ(factory_.live_socket()->segmented_sends, 2);
 }
 
 TEST_F(RestrictedUDPSocketTest, TheSocketLayersRefusalAnswersTheSend) {

@@ -1,11 +1,51 @@
 #include "network_service/requests/send_queue.h"
 
+#include <cstring>
 #include <utility>
 
+#include "absl/container/inlined_vector.h"
 #include "absl/strings/str_cat.h"
 #include "common/logging.h"
 
 namespace network_service {
+
+namespace {
+
+bool SamePeer(const std::optional<Destination>& a,
+              const std::optional<Destination>& b) {
+  if (!a.has_value() || !b.has_value())
+    return a.has_value() == b.has_value();
+  return a->length == b->length &&
+         std::memcmp(&a->address, &b->address, a->length) == 0;
+}
+
+// How many datagrams from `first` on may go in one segmented send: to the
+// peer of `first`, none to a group (each of those is charged to the rate
+// first), each as long as the first but a shorter last one, within the
+// socket layer's bounds.
+int SegmentableRun(const CheckedSend& send, int first) {
+  const int count = send.datagrams.datagrams_size();
+  const size_t segment = send.datagrams.datagrams(first).data().size();
+  size_t total = 0;
+  int run = 0;
+  for (int j = first;
+       j < count && run < static_cast<int>(DatagramSocket::kMaxSegments); ++j) {
+    const size_t size = send.datagrams.datagrams(j).data().size();
+    if (send.to_group[j] ||
+        !SamePeer(send.destinations[j], send.destinations[first]) ||
+        size == 0 || size > segment ||
+        total + size > DatagramSocket::kMaxSegmentedBytes) {
+      break;
+    }
+    total += size;
+    ++run;
+    if (size < segment)
+      break;  // Only the last may be shorter.
+  }
+  return run;
+}
+
+}  // namespace
 
 struct SendQueue::Batch {
   uint64_t request_id = 0;
@@ -90,6 +130,19 @@ bool SendQueue::HandOver(Batch* batch) {
         send.destinations[i]
             ? reinterpret_cast<const sockaddr*>(&send.destinations[i]->address)
             : nullptr;
+    // A run of datagrams to one peer, none to a group (nothing to charge),
+    // goes in one send when the kernel cuts it (UDP GSO).
+    if (const int run = SegmentableRun(send, i); run >= 2) {
+      absl::InlinedVector<absl::string_view, DatagramSocket::kMaxSegments>
+          datagrams;
+      for (int j = i; j < i + run; ++j)
+        datagrams.push_back(send.datagrams.datagrams(j).data());
+      const size_t handed = socket_->TrySendSegmented(datagrams, to);
+      if (handed > 0) {
+        batch->next += static_cast<int>(handed) - 1;  // The loop adds one.
+        continue;
+      }
+    }
     absl::StatusOr<DatagramSocket::SendResult> sent =
         socket_->Send(data, to, [this, batch](absl::Status status) {
           OnDatagramDone(batch, std::move(status));

@@ -10,6 +10,7 @@
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
+#include "absl/types/span.h"
 #include "common/socket_membership.h"
 
 namespace network_service {
@@ -87,6 +88,20 @@ class DatagramSocket {
   virtual absl::StatusOr<SendResult> Send(absl::string_view data,
                                           const sockaddr* to,
                                           SendDone done) = 0;
+
+  // One segmented send: the kernel's UDP_MAX_SEGMENTS on older kernels, and
+  // what fits one IP packet's length field with room for the headers.
+  static constexpr size_t kMaxSegments = 64;
+  static constexpr size_t kMaxSegmentedBytes = 65000;
+  // Hands `datagrams` (two or more, all to `to`, null: a connected
+  // socket's peer) to the kernel in one send that the kernel cuts into
+  // those datagrams (UDP GSO), when it can take them at once and no send is
+  // queued: the number handed over, all of them or 0. Each but the last
+  // must be as long as the first, the last no longer; within kMaxSegments
+  // and kMaxSegmentedBytes. 0 is no error: send
+  // them one by one with Send(), which answers for each.
+  virtual size_t TrySendSegmented(absl::Span<const absl::string_view> datagrams,
+                                  const sockaddr* to) = 0;
 
   // Delivers datagrams to `receiver` (not owned; outlives receiving) until
   // StopReceiving() or Close(). Called while datagrams read together are

@@ -104,6 +104,25 @@ absl::StatusOr<DatagramSocket::SendResult> FakeDatagramSocket::Send(
   return *send_result;
 }
 
+size_t FakeDatagramSocket::TrySendSegmented(
+    absl::Span<const absl::string_view> datagrams,
+    const sockaddr* to) {
+  if (!takes_segmented_sends || !send_result.ok() ||
+      *send_result != SendResult::kSent || !queued_.empty()) {
+    return 0;
+  }
+  for (absl::string_view data : datagrams) {
+    FakeSocketRecord::Sent sent{std::string(data), std::nullopt, 0};
+    if (to != nullptr) {
+      sent.to = IpAddress::FromSockaddr(to);
+      sent.port = common::SockaddrPort(to);
+    }
+    record_->sent.push_back(std::move(sent));
+  }
+  ++segmented_sends;
+  return datagrams.size();
+}
+
 bool FakeDatagramSocket::CompleteQueuedSend(absl::Status status) {
   if (queued_.empty())
     return false;

@@ -55,6 +55,10 @@ class FakeDatagramSocket final : public DatagramSocket {
   absl::Status next_membership_error;
   // Sends: kSent, or kQueued until CompleteQueuedSend(); an error refuses.
   absl::StatusOr<SendResult> send_result = SendResult::kSent;
+  // Segmented sends taken whole (when send_result is kSent), as the kernel
+  // does with UDP GSO; off: refused (0), as where the kernel has none.
+  bool takes_segmented_sends = false;
+  int segmented_sends = 0;
 
   // Completes the oldest queued send with `status`; false when none.
   bool CompleteQueuedSend(absl::Status status = absl::OkStatus());
@@ -74,6 +78,8 @@ class FakeDatagramSocket final : public DatagramSocket {
   absl::StatusOr<SendResult> Send(absl::string_view data,
                                   const sockaddr* to,
                                   SendDone done) override;
+  size_t TrySendSegmented(absl::Span<const absl::string_view> datagrams,
+                          const sockaddr* to) override;
   absl::Status StartReceiving(Receiver* receiver) override;
   void StopReceiving() override;
   void Close(absl::AnyInvocable<void()> closed) override;

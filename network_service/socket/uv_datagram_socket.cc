@@ -1,6 +1,8 @@
 #include "network_service/socket/uv_datagram_socket.h"
 
 #include <netinet/in.h>
+#include <netinet/udp.h>
+#include <sys/socket.h>
 
 #include <algorithm>
 #include <cerrno>
@@ -13,6 +15,10 @@
 #include "common/logging.h"
 #include "common/socket_limits.h"
 #include "network_service/socket/uv_error.h"
+
+#ifndef UDP_SEGMENT
+#define UDP_SEGMENT 103  // linux/udp.h, Linux 4.18.
+#endif
 
 namespace network_service {
 
@@ -236,6 +242,60 @@ absl::StatusOr<DatagramSocket::SendResult> UvDatagramSocket::Send(
   ++queued_sends_;
   queued_send_bytes_ += data.size();
   return SendResult::kQueued;
+}
+
+size_t UvDatagramSocket::TrySendSegmented(
+    absl::Span<const absl::string_view> datagrams,
+    const sockaddr* to) {
+  // Order: nothing may overtake what libuv has queued.
+  if (!segmentation_works_ || udp_.send_queue_count != 0 ||
+      datagrams.size() < 2 || datagrams.size() > kMaxSegments) {
+    return 0;
+  }
+  const size_t segment = datagrams.front().size();
+  iovec iov[kMaxSegments];
+  size_t total = 0;
+  for (size_t i = 0; i < datagrams.size(); ++i) {
+    const size_t size = datagrams[i].size();
+    const bool last = i + 1 == datagrams.size();
+    if (size == 0 || (last ? size > segment : size != segment))
+      return 0;
+    total += size;
+    iov[i].iov_base = const_cast<char*>(datagrams[i].data());
+    iov[i].iov_len = size;
+  }
+  if (total > kMaxSegmentedBytes || segment > UINT16_MAX)
+    return 0;
+  alignas(cmsghdr) char control[CMSG_SPACE(sizeof(uint16_t))] = {};
+  msghdr message{};
+  message.msg_name = const_cast<sockaddr*>(to);
+  message.msg_namelen = to == nullptr               ? 0
+                        : to->sa_family == AF_INET6 ? sizeof(sockaddr_in6)
+                                                    : sizeof(sockaddr_in);
+  message.msg_iov = iov;
+  message.msg_iovlen = datagrams.size();
+  message.msg_control = control;
+  message.msg_controllen = sizeof(control);
+  cmsghdr* header = CMSG_FIRSTHDR(&message);
+  header->cmsg_level = SOL_UDP;
+  header->cmsg_type = UDP_SEGMENT;
+  header->cmsg_len = CMSG_LEN(sizeof(uint16_t));
+  const uint16_t segment_size = static_cast<uint16_t>(segment);
+  std::memcpy(CMSG_DATA(header), &segment_size, sizeof(segment_size));
+  ssize_t sent;
+  do {
+    sent = sendmsg(fd(), &message, MSG_DONTWAIT);
+  } while (sent < 0 && errno == EINTR);
+  if (sent >= 0)
+    return datagrams.size();
+  // No UDP_SEGMENT here (an old kernel, no checksum offload on the route,
+  // a segment past its MTU): one by one from now on. Any other refusal is
+  // Send()'s to report, datagram by datagram.
+  if (errno == EIO || errno == EINVAL || errno == EOPNOTSUPP ||
+      errno == ENOPROTOOPT) {
+    segmentation_works_ = false;
+  }
+  return 0;
 }
 
 void UvDatagramSocket::OnSent(uv_udp_send_t* request, int status) {

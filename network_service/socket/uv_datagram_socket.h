@@ -11,8 +11,9 @@
 namespace network_service {
 
 // The real DatagramSocket: a libuv UDP handle on the service's loop. Sends
-// go straight to the kernel (uv_udp_try_send) and queue in libuv only while
-// the kernel's buffer is full, within kMaxQueuedSends / kMaxQueuedSendBytes.
+// go straight to the kernel (uv_udp_try_send, or one sendmsg with
+// UDP_SEGMENT for a run of datagrams) and queue in libuv only while the
+// kernel's buffer is full, within kMaxQueuedSends / kMaxQueuedSendBytes.
 // Made by UvSocketFactory; owned by one RestrictedUDPSocket; loop thread
 // only.
 class UvDatagramSocket final : public DatagramSocket {
@@ -45,6 +46,8 @@ class UvDatagramSocket final : public DatagramSocket {
   absl::StatusOr<SendResult> Send(absl::string_view data,
                                   const sockaddr* to,
                                   SendDone done) override;
+  size_t TrySendSegmented(absl::Span<const absl::string_view> datagrams,
+                          const sockaddr* to) override;
   absl::Status StartReceiving(Receiver* receiver) override;
   void StopReceiving() override;
   void Close(absl::AnyInvocable<void()> closed) override;
@@ -77,6 +80,9 @@ class UvDatagramSocket final : public DatagramSocket {
   bool in_batch_ = false;
   // StopReceiving() came during a batch: it happens at the batch's end.
   bool stop_after_batch_ = false;
+  // Cleared when the kernel or the route refuses UDP_SEGMENT for this
+  // socket: its sends go one by one from then on.
+  bool segmentation_works_ = true;
   size_t queued_sends_ = 0;
   size_t queued_send_bytes_ = 0;
   absl::AnyInvocable<void()> closed_;
