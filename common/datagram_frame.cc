@@ -126,9 +126,38 @@ std::optional<DatagramCredit> DatagramCredit::Parse(absl::string_view message) {
   return credit;
 }
 
-std::string DatagramSendResult::Encode(uint32_t socket_id,
+std::string DatagramMembership::Encode(uint32_t socket_id,
                                        uint64_t request_id,
-                                       absl::string_view status) {
+                                       bool join,
+                                       absl::string_view group) {
+  Header header{kMagic, socket_id, request_id, join ? 1u : 0u,
+                static_cast<uint32_t>(group.size())};
+  std::string message(reinterpret_cast<const char*>(&header), sizeof(header));
+  message.append(group.data(), group.size());
+  return message;
+}
+
+std::optional<DatagramMembership> DatagramMembership::Parse(
+    absl::string_view message) {
+  Header header;
+  if (message.size() < sizeof(header))
+    return std::nullopt;
+  std::memcpy(&header, message.data(), sizeof(header));
+  if (header.magic != kMagic || header.join > 1 ||
+      header.group_length != message.size() - sizeof(header)) {
+    return std::nullopt;
+  }
+  DatagramMembership membership;
+  membership.socket_id = header.socket_id;
+  membership.request_id = header.request_id;
+  membership.join = header.join == 1;
+  membership.group = message.substr(sizeof(header));
+  return membership;
+}
+
+std::string DatagramResult::Encode(uint32_t socket_id,
+                                   uint64_t request_id,
+                                   absl::string_view status) {
   Header header{kMagic, socket_id, request_id,
                 static_cast<uint32_t>(status.size()), 0};
   std::string message(reinterpret_cast<const char*>(&header), sizeof(header));
@@ -136,8 +165,7 @@ std::string DatagramSendResult::Encode(uint32_t socket_id,
   return message;
 }
 
-std::optional<DatagramSendResult> DatagramSendResult::Parse(
-    absl::string_view message) {
+std::optional<DatagramResult> DatagramResult::Parse(absl::string_view message) {
   Header header;
   if (message.size() < sizeof(header))
     return std::nullopt;
@@ -146,7 +174,7 @@ std::optional<DatagramSendResult> DatagramSendResult::Parse(
       header.status_length != message.size() - sizeof(header)) {
     return std::nullopt;
   }
-  DatagramSendResult result;
+  DatagramResult result;
   result.socket_id = header.socket_id;
   result.request_id = header.request_id;
   result.status = message.substr(sizeof(header));

@@ -17,16 +17,17 @@ namespace common {
 
 // The datagram pipe's messages (issue 14). The host gives each renderer and
 // the service the two ends of a SOCK_SEQPACKET socket pair beside the gRPC
-// channel; a socket's datagrams travel there, everything else (opening,
-// joins, errors) stays on its gRPC stream.
+// channel; a socket's datagrams, joins and leaves travel there, everything
+// else (opening, errors, closing) stays on its gRPC stream.
 //  - Service to renderer: a batch of datagrams one socket received
-//    (DatagramFrame, kind kReceived), and the result of a send that came on
-//    the pipe (DatagramSendResult).
+//    (DatagramFrame, kind kReceived), and the result of a send, join or
+//    leave that came on the pipe (DatagramResult).
 //  - Renderer to service: receive credit for one of its sockets
-//    (DatagramCredit, as ReceiveMore on the stream would carry), and a batch
-//    of datagrams to send (DatagramFrame, kind kSend, as SendDatagrams on
-//    the stream would carry). The service reads nothing else: any other
-//    message closes the pipe.
+//    (DatagramCredit, as ReceiveMore on the stream would carry), a batch of
+//    datagrams to send (DatagramFrame, kind kSend, as SendDatagrams on the
+//    stream would carry), and a join or leave (DatagramMembership, as
+//    join_group or leave_group would). The service reads nothing else: any
+//    other message closes the pipe.
 // Each message starts with its kind's magic number (PipeMessageMagic).
 // Values in the host's byte order: both ends are on one machine.
 //
@@ -48,7 +49,7 @@ class DatagramFrame {
     uint32_t socket_id;  // The service's number for the socket (Opened).
     uint32_t count;      // Records that follow.
     uint32_t reserved;
-    uint64_t request_id;  // kSend: answered by a DatagramSendResult; else 0.
+    uint64_t request_id;  // kSend: answered by a DatagramResult; else 0.
   };
   struct RecordHeader {
     uint32_t length;  // Bytes of data after this header.
@@ -109,10 +110,35 @@ struct DatagramCredit {
   static std::optional<DatagramCredit> Parse(absl::string_view message);
 };
 
-// The result of a kSend frame, service to renderer, as RequestResult on the
-// stream would carry it: the frame's socket and request, then the status as
-// a serialized direct_sockets.v1.Status (empty for OK).
-struct DatagramSendResult {
+// A join or leave, renderer to service: the socket and the request, then the
+// group as a serialized direct_sockets.v1.MulticastGroup.
+struct DatagramMembership {
+  static constexpr uint32_t kMagic = 0x314d4744;  // "DGM1"
+  struct Header {
+    uint32_t magic;
+    uint32_t socket_id;
+    uint64_t request_id;
+    uint32_t join;          // 1: join, 0: leave.
+    uint32_t group_length;  // Bytes of the group after this header.
+  };
+  uint32_t socket_id = 0;
+  uint64_t request_id = 0;
+  bool join = false;
+  absl::string_view group;  // Points into the message Parse() read.
+
+  static std::string Encode(uint32_t socket_id,
+                            uint64_t request_id,
+                            bool join,
+                            absl::string_view group);
+  // Nullopt for anything that is not exactly one membership message.
+  static std::optional<DatagramMembership> Parse(absl::string_view message);
+};
+
+// The result of a request that came on the pipe (a kSend frame, a
+// DatagramMembership), service to renderer, as RequestResult on the stream
+// would carry it: the request's socket and number, then the status as a
+// serialized direct_sockets.v1.Status (empty for OK).
+struct DatagramResult {
   static constexpr uint32_t kMagic = 0x31524744;  // "DGR1"
   struct Header {
     uint32_t magic;
@@ -129,7 +155,7 @@ struct DatagramSendResult {
                             uint64_t request_id,
                             absl::string_view status);
   // Nullopt for anything that is not exactly one result message.
-  static std::optional<DatagramSendResult> Parse(absl::string_view message);
+  static std::optional<DatagramResult> Parse(absl::string_view message);
 };
 
 }  // namespace common

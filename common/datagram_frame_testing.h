@@ -68,9 +68,9 @@ inline std::string SendFrameBytes(
 
 // For tests: a send result as "request:CODE" ("7:OK"), or nullopt for a
 // message that is not one; its socket number in `*socket_id`.
-inline std::optional<std::string> SendResultText(absl::string_view message,
-                                                 uint32_t* socket_id) {
-  std::optional<DatagramSendResult> result = DatagramSendResult::Parse(message);
+inline std::optional<std::string> ResultText(absl::string_view message,
+                                             uint32_t* socket_id) {
+  std::optional<DatagramResult> result = DatagramResult::Parse(message);
   if (!result)
     return std::nullopt;
   *socket_id = result->socket_id;

@@ -162,22 +162,47 @@ TEST(DatagramFrameTest, ASendFrameCarriesItsRequestAndDestinations) {
   EXPECT_EQ(status.code(), absl::StatusCode::kInvalidArgument);
 }
 
-TEST(DatagramSendResultTest, ReadsExactlyOneResult) {
-  const std::string bytes = DatagramSendResult::Encode(4, 77, "status");
-  std::optional<DatagramSendResult> read = DatagramSendResult::Parse(bytes);
+TEST(DatagramResultTest, ReadsExactlyOneResult) {
+  const std::string bytes = DatagramResult::Encode(4, 77, "status");
+  std::optional<DatagramResult> read = DatagramResult::Parse(bytes);
   ASSERT_TRUE(read.has_value());
   EXPECT_EQ(read->socket_id, 4u);
   EXPECT_EQ(read->request_id, 77u);
   EXPECT_EQ(read->status, "status");
-  const std::string ok = DatagramSendResult::Encode(4, 78, "");
-  ASSERT_TRUE(DatagramSendResult::Parse(ok).has_value());
-  EXPECT_TRUE(DatagramSendResult::Parse(ok)->status.empty());
+  const std::string ok = DatagramResult::Encode(4, 78, "");
+  ASSERT_TRUE(DatagramResult::Parse(ok).has_value());
+  EXPECT_TRUE(DatagramResult::Parse(ok)->status.empty());
   std::string wrong_magic = bytes;
   wrong_magic[0] ^= 1;
   for (const std::string& bad :
        {std::string(), bytes.substr(0, 8), bytes.substr(0, bytes.size() - 1),
         bytes + "x", wrong_magic}) {
-    EXPECT_FALSE(DatagramSendResult::Parse(bad).has_value()) << bad.size();
+    EXPECT_FALSE(DatagramResult::Parse(bad).has_value()) << bad.size();
+  }
+}
+
+TEST(DatagramMembershipTest, ReadsExactlyOneJoinOrLeave) {
+  const std::string join = DatagramMembership::Encode(4, 77, true, "group");
+  std::optional<DatagramMembership> read = DatagramMembership::Parse(join);
+  ASSERT_TRUE(read.has_value());
+  EXPECT_EQ(read->socket_id, 4u);
+  EXPECT_EQ(read->request_id, 77u);
+  EXPECT_TRUE(read->join);
+  EXPECT_EQ(read->group, "group");
+  ASSERT_TRUE(
+      DatagramMembership::Parse(DatagramMembership::Encode(4, 78, false, ""))
+          .has_value());
+  EXPECT_FALSE(
+      DatagramMembership::Parse(DatagramMembership::Encode(4, 78, false, ""))
+          ->join);
+  std::string odd_op = join;
+  odd_op[offsetof(DatagramMembership::Header, join)] = 2;
+  std::string wrong_magic = join;
+  wrong_magic[0] ^= 1;
+  for (const std::string& bad :
+       {std::string(), join.substr(0, 8), join.substr(0, join.size() - 1),
+        join + "x", wrong_magic, odd_op}) {
+    EXPECT_FALSE(DatagramMembership::Parse(bad).has_value()) << bad.size();
   }
 }
 

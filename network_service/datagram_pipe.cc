@@ -46,12 +46,12 @@ void DatagramPipe::Unregister(uint32_t socket_id) {
   sinks_.erase(socket_id);
 }
 
-void DatagramPipe::RegisterSends(uint32_t socket_id, SendSink* sink) {
-  send_sinks_[socket_id] = sink;
+void DatagramPipe::RegisterRequests(uint32_t socket_id, RequestSink* sink) {
+  request_sinks_[socket_id] = sink;
 }
 
-void DatagramPipe::UnregisterSends(uint32_t socket_id) {
-  send_sinks_.erase(socket_id);
+void DatagramPipe::UnregisterRequests(uint32_t socket_id) {
+  request_sinks_.erase(socket_id);
 }
 
 bool DatagramPipe::TrySend(absl::string_view frame) {
@@ -88,6 +88,10 @@ void DatagramPipe::OnReadable() {
         static_cast<uint32_t>(common::DatagramFrame::Kind::kSend)) {
       ++send_frames;
       sound = HandleSendFrame(message);
+    } else if (common::PipeMessageMagic(message) ==
+               common::DatagramMembership::kMagic) {
+      ++send_frames;  // A request the service acts on, counted as a send.
+      sound = HandleMembership(message);
     } else if (std::optional<common::DatagramCredit> credit =
                    common::DatagramCredit::Parse(message)) {
       sound = true;
@@ -98,9 +102,9 @@ void DatagramPipe::OnReadable() {
     if (!sound) {
       ++broken_messages_;
       LOG(WARNING) << "the renderer of " << origin_
-                   << " wrote what is neither credit nor a send frame into "
-                      "its datagram pipe; the pipe is closed, its sockets go "
-                      "on over gRPC";
+                   << " wrote what is not credit, a send frame, a join or a "
+                      "leave into its datagram pipe; the pipe is closed, its "
+                      "sockets go on over gRPC";
       Close();
       return;
     }
@@ -116,9 +120,9 @@ bool DatagramPipe::HandleSendFrame(absl::string_view frame) {
     std::memcpy(&header, frame.data(), sizeof(header));
     socket_id = header.socket_id;
   }
-  auto it = send_sinks_.find(socket_id);
+  auto it = request_sinks_.find(socket_id);
   direct_sockets::v1::SendDatagrams send;
-  const bool keep = it != send_sinks_.end();
+  const bool keep = it != request_sinks_.end();
   const absl::Status read = common::DatagramFrame::ForEach(
       frame, common::DatagramFrame::Kind::kSend, &header,
       [&](absl::string_view data, const sockaddr* to) {
@@ -139,10 +143,30 @@ bool DatagramPipe::HandleSendFrame(absl::string_view frame) {
   return true;
 }
 
+bool DatagramPipe::HandleMembership(absl::string_view message) {
+  std::optional<common::DatagramMembership> membership =
+      common::DatagramMembership::Parse(message);
+  if (!membership)
+    return false;
+  direct_sockets::v1::MulticastGroup group;
+  // Exactly the fields an honest renderer sets, nothing unknown.
+  if (!group.ParseFromArray(membership->group.data(),
+                            static_cast<int>(membership->group.size())) ||
+      !group.GetReflection()->GetUnknownFields(group).empty()) {
+    return false;
+  }
+  auto it = request_sinks_.find(membership->socket_id);
+  if (it != request_sinks_.end()) {
+    it->second->OnPipeMembership(membership->request_id, membership->join,
+                                 std::move(group));
+  }
+  return true;
+}
+
 void DatagramPipe::Close() {
   watch_->Close();
   sinks_.clear();
-  send_sinks_.clear();
+  request_sinks_.clear();
 }
 
 }  // namespace network_service

@@ -23,13 +23,15 @@ namespace network_service {
 //    (the renderer is not reading) goes over the socket's gRPC stream
 //    instead, which keeps the order (the renderer reads its pipe before each
 //    gRPC event) and the stream's bounds.
-//  - In: the renderer writes only credit and send frames. Every message is
+//  - In: the renderer writes only credit, send frames, joins and leaves.
+//    Every message is
 //    read into the service's own buffer and checked whole
 //    (common::DatagramCredit::Parse, DatagramFrame::ForEach) before any of
 //    it is used, and goes only to a socket of this channel that registered
 //    its number; an unknown number is ignored (the socket may just have
 //    closed). A send frame becomes the SendDatagrams request the stream
-//    would have carried, and its socket checks it as it checks those.
+//    would have carried, a join or leave the MulticastGroup, and its socket
+//    checks them as it checks those.
 //    Anything else is a broken renderer: the pipe is closed, and its
 //    sockets go on over their streams. Each wakeup reads a bounded number
 //    of messages, so a flood cannot hold the loop.
@@ -46,13 +48,16 @@ class DatagramPipe {
     virtual ~CreditSink() = default;
     virtual void AddCredit(uint32_t count) = 0;
   };
-  // Where a socket's sends go (its RestrictedUDPSocket), which answers
-  // each with a DatagramSendResult (or on the stream).
-  class SendSink {
+  // Where a socket's sends, joins and leaves go (its RestrictedUDPSocket),
+  // which answers each with a DatagramResult (or on the stream).
+  class RequestSink {
    public:
-    virtual ~SendSink() = default;
+    virtual ~RequestSink() = default;
     virtual void OnPipeSend(uint64_t request_id,
                             direct_sockets::v1::SendDatagrams send) = 0;
+    virtual void OnPipeMembership(uint64_t request_id,
+                                  bool join,
+                                  direct_sockets::v1::MulticastGroup group) = 0;
   };
 
   // Send buffer asked for the service's end: frames in flight per renderer
@@ -74,10 +79,10 @@ class DatagramPipe {
   // Credit for `socket_id` goes to `sink` (not owned) until Unregister.
   void Register(uint32_t socket_id, CreditSink* sink);
   void Unregister(uint32_t socket_id);
-  // Send frames for `socket_id` go to `sink` (not owned) until
-  // UnregisterSends.
-  void RegisterSends(uint32_t socket_id, SendSink* sink);
-  void UnregisterSends(uint32_t socket_id);
+  // Send frames, joins and leaves for `socket_id` go to `sink` (not owned)
+  // until UnregisterRequests.
+  void RegisterRequests(uint32_t socket_id, RequestSink* sink);
+  void UnregisterRequests(uint32_t socket_id);
   // Hands `frame` to the kernel whole. False when it did not: the pipe is
   // full, closed, or the renderer has gone; the caller sends it otherwise.
   bool TrySend(absl::string_view frame);
@@ -93,13 +98,15 @@ class DatagramPipe {
   void OnReadable();
   // One send frame, checked whole; false when it is broken.
   bool HandleSendFrame(absl::string_view frame);
+  // One join or leave; false when it is broken.
+  bool HandleMembership(absl::string_view message);
 
   std::unique_ptr<common::FdWatch> watch_;  // Owns the descriptor.
   const int fd_;
   const std::string origin_;
   uint32_t next_socket_id_ = 1;
   std::unordered_map<uint32_t, CreditSink*> sinks_;
-  std::unordered_map<uint32_t, SendSink*> send_sinks_;
+  std::unordered_map<uint32_t, RequestSink*> request_sinks_;
   uint64_t broken_messages_ = 0;
 };
 

@@ -2,13 +2,13 @@
 // read by the service's real DatagramPipe on a real socket pair and loop.
 // Input: messages, each a length byte then that many bytes (a length past
 // the input's end takes what is left). Checks, not just "no crash": credit
-// and send frames reach only the socket whose number they name, exactly as
-// much credit and as many datagrams (each with a destination that reads as
-// an address) as the well-formed messages before the first broken one
-// carried (saturating is the sink's business); the pipe is closed exactly
-// when a broken message was read; and the renderer's own frame parser,
-// given the rest of the input as a frame, delivers nothing or datagrams
-// that fit in it.
+// send frames, joins and leaves reach only the socket whose number they
+// name, exactly as much credit and as many datagrams (each with a
+// destination that reads as an address) and memberships as the well-formed
+// messages before the first broken one carried (saturating is the sink's
+// business); the pipe is closed exactly when a broken message was read; and the
+// renderer's own frame parser, given the rest of the input as a frame, delivers
+// nothing or datagrams that fit in it.
 #include <sys/socket.h>
 #include <uv.h>
 
@@ -30,7 +30,7 @@ void Check(bool condition) {
 }
 
 struct Sink final : network_service::DatagramPipe::CreditSink,
-                    network_service::DatagramPipe::SendSink {
+                    network_service::DatagramPipe::RequestSink {
   void AddCredit(uint32_t count) override { credit += count; }
   void OnPipeSend(uint64_t, direct_sockets::v1::SendDatagrams send) override {
     for (const direct_sockets::v1::Datagram& datagram : send.datagrams()) {
@@ -40,8 +40,16 @@ struct Sink final : network_service::DatagramPipe::CreditSink,
             common::IpAddress::Parse(datagram.remote_address()).has_value());
     }
   }
+  void OnPipeMembership(uint64_t,
+                        bool join,
+                        direct_sockets::v1::MulticastGroup group) override {
+    ++(join ? joins : leaves);
+    bytes += group.group_address().size();
+  }
   uint64_t credit = 0;
   uint64_t datagrams = 0;
+  uint64_t joins = 0;
+  uint64_t leaves = 0;
   uint64_t bytes = 0;
 };
 
@@ -67,6 +75,25 @@ bool Expect(const std::string& message, Sink* one, Sink* two) {
     if (to != nullptr) {
       to->datagrams += datagrams;
       to->bytes += bytes;
+    }
+    return true;
+  }
+  if (common::PipeMessageMagic(message) == common::DatagramMembership::kMagic) {
+    std::optional<common::DatagramMembership> membership =
+        common::DatagramMembership::Parse(message);
+    direct_sockets::v1::MulticastGroup group;
+    if (!membership ||
+        !group.ParseFromArray(membership->group.data(),
+                              static_cast<int>(membership->group.size())) ||
+        !group.GetReflection()->GetUnknownFields(group).empty()) {
+      return false;
+    }
+    Sink* to = membership->socket_id == 1   ? one
+               : membership->socket_id == 2 ? two
+                                            : nullptr;
+    if (to != nullptr) {
+      ++(membership->join ? to->joins : to->leaves);
+      to->bytes += group.group_address().size();
     }
     return true;
   }
@@ -114,8 +141,8 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     network_service::DatagramPipe pipe(&loop, pair[0], "isolated-app://fuzz");
     pipe.Register(1, &one);
     pipe.Register(2, &two);
-    pipe.RegisterSends(1, &one);
-    pipe.RegisterSends(2, &two);
+    pipe.RegisterRequests(1, &one);
+    pipe.RegisterRequests(2, &two);
     for (const std::string& message : messages)
       send(pair[1], message.data(), message.size(), MSG_NOSIGNAL);
     // Empty messages are real seqpacket messages too; all are queued now,
@@ -127,6 +154,8 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
           {&two, &expected_two}}) {
       Check(got->credit == expected->credit);
       Check(got->datagrams == expected->datagrams);
+      Check(got->joins == expected->joins);
+      Check(got->leaves == expected->leaves);
       Check(got->bytes == expected->bytes);
     }
     Check(pipe.closed() == expect_closed);

@@ -67,8 +67,8 @@ bool DatagramPipeReader::SendCredit(uint32_t socket_id, uint32_t count) {
   return Send(&credit, sizeof(credit));
 }
 
-bool DatagramPipeReader::SendFrame(absl::string_view frame) {
-  return Send(frame.data(), frame.size());
+bool DatagramPipeReader::SendMessage(absl::string_view message) {
+  return Send(message.data(), message.size());
 }
 
 bool DatagramPipeReader::Send(const void* message, size_t size) {
@@ -80,11 +80,11 @@ bool DatagramPipeReader::Send(const void* message, size_t size) {
 }
 
 void DatagramPipeReader::Deliver(absl::string_view message) {
-  if (std::optional<common::DatagramSendResult> result =
-          common::DatagramSendResult::Parse(message)) {
+  if (std::optional<common::DatagramResult> result =
+          common::DatagramResult::Parse(message)) {
     auto it = sinks_.find(result->socket_id);
     if (it != sinks_.end())
-      it->second->OnPipeSendResult(result->request_id, result->status);
+      it->second->OnPipeResult(result->request_id, result->status);
     return;
   }
   uint32_t socket_id = 0;

@@ -40,8 +40,8 @@ class DatagramPipeReader
                                 const sockaddr* from) = 0;
     // The result of the send frame `request_id`: `status` is a serialized
     // direct_sockets.v1.Status, empty for OK.
-    virtual void OnPipeSendResult(uint64_t request_id,
-                                  absl::string_view status) = 0;
+    virtual void OnPipeResult(uint64_t request_id,
+                              absl::string_view status) = 0;
   };
 
   // Send buffer asked for this end: room for two full send frames.
@@ -63,9 +63,10 @@ class DatagramPipeReader
   // pipe (common::DatagramCredit). False when the pipe would not take it
   // now: the caller grants it on the socket's stream instead.
   bool SendCredit(uint32_t socket_id, uint32_t count);
-  // Hands a send frame (common::DatagramFrame, kind kSend) to the kernel
-  // whole. False when the pipe would not take it now.
-  bool SendFrame(absl::string_view frame);
+  // Hands a request (a common::DatagramFrame of kind kSend, a
+  // common::DatagramMembership) to the kernel whole. False when the pipe
+  // would not take it now.
+  bool SendMessage(absl::string_view message);
 
   // Messages that did not read (none from a sound service).
   uint64_t malformed_frames() const { return malformed_frames_; }

@@ -23,8 +23,7 @@ struct RecordingSink final : DatagramPipeReader::Sink {
   void OnPipeDatagram(absl::string_view data, const sockaddr*) override {
     seen.push_back(absl::StrCat("datagram ", data));
   }
-  void OnPipeSendResult(uint64_t request_id,
-                        absl::string_view status) override {
+  void OnPipeResult(uint64_t request_id, absl::string_view status) override {
     seen.push_back(absl::StrCat("result ", request_id, " ", status.size()));
   }
   std::vector<std::string> seen;
@@ -59,12 +58,12 @@ TEST_F(DatagramPipeReaderTest, DatagramsAndResultsComeInTheOrderWritten) {
   frame.Begin(3);
   frame.Add("one", nullptr);
   ServiceWrites(std::string(frame.bytes()));
-  ServiceWrites(common::DatagramSendResult::Encode(3, 9, ""));
+  ServiceWrites(common::DatagramResult::Encode(3, 9, ""));
   frame.Begin(3);
   frame.Add("two", nullptr);
   ServiceWrites(std::string(frame.bytes()));
-  ServiceWrites(common::DatagramSendResult::Encode(4, 10, ""));  // Not ours.
-  ServiceWrites(common::DatagramSendResult::Encode(3, 11, "xy"));
+  ServiceWrites(common::DatagramResult::Encode(4, 10, ""));  // Not ours.
+  ServiceWrites(common::DatagramResult::Encode(3, 11, "xy"));
   reader_->Drain();
   EXPECT_EQ(sink_.seen,
             (std::vector<std::string>{"datagram one", "result 9 0",
@@ -79,7 +78,7 @@ TEST_F(DatagramPipeReaderTest, CreditAndSendFramesGoWhole) {
   ASSERT_TRUE(reader_->SendCredit(3, 128));
   const std::string frame =
       common::SendFrameBytes(3, 5, {{"hello", "239.1.2.3", 5004}});
-  ASSERT_TRUE(reader_->SendFrame(frame));
+  ASSERT_TRUE(reader_->SendMessage(frame));
   std::string message(common::DatagramFrame::kMaxBytes, '\0');
   ssize_t got = recv(service_end_, message.data(), message.size(), 0);
   ASSERT_EQ(got, static_cast<ssize_t>(sizeof(common::DatagramCredit)));
@@ -91,7 +90,7 @@ TEST_F(DatagramPipeReaderTest, CreditAndSendFramesGoWhole) {
   EXPECT_EQ(absl::string_view(message.data(), static_cast<size_t>(got)), frame);
   // A frame larger than the pipe's buffer is refused whole, not cut.
   const std::string huge(8 << 20, 'x');
-  EXPECT_FALSE(reader_->SendFrame(huge));
+  EXPECT_FALSE(reader_->SendMessage(huge));
 }
 
 }  // namespace

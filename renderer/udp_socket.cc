@@ -55,7 +55,30 @@ ScriptErrorOr<std::shared_ptr<UDPSocket>> UDPSocket::Create(
 UDPSocket::UDPSocket(NetworkServiceConnection* connection,
                      bool connected,
                      bool ipv6_only)
-    : connection_(connection), connected_(connected), ipv6_only_(ipv6_only) {}
+    : connection_(connection),
+      connected_(connected),
+      ipv6_only_(ipv6_only),
+      send_paths_({
+          [this](uint64_t id, const v1::SendDatagrams& batch) {
+            return SendOnPipe(id, batch);
+          },
+          [this](uint64_t id, v1::SendDatagrams batch) {
+            v1::UDPSocketRequest request;
+            request.set_request_id(id);
+            *request.mutable_send() = std::move(batch);
+            stream_->Write(std::move(request));
+          },
+          [this] { return CanSend(); },
+      }),
+      membership_paths_({
+          [this](uint64_t id, const Membership& membership) {
+            return MembershipOnPipe(id, membership);
+          },
+          [this](uint64_t id, Membership membership) {
+            MembershipOnStream(id, std::move(membership));
+          },
+          [this] { return CanSend(); },
+      }) {}
 
 UDPSocket::~UDPSocket() {
   LeavePipe();
@@ -123,10 +146,7 @@ void UDPSocket::OnEvent(v1::UDPSocketEvent event) {
     case v1::UDPSocketEvent::kResult: {
       const absl::Status status =
           common::FromWireStatus(event.result().status());
-      const uint64_t id = event.result().request_id();
-      if (multicast_controller_ && multicast_controller_->OnResult(id, status))
-        break;
-      OnSendResult(id, status);
+      OnRequestResult(event.result().request_id(), status);
       break;
     }
     case v1::UDPSocketEvent::kReceived:
@@ -317,31 +337,8 @@ void UDPSocket::OnReadableClosed() {
 
 uint64_t UDPSocket::SendBatch(v1::SendDatagrams batch) {
   const uint64_t id = NextRequestId();
-  waiting_batches_.push_back({id, std::move(batch)});
-  SendWaitingBatches();
+  send_paths_.Send(id, std::move(batch));
   return id;
-}
-
-void UDPSocket::SendWaitingBatches() {
-  while (!waiting_batches_.empty() && stream_ && !ended_) {
-    WaitingBatch& next = waiting_batches_.front();
-    const bool stream_busy =
-        !sent_batches_.empty() && !sent_batches_.back().on_pipe;
-    const bool pipe_busy =
-        !sent_batches_.empty() && sent_batches_.back().on_pipe;
-    if (!stream_busy && SendOnPipe(next.request_id, next.batch)) {
-      sent_batches_.push_back({next.request_id, /*on_pipe=*/true});
-    } else if (pipe_busy) {
-      return;  // Again when the pipe's sends have their results.
-    } else {
-      v1::UDPSocketRequest request;
-      request.set_request_id(next.request_id);
-      *request.mutable_send() = std::move(next.batch);
-      stream_->Write(std::move(request));
-      sent_batches_.push_back({next.request_id, /*on_pipe=*/false});
-    }
-    waiting_batches_.pop_front();
-  }
 }
 
 bool UDPSocket::SendOnPipe(uint64_t request_id,
@@ -366,11 +363,10 @@ bool UDPSocket::SendOnPipe(uint64_t request_id,
     if (!send_frame_.Add(datagram.data(), peer))
       return false;
   }
-  return pipe_->SendFrame(send_frame_.bytes());
+  return pipe_->SendMessage(send_frame_.bytes());
 }
 
-void UDPSocket::OnPipeSendResult(uint64_t request_id,
-                                 absl::string_view status) {
+void UDPSocket::OnPipeResult(uint64_t request_id, absl::string_view status) {
   v1::Status wire;
   if (!status.empty() &&
       !wire.ParseFromArray(status.data(), static_cast<int>(status.size()))) {
@@ -378,31 +374,44 @@ void UDPSocket::OnPipeSendResult(uint64_t request_id,
     wire.set_message(
         "the network service sent a send result that does not read");
   }
-  OnSendResult(request_id, common::FromWireStatus(wire));
+  OnRequestResult(request_id, common::FromWireStatus(wire));
 }
 
-void UDPSocket::OnSendResult(uint64_t request_id, const absl::Status& status) {
-  // Results come in request order, whichever way each came.
-  if (!sent_batches_.empty() && sent_batches_.front().request_id == request_id)
-    sent_batches_.pop_front();
-  SendWaitingBatches();
+void UDPSocket::OnRequestResult(uint64_t request_id,
+                                const absl::Status& status) {
+  if (multicast_controller_ &&
+      multicast_controller_->OnResult(request_id, status)) {
+    membership_paths_.OnResult(request_id);
+    return;
+  }
+  // Results of one kind come in request order, whichever way each came.
+  send_paths_.OnResult(request_id);
   if (writable_)
     writable_->OnSendResult(request_id, status);
 }
 
 uint64_t UDPSocket::SendMembershipRequest(bool join, v1::MulticastGroup group) {
   const uint64_t id = NextRequestId();
-  if (stream_ && !ended_) {
-    v1::UDPSocketRequest request;
-    request.set_request_id(id);
-    if (join) {
-      *request.mutable_join_group() = std::move(group);
-    } else {
-      *request.mutable_leave_group() = std::move(group);
-    }
-    stream_->Write(std::move(request));
-  }
+  membership_paths_.Send(id, Membership{join, std::move(group)});
   return id;
+}
+
+bool UDPSocket::MembershipOnPipe(uint64_t request_id,
+                                 const Membership& membership) {
+  return pipe_ && pipe_->SendMessage(common::DatagramMembership::Encode(
+                      pipe_socket_id_, request_id, membership.join,
+                      membership.group.SerializeAsString()));
+}
+
+void UDPSocket::MembershipOnStream(uint64_t request_id, Membership membership) {
+  v1::UDPSocketRequest request;
+  request.set_request_id(request_id);
+  if (membership.join) {
+    *request.mutable_join_group() = std::move(membership.group);
+  } else {
+    *request.mutable_leave_group() = std::move(membership.group);
+  }
+  stream_->Write(std::move(request));
 }
 
 void UDPSocket::OnWritableClosed() {

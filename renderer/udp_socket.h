@@ -15,6 +15,7 @@
 #include "renderer/multicast_controller.h"
 #include "renderer/network_service_connection.h"
 #include "renderer/promise.h"
+#include "renderer/request_paths.h"
 #include "renderer/script_error.h"
 #include "renderer/socket_stream_client.h"
 #include "renderer/udp_readable_stream.h"
@@ -95,19 +96,22 @@ class UDPSocket : public std::enable_shared_from_this<UDPSocket>,
       direct_sockets::v1::MulticastGroup group) override;
   // DatagramPipeReader::Sink:
   void OnPipeDatagram(absl::string_view data, const sockaddr* from) override;
-  void OnPipeSendResult(uint64_t request_id, absl::string_view status) override;
-  // Sends the batches that wait, in order: on the pipe while it takes them,
-  // on the stream otherwise. The two are never used at once (a batch waits
-  // until every one sent the other way has its result), so that the
-  // service, which reads them apart, sends and answers them in order.
-  void SendWaitingBatches();
+  void OnPipeResult(uint64_t request_id, absl::string_view status) override;
   // Puts `batch` on the pipe as one send frame; false when it cannot go
   // there (no pipe, too large, an address a frame cannot carry, or the
   // pipe is full).
   bool SendOnPipe(uint64_t request_id,
                   const direct_sockets::v1::SendDatagrams& batch);
-  // A send's result, from either path.
-  void OnSendResult(uint64_t request_id, const absl::Status& status);
+  // A join or leave for the pipe or the stream.
+  struct Membership {
+    bool join;
+    direct_sockets::v1::MulticastGroup group;
+  };
+  bool MembershipOnPipe(uint64_t request_id, const Membership& membership);
+  void MembershipOnStream(uint64_t request_id, Membership membership);
+  bool CanSend() const { return stream_ && !ended_; }
+  // A request's result, from either path.
+  void OnRequestResult(uint64_t request_id, const absl::Status& status);
   // Delivers what the pipe holds (before an event of the stream), and
   // stops reading it once the socket is done.
   void DrainPipe();
@@ -129,17 +133,9 @@ class UDPSocket : public std::enable_shared_from_this<UDPSocket>,
   // come from one sender, and the text is made once for it.
   sockaddr_storage last_sender_{};
   std::string last_sender_text_;
-  // Send batches not yet sent, and those sent, in order, with their path.
-  struct WaitingBatch {
-    uint64_t request_id;
-    direct_sockets::v1::SendDatagrams batch;
-  };
-  std::deque<WaitingBatch> waiting_batches_;
-  struct SentBatch {
-    uint64_t request_id;
-    bool on_pipe;
-  };
-  std::deque<SentBatch> sent_batches_;
+  // Send batches, and joins and leaves, each on the pipe or the stream.
+  RequestPaths<direct_sockets::v1::SendDatagrams> send_paths_;
+  RequestPaths<Membership> membership_paths_;
   common::DatagramFrame send_frame_;  // Reused: its buffer stays.
   bool closing_ = false;              // Both streams closed; half-close sent.
   bool ended_ = false;                // The stream is over.

@@ -199,7 +199,7 @@ void RestrictedUDPSocket::ReplyOpened() {
   if (open_.receive_on_pipe() && access_.datagram_pipe() != nullptr) {
     pipe_socket_id_ = access_.datagram_pipe()->NewSocketId();
     receives_.UsePipe(access_.datagram_pipe(), pipe_socket_id_);
-    access_.datagram_pipe()->RegisterSends(pipe_socket_id_, this);
+    access_.datagram_pipe()->RegisterRequests(pipe_socket_id_, this);
     opened->set_pipe_socket_id(pipe_socket_id_);
   }
   VLOG(1) << access_.origin() << ": socket opened, local "
@@ -273,9 +273,18 @@ RestrictedUDPSocket::CheckMembershipRequest(const v1::MulticastGroup& group) {
       "joinGroup/leaveGroup before the socket is open");
 }
 
+void RestrictedUDPSocket::OnPipeMembership(uint64_t request_id,
+                                           bool join,
+                                           v1::MulticastGroup group) {
+  if (state_ != State::kOpen)
+    return;  // Closing: nobody waits for the answer.
+  HandleMembership(request_id, group, join, /*on_pipe=*/true);
+}
+
 void RestrictedUDPSocket::HandleMembership(uint64_t request_id,
                                            const v1::MulticastGroup& group,
-                                           bool join) {
+                                           bool join,
+                                           bool on_pipe) {
   absl::StatusOr<common::SocketMembership> membership =
       CheckMembershipRequest(group);
   absl::Status consistent =
@@ -290,7 +299,7 @@ void RestrictedUDPSocket::HandleMembership(uint64_t request_id,
       join ? memberships_.Join(*membership) : memberships_.Leave(*membership);
   VLOG(1) << access_.origin() << ": " << (join ? "join " : "leave ")
           << membership->ToString() << ": " << result;
-  ReplyResult(request_id, result);
+  ReplyResult(request_id, result, on_pipe);
 }
 
 void RestrictedUDPSocket::RejectBrokenRenderer(absl::Status why) {
@@ -334,7 +343,7 @@ void RestrictedUDPSocket::ReplyResult(uint64_t request_id,
   if (on_pipe && !results_on_stream_) {
     const std::shared_ptr<DatagramPipe>& pipe = access_.datagram_pipe();
     if (pipe != nullptr &&
-        pipe->TrySend(common::DatagramSendResult::Encode(
+        pipe->TrySend(common::DatagramResult::Encode(
             pipe_socket_id_, request_id,
             status.ok() ? std::string()
                         : event.result().status().SerializeAsString()))) {
@@ -366,7 +375,7 @@ void RestrictedUDPSocket::Close(absl::Status status) {
   close_status_ = std::move(status);
   opener_.Cancel();  // A lookup in progress never calls back.
   if (pipe_socket_id_ != 0)
-    access_.datagram_pipe()->UnregisterSends(pipe_socket_id_);
+    access_.datagram_pipe()->UnregisterRequests(pipe_socket_id_);
   // Each part calls back once closed (never inside its Close); the socket
   // cancels its queued sends first, which the SendQueue sees.
   parts_closing_ = socket_ ? 4 : 3;

@@ -36,8 +36,9 @@ namespace network_service {
 // connected, never re-bound; SocketOpener); sends go through its SendQueue (the
 // app's send rate), receives through its ReceiveFlow (the renderer's credit),
 // joins through its GroupMemberships. With the renderer's datagram pipe,
-// sends may also come there as frames: each becomes the same SendDatagrams
-// request, checked the same way, and is answered on the pipe.
+// sends, joins and leaves may also come there: each becomes the same
+// request the stream would carry, checked the same way, and is answered on
+// the pipe.
 //
 // Owned by NetworkServiceImpl's socket table; loop thread only. It talks to
 // the renderer through its stream, shared with gRPC. Close() (or the
@@ -45,7 +46,7 @@ namespace network_service {
 // once, possibly inside one of this object's own methods, so the owner
 // must delete this object later from the loop (a posted task), never
 // inside the callback.
-class RestrictedUDPSocket : private DatagramPipe::SendSink {
+class RestrictedUDPSocket : private DatagramPipe::RequestSink {
  public:
   // Datagrams in one SendDatagrams request.
   static constexpr int kMaxDatagramsPerRequest = 1024;
@@ -98,13 +99,18 @@ class RestrictedUDPSocket : private DatagramPipe::SendSink {
   bool HandleSend(uint64_t request_id,
                   direct_sockets::v1::SendDatagrams send,
                   bool on_pipe);
-  // DatagramPipe::SendSink: a send frame from the renderer's pipe.
+  // DatagramPipe::RequestSink: a send frame, a join or a leave from the
+  // renderer's pipe.
   void OnPipeSend(uint64_t request_id,
                   direct_sockets::v1::SendDatagrams send) override;
+  void OnPipeMembership(uint64_t request_id,
+                        bool join,
+                        direct_sockets::v1::MulticastGroup group) override;
   // Joins (or leaves) `group` through GroupMemberships.
   void HandleMembership(uint64_t request_id,
                         const direct_sockets::v1::MulticastGroup& group,
-                        bool join);
+                        bool join,
+                        bool on_pipe = false);
   // Checks a join/leave as the renderer must have (SocketRequestChecks
   // once open); the error, if any, means the renderer is broken.
   absl::StatusOr<common::SocketMembership> CheckMembershipRequest(
@@ -112,7 +118,7 @@ class RestrictedUDPSocket : private DatagramPipe::SendSink {
   // The renderer sent what an honest one never sends: log it and end the
   // socket's stream with `why`.
   void RejectBrokenRenderer(absl::Status why);
-  // Answers a request; a send's that came on the pipe goes there while the
+  // Answers a request; one that came on the pipe is answered there while the
   // pipe takes them (after one did not, every later one goes on the
   // stream, which keeps them in order).
   void ReplyResult(uint64_t request_id,

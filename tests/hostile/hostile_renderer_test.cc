@@ -113,6 +113,29 @@ class HostileRendererTest : public ::testing::Test {
 
   std::string AuditLog() const { return policy_host_->AuditLog(); }
 
+  // A renderer of `origin` with its datagram pipe (`*pipe`, the test's to
+  // close), and a socket opened as `open` that asked for the pipe (its
+  // number in `*id`); null if it did not open.
+  std::unique_ptr<RawRenderer::RawSocket> OpenPiped(const std::string& origin,
+                                                    v1::OpenUDPSocket open,
+                                                    int* pipe,
+                                                    uint32_t* id) {
+    absl::StatusOr<host::Host::RendererEnds> ends =
+        host_->NewInProcessRendererEnds(origin);
+    EXPECT_TRUE(ends.ok()) << ends.status();
+    if (!ends.ok())
+      return nullptr;
+    renderers_.push_back(std::make_unique<RawRenderer>(ends->channel));
+    *pipe = ends->datagram_pipe;
+    open.set_receive_on_pipe(true);
+    auto socket = renderers_.back()->NewSocket();
+    if (!socket->Open(open))
+      return nullptr;
+    *id = socket->opened().pipe_socket_id();
+    EXPECT_NE(*id, 0u);
+    return socket;
+  }
+
   // Both ways to send to 239.10.0.1:5004 are refused with `words`: a
   // connected socket to the group, and a bound socket's datagram to it.
   void ExpectGroupSendRefused(RawRenderer* renderer, const std::string& words) {
@@ -401,9 +424,9 @@ TEST_F(HostileRendererTest, ARendererThatClosedItsPipeGetsEvents) {
   EXPECT_EQ(first, "hello");
 }
 
-// The next send result on `pipe` within 5 s, as "request:CODE", or what
+// The next result on `pipe` within 5 s, as "request:CODE", or what
 // came instead. A result for another socket than `socket_id` fails the test.
-std::string NextSendResult(int pipe, uint32_t socket_id) {
+std::string NextPipeResult(int pipe, uint32_t socket_id) {
   pollfd readable{pipe, POLLIN, 0};
   if (poll(&readable, 1, 5000) != 1)
     return "(nothing)";
@@ -413,8 +436,7 @@ std::string NextSendResult(int pipe, uint32_t socket_id) {
     return "(the pipe closed)";
   message.resize(static_cast<size_t>(got));
   uint32_t answered = 0;
-  std::optional<std::string> result =
-      common::SendResultText(message, &answered);
+  std::optional<std::string> result = common::ResultText(message, &answered);
   if (!result)
     return "(not a send result)";
   EXPECT_EQ(answered, socket_id);
@@ -431,17 +453,10 @@ void WriteToPipe(int pipe, const std::string& message) {
 // sends nothing, and a renderer that piles sends behind one the app's rate
 // holds loses its socket before the service holds more than a bound.
 TEST_F(HostileRendererTest, SendsOnThePipeAreCheckedAsTheStreamsAre) {
-  absl::StatusOr<host::Host::RendererEnds> ends =
-      host_->NewInProcessRendererEnds(kSender);
-  ASSERT_TRUE(ends.ok()) << ends.status();
-  renderers_.push_back(std::make_unique<RawRenderer>(ends->channel));
-  const int pipe = ends->datagram_pipe;
-  v1::OpenUDPSocket open = BoundOpen("0.0.0.0", 0);
-  open.set_receive_on_pipe(true);
-  auto socket = renderers_.back()->NewSocket();
-  ASSERT_TRUE(socket->Open(open));
-  const uint32_t id = socket->opened().pipe_socket_id();
-  ASSERT_NE(id, 0u);
+  int pipe = -1;
+  uint32_t id = 0;
+  auto socket = OpenPiped(kSender, BoundOpen("0.0.0.0", 0), &pipe, &id);
+  ASSERT_NE(socket, nullptr);
   // A receiver of the test's own on loopback.
   const int sink = ::socket(AF_INET, SOCK_DGRAM | SOCK_NONBLOCK, 0);
   sockaddr_storage local;
@@ -455,12 +470,12 @@ TEST_F(HostileRendererTest, SendsOnThePipeAreCheckedAsTheStreamsAre) {
   const int64_t sent_before = UDPDatagramsSentByKernel();
 
   WriteToPipe(pipe, common::SendFrameBytes(id, 2, {{"x", "239.99.0.1", 5004}}));
-  EXPECT_EQ(NextSendResult(pipe, id), "2:PERMISSION_DENIED");
+  EXPECT_EQ(NextPipeResult(pipe, id), "2:PERMISSION_DENIED");
   WriteToPipe(pipe, common::SendFrameBytes(id + 1, 3,
                                            {{"not mine", "127.0.0.1", port}}));
   WriteToPipe(pipe,
               common::SendFrameBytes(id, 4, {{"mine", "127.0.0.1", port}}));
-  EXPECT_EQ(NextSendResult(pipe, id), "4:OK");
+  EXPECT_EQ(NextPipeResult(pipe, id), "4:OK");
   char got[64];
   EXPECT_EQ(recv(sink, got, sizeof(got), 0), 4);
   EXPECT_EQ(std::string(got, 4), "mine");
@@ -470,18 +485,16 @@ TEST_F(HostileRendererTest, SendsOnThePipeAreCheckedAsTheStreamsAre) {
 
   // The rate-limited app's bucket starts empty: its first group send is
   // held, and the sends piled behind it cost it the socket.
-  absl::StatusOr<host::Host::RendererEnds> limited =
-      host_->NewInProcessRendererEnds(kRateLimited);
-  ASSERT_TRUE(limited.ok()) << limited.status();
-  renderers_.push_back(std::make_unique<RawRenderer>(limited->channel));
-  auto held = renderers_.back()->NewSocket();
-  ASSERT_TRUE(held->Open(open));
-  const uint32_t held_id = held->opened().pipe_socket_id();
+  int limited_pipe = -1;
+  uint32_t held_id = 0;
+  auto held =
+      OpenPiped(kRateLimited, BoundOpen("0.0.0.0", 0), &limited_pipe, &held_id);
+  ASSERT_NE(held, nullptr);
   const int64_t limited_before = UDPDatagramsSentByKernel();
   const absl::Time start = absl::Now();
   for (uint64_t request = 1; request <= 40; ++request) {
     WriteToPipe(
-        limited->datagram_pipe,
+        limited_pipe,
         common::SendFrameBytes(held_id, request, {{"r", "239.10.0.1", 5004}}));
   }
   v1::UDPSocketEvent event;
@@ -496,7 +509,49 @@ TEST_F(HostileRendererTest, SendsOnThePipeAreCheckedAsTheStreamsAre) {
   EXPECT_LE(UDPDatagramsSentByKernel() - limited_before,
             static_cast<int64_t>(kRate * seconds) + 2);
   close(pipe);
-  close(limited->datagram_pipe);
+  close(limited_pipe);
+}
+
+// Joins and leaves on the datagram pipe are the stream's in another form:
+// the policy decides each (a group no rule allows is refused and the kernel
+// holds nothing), a join for a number that is not one of the renderer's
+// sockets joins nothing, and a group carrying fields no renderer sends
+// closes the pipe.
+TEST_F(HostileRendererTest, JoinsOnThePipeAreCheckedAsTheStreamsAre) {
+  int pipe = -1;
+  uint32_t id = 0;
+  auto socket = OpenPiped(kSender, BoundOpen("0.0.0.0", 5004), &pipe, &id);
+  ASSERT_NE(socket, nullptr);
+  auto membership = [](uint32_t socket_id, uint64_t request, bool join,
+                       const std::string& group_address) {
+    v1::MulticastGroup group;
+    group.set_group_address(group_address);
+    return common::DatagramMembership::Encode(socket_id, request, join,
+                                              group.SerializeAsString());
+  };
+  const common::IpAddress refused = *common::IpAddress::Parse("239.99.0.1");
+  const common::IpAddress allowed = *common::IpAddress::Parse("239.10.0.7");
+  WriteToPipe(pipe, membership(id, 2, true, "239.99.0.1"));
+  EXPECT_EQ(NextPipeResult(pipe, id), "2:PERMISSION_DENIED");
+  WriteToPipe(pipe, membership(id + 1, 3, true, "239.10.0.7"));
+  WriteToPipe(pipe, membership(id, 4, true, "239.10.0.7"));
+  EXPECT_EQ(NextPipeResult(pipe, id), "4:OK");
+  EXPECT_FALSE(KernelHasGroup(refused));
+  EXPECT_TRUE(KernelHasGroup(allowed));
+  WriteToPipe(pipe, membership(id, 5, false, "239.10.0.7"));
+  EXPECT_EQ(NextPipeResult(pipe, id), "5:OK");
+  EXPECT_FALSE(KernelHasGroup(allowed));
+
+  v1::MulticastGroup group;
+  group.set_group_address("239.10.0.8");
+  group.GetReflection()->MutableUnknownFields(&group)->AddVarint(99, 1);
+  WriteToPipe(pipe, common::DatagramMembership::Encode(
+                        id, 6, true, group.SerializeAsString()));
+  EXPECT_EQ(NextPipeResult(pipe, id), "(the pipe closed)");
+  EXPECT_FALSE(KernelHasGroup(*common::IpAddress::Parse("239.10.0.8")));
+  // The socket goes on over its stream.
+  ExpectStatus(socket->Call(Join("239.10.0.8")), kOk, "");
+  close(pipe);
 }
 
 // A datagram to a group of `count` datagrams, for a socket of a bound

@@ -1,7 +1,7 @@
-// Sends that come on the renderer's datagram pipe: each frame becomes the
-// request the stream would have carried, is checked the same way, and is
-// answered on the pipe, in order with every other send of the socket; what
-// the pipe holds per socket is bounded.
+// Sends, joins and leaves that come on the renderer's datagram pipe: each
+// becomes the request the stream would have carried, is checked the same
+// way, and is answered on the pipe (sends in order with every other send of
+// the socket); what the pipe holds per socket is bounded.
 #include <string>
 #include <vector>
 
@@ -27,7 +27,7 @@ class PipedSendTest : public PipedSocketTest {
     const std::string message = NextPipeMessage();
     uint32_t answered_socket = 0;
     std::optional<std::string> result =
-        common::SendResultText(message, &answered_socket);
+        common::ResultText(message, &answered_socket);
     if (!result)
       return message.empty() ? "(nothing)" : "(not a result)";
     EXPECT_EQ(answered_socket, socket_id);
@@ -128,6 +128,51 @@ TEST_F(PipedSendTest, ABrokenFrameClosesThePipeAndSendsNothing) {
   ASSERT_TRUE(RunUntil([this] { return pipe_->closed(); }));
   EXPECT_TRUE(Kernel().sent.empty());
   EXPECT_EQ(pipe_->broken_messages(), 1u);
+  EXPECT_TRUE(socket_->is_open()) << "the socket goes on over its stream";
+}
+
+std::string MembershipMessage(uint32_t socket_id,
+                              uint64_t request_id,
+                              bool join,
+                              const v1::MulticastGroup& group) {
+  return common::DatagramMembership::Encode(socket_id, request_id, join,
+                                            group.SerializeAsString());
+}
+
+TEST_F(PipedSendTest, JoinsAndLeavesAreCheckedAndAnsweredOnThePipe) {
+  const uint32_t id = OpenPiped();
+  ASSERT_NE(id, 0u);
+  WriteToPipe(MembershipMessage(id, 7, true, Group("239.1.2.3")));
+  EXPECT_EQ(NextResult(id), "7:OK");
+  ASSERT_EQ(Kernel().memberships.size(), 1u);
+  EXPECT_EQ(apps_.memberships_of(kOrigin), 1u);
+  // The policy's answer, as on the stream.
+  WriteToPipe(MembershipMessage(id, 8, true, Group("239.9.9.9")));
+  EXPECT_EQ(NextResult(id), "8:PERMISSION_DENIED");
+  WriteToPipe(MembershipMessage(id, 9, false, Group("239.1.2.3")));
+  EXPECT_EQ(NextResult(id), "9:OK");
+  EXPECT_TRUE(Kernel().memberships.empty());
+  EXPECT_EQ(apps_.memberships_of(kOrigin), 0u);
+  EXPECT_FALSE(ResultOf(7).has_value()) << "answered on the stream as well";
+}
+
+// What an honest renderer never asks (a leave of a group it did not join)
+// closes the socket, as on the stream.
+TEST_F(PipedSendTest, AnInconsistentLeaveOnThePipeClosesTheSocket) {
+  const uint32_t id = OpenPiped();
+  ASSERT_NE(id, 0u);
+  WriteToPipe(MembershipMessage(id, 7, false, Group("239.1.2.3")));
+  ExpectEnded(absl::StatusCode::kFailedPrecondition);
+}
+
+TEST_F(PipedSendTest, AGroupWithUnknownFieldsClosesThePipe) {
+  const uint32_t id = OpenPiped();
+  ASSERT_NE(id, 0u);
+  v1::MulticastGroup group = Group("239.1.2.3");
+  group.GetReflection()->MutableUnknownFields(&group)->AddVarint(99, 1);
+  WriteToPipe(MembershipMessage(id, 7, true, group));
+  ASSERT_TRUE(RunUntil([this] { return pipe_->closed(); }));
+  EXPECT_TRUE(Kernel().memberships.empty());
   EXPECT_TRUE(socket_->is_open()) << "the socket goes on over its stream";
 }
 
