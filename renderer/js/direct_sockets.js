@@ -20,18 +20,23 @@
   const { isFinite: isFiniteNumber } = Number;
   const { trunc } = Math;
   const { apply, ownKeys } = Reflect;
+  // fn's `this` as a first argument, made with the realm's own call and
+  // bind: on hot paths, no arguments array per call as apply() needs.
+  const { bind: functionBind, call: functionCall } = Function.prototype;
+  const uncurryThis = (fn) => apply(functionBind, functionCall, [fn]);
 
   // Brand checks with the realm's own getters: each throws for anything but
   // its kind of object, and a page cannot fake the internal slots they read.
-  const getterOf = (prototype, name) => getOwnPropertyDescriptor(prototype, name).get;
+  const getterOf = (prototype, name) =>
+    uncurryThis(getOwnPropertyDescriptor(prototype, name).get);
   const { isView } = ArrayBuffer;
   const arrayBufferByteLength = getterOf(ArrayBuffer.prototype, 'byteLength');
   const typedArrayBuffer = getterOf(getPrototypeOf(Uint8Array.prototype), 'buffer');
-  const { set: typedArraySet } = getPrototypeOf(Uint8Array.prototype);
+  const typedArraySet = uncurryThis(getPrototypeOf(Uint8Array.prototype).set);
   const dataViewBuffer = getterOf(DataView.prototype, 'buffer');
   function hasBrand(getter, value) {
     try {
-      apply(getter, value, []);
+      getter(value);
       return true;
     } catch {
       return false;
@@ -40,9 +45,9 @@
   const isArrayBuffer = (value) => hasBrand(arrayBufferByteLength, value);
   function bufferOfView(view) {
     try {
-      return apply(typedArrayBuffer, view, []);
+      return typedArrayBuffer(view);
     } catch {
-      return apply(dataViewBuffer, view, []);
+      return dataViewBuffer(view);
     }
   }
 
@@ -269,7 +274,7 @@
           for (let i = 1; i < queued.length; i += 3) {
             const length = queued[i];
             const data = new Uint8Array(length);
-            apply(typedArraySet, data, [new Uint8Array(bytes, offset, length)]);
+            typedArraySet(data, new Uint8Array(bytes, offset, length));
             offset += length;
             enqueue(data, queued[i + 1], queued[i + 2]);
           }
@@ -309,6 +314,16 @@
   // stream. socket.close() first waits for every write to reach the kernel.
   const kWritePrefix = "Failed to execute 'write' on 'WritableStreamDefaultWriter': ";
   function makeWritable(handle) {
+    // The stream calls write() one chunk at a time, so at most one write
+    // waits for room; `onRoom` (one function for the stream's life) settles
+    // it. A write that settles at once makes no promise of its own.
+    let waiting;
+    const onRoom = (error) => {
+      const { resolve, reject } = waiting;
+      waiting = undefined;
+      if (error) reject(makeError(error));
+      else resolve();
+    };
     return new WritableStream({
       write(chunk) {
         let message;
@@ -317,16 +332,12 @@
         } catch (error) {
           throw prefixedTypeError(kWritePrefix, error);
         }
-        return new Promise((resolve, reject) => {
-          const result = binding.write(
-              handle, message.data, message.remoteAddress, message.remotePort,
-              message.dnsQueryType, (error) => {
-                if (error) reject(makeError(error));
-                else resolve();
-              });
-          if (isArray(result)) reject(prefixedTypeError(kWritePrefix, makeError(result)));
-          else if (result > 0) resolve();
-        });
+        const result = binding.write(
+            handle, message.data, message.remoteAddress, message.remotePort,
+            message.dnsQueryType, onRoom);
+        if (isArray(result)) throw prefixedTypeError(kWritePrefix, makeError(result));
+        if (result > 0) return undefined;
+        return new Promise((resolve, reject) => { waiting = { resolve, reject }; });
       },
       close() { return call('closeWritable', handle); },
       abort() { return call('abortWritable', handle); },
