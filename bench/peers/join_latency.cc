@@ -3,20 +3,26 @@
 // "join p50 P p99 Q rtt p50 R p99 S":
 //  - join: an app on the renderer library (bound by an in-process host to
 //    a network service it starts, as cpp_receiver is) calls joinGroup() and
-//    waits for its promise: the renderer, gRPC, the guard, the service's
-//    checks and the kernel's IP_ADD_MEMBERSHIP, and back. Each join is
+//    waits for its promise: the renderer, the datagram pipe, the service's
+//    checks and the kernel's MCAST_JOIN_GROUP, and back. Each join is
 //    followed by a leave (not timed), so every join reaches the kernel.
 //  - rtt: one bare gRPC round trip of the same interface over the same kind
 //    of channel (a Unix socket pair) to a forked child that answers each
 //    request at once, with none of our layers: the floor a join stands on.
-// Then "scale sockets S memberships M join p50 P p99 Q rss_kib R": the same
-// joins made while --apps apps hold --sockets_per_app sockets each, each
-// socket joining --groups_per_socket groups, and the service's resident
-// memory with all of them; and "idle_rss_kib K after_scale_rss_kib A": its
-// memory with one app's one socket (before the scale), and once they all
-// closed.
-// Needs a multicast route (bench/peers/run adds one in its namespace).
+// Then "scale sockets S memberships M join p50 P p99 Q rss_kib R kernel p50
+// K p99 L": the same joins made while --apps apps hold --sockets_per_app
+// sockets each, each socket joining --groups_per_socket groups, and the
+// service's resident memory with all of them; after each of those joins, a
+// plain socket of this process joins a group of its own with
+// IP_ADD_MEMBERSHIP, timed alone: the kernel's own join in the same state
+// at the same moments (at this scale its IGMPv3 work is most of the tail); and
+// "idle_rss_kib K after_scale_rss_kib A": its memory with one app's one socket
+// (before the scale), and once they all closed. Needs a multicast route
+// (bench/peers/run adds one in its namespace).
+#include <arpa/inet.h>
+#include <netinet/in.h>
 #include <signal.h>
+#include <sys/resource.h>
 #include <sys/socket.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -86,13 +92,55 @@ long ResidentKib(pid_t pid) {
 
 // What TimeJoins measured.
 struct JoinFigures {
-  std::vector<double> one_socket;  // Join latencies, one socket, µs.
-  std::vector<double> at_scale;    // The same with every socket joined.
+  std::vector<double> one_socket;       // Join latencies, one socket, µs.
+  std::vector<double> at_scale;         // The same with every socket joined.
+  std::vector<double> kernel_at_scale;  // A plain socket's join after each.
   int sockets = 0;
   int memberships = 0;
   long idle_rss_kib = 0;   // The service with one app's one socket.
   long scale_rss_kib = 0;  // The service with all of them.
   long after_rss_kib = 0;  // The service once they all closed.
+};
+
+// Plain UDP sockets of this process, for the kernel's own join: the n-th
+// join goes to socket n % count (20 a socket at most, as the kernel
+// allows), to a group of a range ours do not use.
+class PlainSockets {
+ public:
+  explicit PlainSockets(int count) {
+    // Beside the renderer's, these need more than the default 1,024.
+    rlimit limit;
+    if (getrlimit(RLIMIT_NOFILE, &limit) == 0) {
+      limit.rlim_cur = limit.rlim_max;
+      setrlimit(RLIMIT_NOFILE, &limit);
+    }
+    for (int i = 0; i < count; ++i) {
+      const int fd = socket(AF_INET, SOCK_DGRAM, 0);
+      if (fd >= 0)
+        fds_.push_back(fd);
+    }
+  }
+  ~PlainSockets() {
+    for (int fd : fds_)
+      close(fd);
+  }
+  // IP_ADD_MEMBERSHIP of the n-th group, in µs, or -1.
+  double TimedJoin(int n) {
+    if (fds_.empty())
+      return -1;
+    ip_mreqn request{};
+    request.imr_multiaddr.s_addr =
+        htonl((239u << 24) | (79u << 16) | static_cast<uint32_t>(n));
+    const absl::Time start = absl::Now();
+    if (setsockopt(fds_[n % fds_.size()], IPPROTO_IP, IP_ADD_MEMBERSHIP,
+                   &request, sizeof(request)) != 0) {
+      return -1;
+    }
+    return absl::ToDoubleMicroseconds(absl::Now() - start);
+  }
+
+ private:
+  std::vector<int> fds_;
 };
 
 // An app's connection and its open sockets.
@@ -173,6 +221,7 @@ JoinFigures TimeJoins(int joins,
     }
     figures.sockets += static_cast<int>(app.sockets.size());
   }
+  PlainSockets kernel(figures.sockets);
   int group = 0;
   for (int round = 0; round < groups_per_socket; ++round) {
     for (App& app : all) {
@@ -185,6 +234,9 @@ JoinFigures TimeJoins(int joins,
           figures.at_scale.push_back(took);
           ++figures.memberships;
         }
+        const double kernel_took = kernel.TimedJoin(group);
+        if (kernel_took >= 0)
+          figures.kernel_at_scale.push_back(kernel_took);
       }
     }
   }
@@ -272,6 +324,7 @@ int main(int argc, char** argv) {
                                         absl::GetFlag(FLAGS_groups_per_socket));
   const auto [join50, join99] = Percentiles(figures.one_socket);
   const auto [scale50, scale99] = Percentiles(figures.at_scale);
+  const auto [kernel50, kernel99] = Percentiles(figures.kernel_at_scale);
   if (join50 == 0 || rtt50 == 0) {
     std::fprintf(stderr, "join_latency: no figures\n");
     return 1;
@@ -280,9 +333,9 @@ int main(int argc, char** argv) {
               rtt50, rtt99);
   std::printf(
       "scale sockets %d memberships %d join p50 %.1f p99 %.1f "
-      "rss_kib %ld\n",
+      "rss_kib %ld kernel p50 %.1f p99 %.1f\n",
       figures.sockets, figures.memberships, scale50, scale99,
-      figures.scale_rss_kib);
+      figures.scale_rss_kib, kernel50, kernel99);
   std::printf("idle_rss_kib %ld after_scale_rss_kib %ld\n",
               figures.idle_rss_kib, figures.after_rss_kib);
   return 0;
