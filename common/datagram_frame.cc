@@ -126,58 +126,77 @@ std::optional<DatagramCredit> DatagramCredit::Parse(absl::string_view message) {
   return credit;
 }
 
+namespace {
+
+// A message of `header` then `tail` (DatagramMembership, DatagramResult).
+template <typename Header>
+std::string WithTail(const Header& header, absl::string_view tail) {
+  std::string message(reinterpret_cast<const char*>(&header), sizeof(header));
+  message.append(tail.data(), tail.size());
+  return message;
+}
+
+// The header of such a message, and its tail, when the message starts with
+// `magic` and its header's `length` is exactly the rest of it.
+template <typename Header>
+std::optional<absl::string_view> ReadWithTail(absl::string_view message,
+                                              uint32_t magic,
+                                              uint32_t Header::*length,
+                                              Header* header) {
+  if (message.size() < sizeof(Header))
+    return std::nullopt;
+  std::memcpy(header, message.data(), sizeof(Header));
+  if (header->magic != magic ||
+      header->*length != message.size() - sizeof(Header)) {
+    return std::nullopt;
+  }
+  return message.substr(sizeof(Header));
+}
+
+}  // namespace
+
 std::string DatagramMembership::Encode(uint32_t socket_id,
                                        uint64_t request_id,
                                        bool join,
                                        absl::string_view group) {
-  Header header{kMagic, socket_id, request_id, join ? 1u : 0u,
-                static_cast<uint32_t>(group.size())};
-  std::string message(reinterpret_cast<const char*>(&header), sizeof(header));
-  message.append(group.data(), group.size());
-  return message;
+  return WithTail(Header{kMagic, socket_id, request_id, join ? 1u : 0u,
+                         static_cast<uint32_t>(group.size())},
+                  group);
 }
 
 std::optional<DatagramMembership> DatagramMembership::Parse(
     absl::string_view message) {
   Header header;
-  if (message.size() < sizeof(header))
+  std::optional<absl::string_view> group =
+      ReadWithTail(message, kMagic, &Header::group_length, &header);
+  if (!group || header.join > 1)
     return std::nullopt;
-  std::memcpy(&header, message.data(), sizeof(header));
-  if (header.magic != kMagic || header.join > 1 ||
-      header.group_length != message.size() - sizeof(header)) {
-    return std::nullopt;
-  }
   DatagramMembership membership;
   membership.socket_id = header.socket_id;
   membership.request_id = header.request_id;
   membership.join = header.join == 1;
-  membership.group = message.substr(sizeof(header));
+  membership.group = *group;
   return membership;
 }
 
 std::string DatagramResult::Encode(uint32_t socket_id,
                                    uint64_t request_id,
                                    absl::string_view status) {
-  Header header{kMagic, socket_id, request_id,
-                static_cast<uint32_t>(status.size()), 0};
-  std::string message(reinterpret_cast<const char*>(&header), sizeof(header));
-  message.append(status.data(), status.size());
-  return message;
+  return WithTail(Header{kMagic, socket_id, request_id,
+                         static_cast<uint32_t>(status.size()), 0},
+                  status);
 }
 
 std::optional<DatagramResult> DatagramResult::Parse(absl::string_view message) {
   Header header;
-  if (message.size() < sizeof(header))
+  std::optional<absl::string_view> status =
+      ReadWithTail(message, kMagic, &Header::status_length, &header);
+  if (!status)
     return std::nullopt;
-  std::memcpy(&header, message.data(), sizeof(header));
-  if (header.magic != kMagic ||
-      header.status_length != message.size() - sizeof(header)) {
-    return std::nullopt;
-  }
   DatagramResult result;
   result.socket_id = header.socket_id;
   result.request_id = header.request_id;
-  result.status = message.substr(sizeof(header));
+  result.status = *status;
   return result;
 }
 

@@ -10,6 +10,7 @@
 #include "common/datagram_frame.h"
 #include "common/ip_address.h"
 #include "common/logging.h"
+#include "network_service/requests/request_validator.h"
 
 namespace network_service {
 
@@ -84,12 +85,11 @@ void DatagramPipe::OnReadable() {
     }
     const absl::string_view message(buffer.data(), static_cast<size_t>(n));
     bool sound = false;
-    if (common::PipeMessageMagic(message) ==
-        static_cast<uint32_t>(common::DatagramFrame::Kind::kSend)) {
+    const uint32_t magic = common::PipeMessageMagic(message);
+    if (magic == static_cast<uint32_t>(common::DatagramFrame::Kind::kSend)) {
       ++send_frames;
       sound = HandleSendFrame(message);
-    } else if (common::PipeMessageMagic(message) ==
-               common::DatagramMembership::kMagic) {
+    } else if (magic == common::DatagramMembership::kMagic) {
       ++send_frames;  // A request the service acts on, counted as a send.
       sound = HandleMembership(message);
     } else if (std::optional<common::DatagramCredit> credit =
@@ -152,7 +152,7 @@ bool DatagramPipe::HandleMembership(absl::string_view message) {
   // Exactly the fields an honest renderer sets, nothing unknown.
   if (!group.ParseFromArray(membership->group.data(),
                             static_cast<int>(membership->group.size())) ||
-      !group.GetReflection()->GetUnknownFields(group).empty()) {
+      !CheckNoUnknownFields(group).ok()) {
     return false;
   }
   auto it = request_sinks_.find(membership->socket_id);

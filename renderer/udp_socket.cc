@@ -371,8 +371,7 @@ void UDPSocket::OnPipeResult(uint64_t request_id, absl::string_view status) {
   if (!status.empty() &&
       !wire.ParseFromArray(status.data(), static_cast<int>(status.size()))) {
     wire.set_code(static_cast<int>(absl::StatusCode::kInternal));
-    wire.set_message(
-        "the network service sent a send result that does not read");
+    wire.set_message("the network service sent a result that does not read");
   }
   OnRequestResult(request_id, common::FromWireStatus(wire));
 }

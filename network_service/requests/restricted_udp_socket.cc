@@ -337,20 +337,20 @@ void RestrictedUDPSocket::OnOutboxDrained() {
 void RestrictedUDPSocket::ReplyResult(uint64_t request_id,
                                       const absl::Status& status,
                                       bool on_pipe) {
-  v1::UDPSocketEvent event;
-  event.mutable_result()->set_request_id(request_id);
-  *event.mutable_result()->mutable_status() = common::ToWireStatus(status);
+  v1::Status wire = common::ToWireStatus(status);
   if (on_pipe && !results_on_stream_) {
     const std::shared_ptr<DatagramPipe>& pipe = access_.datagram_pipe();
     if (pipe != nullptr &&
         pipe->TrySend(common::DatagramResult::Encode(
             pipe_socket_id_, request_id,
-            status.ok() ? std::string()
-                        : event.result().status().SerializeAsString()))) {
+            status.ok() ? std::string() : wire.SerializeAsString()))) {
       return;
     }
     results_on_stream_ = true;
   }
+  v1::UDPSocketEvent event;
+  event.mutable_result()->set_request_id(request_id);
+  *event.mutable_result()->mutable_status() = std::move(wire);
   stream_->Write(std::move(event));
 }
 
