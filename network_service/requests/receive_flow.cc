@@ -82,7 +82,8 @@ void ReceiveFlow::OnDatagram(absl::string_view data, const sockaddr* from) {
   }
   ++gathered_count_;
   --credit_;
-  if (gathered_count_ >= kMaxDatagramsPerEvent) {
+  if (gathered_count_ >=
+      (pipe_ != nullptr ? kMaxDatagramsPerFrame : kMaxDatagramsPerEvent)) {
     Flush();
   } else if (gathered_count_ == 1) {
     // Gather what this loop iteration reads, then send it as one event.

@@ -22,7 +22,7 @@ namespace network_service {
 // kMaxReceiveCredit) and its outbox is under RendererStream::kPauseBytes;
 // what one loop iteration reads goes to the renderer as one event (at most
 // kMaxDatagramsPerEvent datagrams), or as one frame on the renderer's
-// datagram pipe (UsePipe; the same bound, and DatagramFrame::kMaxBytes).
+// datagram pipe (UsePipe; kMaxDatagramsPerFrame and DatagramFrame::kMaxBytes).
 //
 // Owned by a RestrictedUDPSocket; loop thread only. Close() it (and wait for
 // `closed`) before destroying it.
@@ -34,6 +34,9 @@ class ReceiveFlow final : public DatagramSocket::Receiver,
   static constexpr uint32_t kMaxReceiveCredit = 4096;
   // Received datagrams gathered into one event before it is written.
   static constexpr int kMaxDatagramsPerEvent = 64;
+  // On the pipe: a frame's bytes are bounded too (DatagramFrame::kMaxBytes),
+  // and every frame wakes the renderer, so it takes more small datagrams.
+  static constexpr int kMaxDatagramsPerFrame = 256;
 
   // `stream` (not owned) outlives this; `on_error` runs when the socket
   // cannot receive (the socket has failed).

@@ -328,25 +328,90 @@ void UvDatagramSocket::StopReceiving() {
   stop_after_batch_ = false;
 }
 
-void UvDatagramSocket::OnAlloc(uv_handle_t* handle, size_t, uv_buf_t* buf) {
-  auto* socket = static_cast<UvDatagramSocket*>(handle->data);
+char* UvDatagramSocket::ReceiveBuffer() {
   // Per thread: services on several threads (tests) each have their own.
   thread_local std::vector<char> shared(kReceiveBufferBytes);
-  // One 64 KiB slot per datagram the receiver takes now: libuv's recvmmsg
-  // reads as many datagrams as there are slots (at least one).
-  constexpr size_t kSlot = 64 * 1024;
-  const size_t budget =
-      socket->receiver_ == nullptr ? 1 : socket->receiver_->ReceiveBudget();
-  const size_t slots =
-      std::max<size_t>(1, std::min(budget, kReceiveBufferBytes / kSlot));
+  return shared.data();
+}
+
+size_t UvDatagramSocket::SlotsForBudget() const {
+  const size_t budget = receiver_ == nullptr ? 1 : receiver_->ReceiveBudget();
+  return std::max<size_t>(1, std::min(budget, kReceiveSlots));
+}
+
+void UvDatagramSocket::OnAlloc(uv_handle_t* handle, size_t, uv_buf_t* buf) {
+  auto* socket = static_cast<UvDatagramSocket*>(handle->data);
+  // One slot per datagram the receiver takes now: libuv's recvmmsg reads
+  // as many datagrams as there are slots (at least one).
+  const size_t slots = socket->SlotsForBudget();
   socket->in_batch_ = true;
-  *buf = uv_buf_init(shared.data(), static_cast<unsigned>(slots * kSlot));
+  socket->batch_slots_ = slots;
+  socket->batch_delivered_ = 0;
+  *buf =
+      uv_buf_init(ReceiveBuffer(), static_cast<unsigned>(slots * kSlotBytes));
 }
 
 void UvDatagramSocket::EndBatch() {
   in_batch_ = false;
-  if (stop_after_batch_)
+  if (stop_after_batch_) {
     StopReceiving();
+    return;
+  }
+  // A full batch: more is likely waiting.
+  if (receiver_ != nullptr && batch_delivered_ == batch_slots_)
+    ReadOn();
+}
+
+void UvDatagramSocket::ReadOn() {
+  mmsghdr messages[kReceiveSlots];
+  iovec slots[kReceiveSlots];
+  sockaddr_storage senders[kReceiveSlots];
+  char* buffer = ReceiveBuffer();
+  size_t read = 0;
+  while (read < kMaxReadOnDatagrams && receiver_ != nullptr && !closing_) {
+    const size_t count = SlotsForBudget();
+    if (receiver_->ReceiveBudget() == 0)
+      return;
+    for (size_t i = 0; i < count; ++i) {
+      slots[i] = {buffer + i * kSlotBytes, kSlotBytes};
+      messages[i] = {};
+      messages[i].msg_hdr.msg_iov = &slots[i];
+      messages[i].msg_hdr.msg_iovlen = 1;
+      messages[i].msg_hdr.msg_name = &senders[i];
+      messages[i].msg_hdr.msg_namelen = sizeof(senders[i]);
+    }
+    int received;
+    do {
+      received = recvmmsg(fd(), messages, static_cast<unsigned>(count),
+                          MSG_DONTWAIT, nullptr);
+    } while (received < 0 && errno == EINTR);
+    if (received < 0) {
+      if (errno == EAGAIN || errno == EWOULDBLOCK)
+        return;
+      // libuv would have reported it on its next read (as OnReceived does):
+      // this read took the error from the socket, so it reports it.
+      const int error = uv_translate_sys_error(errno);
+      Receiver* receiver = receiver_;
+      StopReceiving();
+      receiver->OnReceiveError(OsError("receiving", error));
+      return;
+    }
+    // Every datagram read is delivered before a stop asked for meanwhile.
+    in_batch_ = true;
+    for (int i = 0; i < received && receiver_ != nullptr; ++i) {
+      receiver_->OnDatagram(
+          absl::string_view(buffer + i * kSlotBytes, messages[i].msg_len),
+          reinterpret_cast<const sockaddr*>(&senders[i]));
+    }
+    in_batch_ = false;
+    if (stop_after_batch_) {
+      StopReceiving();
+      return;
+    }
+    read += static_cast<size_t>(received);
+    if (static_cast<size_t>(received) < count)
+      return;  // The socket is empty.
+  }
 }
 
 void UvDatagramSocket::OnReceived(uv_udp_t* handle,
@@ -376,6 +441,7 @@ void UvDatagramSocket::OnReceived(uv_udp_t* handle,
   }
   if (!(flags & UV_UDP_MMSG_CHUNK))
     socket->in_batch_ = false;  // A single read: its one datagram is here.
+  ++socket->batch_delivered_;
   receiver->OnDatagram(absl::string_view(buf->base, static_cast<size_t>(nread)),
                        addr);
   if (!(flags & UV_UDP_MMSG_CHUNK) && socket->stop_after_batch_)

@@ -27,7 +27,16 @@ class UvDatagramSocket final : public DatagramSocket {
   // each, at most 20). One buffer serves every socket of a loop's thread:
   // libuv fills it and calls back for each datagram before it reads any
   // other socket, and each datagram is copied out in its callback.
-  static constexpr size_t kReceiveBufferBytes = 20 * 64 * 1024;
+  static constexpr size_t kReceiveSlots = 20;
+  static constexpr size_t kSlotBytes = 64 * 1024;
+  static constexpr size_t kReceiveBufferBytes = kReceiveSlots * kSlotBytes;
+  // libuv reads at most 32 datagrams of a socket per loop iteration (then
+  // serves the loop's other handles): at 64 B a flood then costs the
+  // renderer one wakeup, one frame and two context switches per 40
+  // datagrams. After a full read the socket reads on itself, with the same
+  // recvmmsg into the same buffer, up to this many more while its receiver
+  // takes them (its credit still bounds every read).
+  static constexpr size_t kMaxReadOnDatagrams = 200;
 
   // Creates the handle (and the kernel's socket) of `family`; `*error` is
   // libuv's code, 0 on success. Close() it either way.
@@ -63,6 +72,13 @@ class UvDatagramSocket final : public DatagramSocket {
   // The datagrams of one read are all delivered: a stop asked for meanwhile
   // happens now.
   void EndBatch();
+  // Reads on after libuv's full read (kMaxReadOnDatagrams).
+  void ReadOn();
+  // The loop thread's receive buffer, kReceiveBufferBytes.
+  static char* ReceiveBuffer();
+  // How many datagrams the next read may take: the receiver's budget, 1 to
+  // kReceiveSlots.
+  size_t SlotsForBudget() const;
   static void OnAlloc(uv_handle_t* handle, size_t suggested, uv_buf_t* buf);
   static void OnReceived(uv_udp_t* handle,
                          ssize_t nread,
@@ -78,6 +94,9 @@ class UvDatagramSocket final : public DatagramSocket {
   Receiver* receiver_ = nullptr;  // While receiving.
   // Between OnAlloc and the last callback of what libuv read with it.
   bool in_batch_ = false;
+  // The slots of libuv's current read, and the datagrams it delivered.
+  size_t batch_slots_ = 0;
+  size_t batch_delivered_ = 0;
   // StopReceiving() came during a batch: it happens at the batch's end.
   bool stop_after_batch_ = false;
   // Cleared when the kernel or the route refuses UDP_SEGMENT for this

@@ -1,7 +1,9 @@
-// The real socket layer's segmented send (UDP GSO) on loopback: a run of
+// The real socket layer on loopback. Its segmented send (UDP GSO): a run of
 // datagrams goes in one send and arrives as those datagrams, in order and
 // intact; what the kernel could not cut that way is refused (0), for Send()
-// to carry one by one.
+// to carry one by one. Its receive: one loop iteration reads past libuv's
+// 32 datagrams, never more than the receiver takes, and loses none when the
+// receiver stops in the middle of a read.
 #include "network_service/socket/uv_datagram_socket.h"
 
 #include <sys/socket.h>
@@ -11,6 +13,9 @@
 #include <string>
 #include <vector>
 
+#include "absl/functional/any_invocable.h"
+#include "absl/strings/numbers.h"
+#include "absl/strings/str_cat.h"
 #include "common/event_loop.h"
 #include "common/ip_address.h"
 #include "gtest/gtest.h"
@@ -19,6 +24,27 @@ namespace network_service {
 namespace {
 
 using ::common::IpAddress;
+
+// Keeps what it receives as numbers (each datagram is its index's text) and
+// takes `budget` more, or runs `on_datagram` after each.
+class CountingReceiver : public DatagramSocket::Receiver {
+ public:
+  void OnDatagram(absl::string_view data, const sockaddr*) override {
+    int index = -1;
+    EXPECT_TRUE(absl::SimpleAtoi(data, &index)) << data;
+    received.push_back(index);
+    if (budget > 0)
+      --budget;
+    if (on_datagram)
+      on_datagram();
+  }
+  size_t ReceiveBudget() const override { return budget; }
+  void OnReceiveError(absl::Status error) override { ADD_FAILURE() << error; }
+
+  std::vector<int> received;
+  size_t budget = 100000;
+  absl::AnyInvocable<void()> on_datagram;
+};
 
 class UvDatagramSocketTest : public ::testing::Test {
  protected:
@@ -86,6 +112,82 @@ TEST_F(UvDatagramSocketTest, WhatCannotBeOneSegmentedSendIsRefused) {
   ASSERT_EQ(socket_->TrySendSegmented(good, to()), 2u);
   EXPECT_EQ(Receive(), "xy");
   EXPECT_EQ(Receive(), "zw");
+}
+
+class UvDatagramSocketReceiveTest : public UvDatagramSocketTest {
+ protected:
+  // Queues `count` datagrams ("0", "1", ...) in the socket's kernel buffer
+  // (small ones: the default buffer holds 200).
+  void QueueDatagrams(int first, int count) {
+    sockaddr_storage address;
+    ASSERT_TRUE(socket_->GetLocalAddress(&address).ok());
+    for (int i = first; i < first + count; ++i) {
+      const std::string text = absl::StrCat(i);
+      ASSERT_EQ(sendto(receiver_, text.data(), text.size(), 0,
+                       reinterpret_cast<const sockaddr*>(&address),
+                       sizeof(sockaddr_in)),
+                static_cast<ssize_t>(text.size()));
+    }
+  }
+  // One iteration of the loop: the socket is readable, so it does not wait.
+  void RunOneIteration() { uv_run(loop_.uv_loop(), UV_RUN_ONCE); }
+  static std::vector<int> Range(int first, int end) {
+    std::vector<int> range;
+    for (int i = first; i < end; ++i)
+      range.push_back(i);
+    return range;
+  }
+
+  CountingReceiver receiver;
+};
+
+TEST_F(UvDatagramSocketReceiveTest, OneIterationReadsPastLibuvsBatch) {
+  QueueDatagrams(0, 200);
+  ASSERT_TRUE(socket_->StartReceiving(&receiver).ok());
+  RunOneIteration();
+  // libuv alone stops at 40 (two reads of 20); the socket reads on.
+  EXPECT_EQ(receiver.received, Range(0, 200));
+  socket_->StopReceiving();
+}
+
+TEST_F(UvDatagramSocketReceiveTest, ReadingOnTakesNoMoreThanTheBudget) {
+  QueueDatagrams(0, 200);
+  receiver.budget = 90;
+  receiver.on_datagram = [this] {
+    if (receiver.budget == 0)
+      socket_->StopReceiving();  // As the receive flow does at no credit.
+  };
+  ASSERT_TRUE(socket_->StartReceiving(&receiver).ok());
+  RunOneIteration();
+  EXPECT_EQ(receiver.received, Range(0, 90));
+  // What it did not take is still in the kernel, in order.
+  receiver.budget = 1000;
+  receiver.on_datagram = nullptr;
+  ASSERT_TRUE(socket_->StartReceiving(&receiver).ok());
+  ASSERT_TRUE(loop_.RunUntil([this] { return receiver.received.size() >= 200; },
+                             absl::Seconds(5)));
+  EXPECT_EQ(receiver.received, Range(0, 200));
+  socket_->StopReceiving();
+}
+
+TEST_F(UvDatagramSocketReceiveTest, AStopWhileReadingOnLosesNothing) {
+  QueueDatagrams(0, 200);
+  // Datagram 50 is in the socket's own third read (libuv read 0-39).
+  receiver.on_datagram = [this] {
+    if (receiver.received.back() == 50)
+      socket_->StopReceiving();
+  };
+  ASSERT_TRUE(socket_->StartReceiving(&receiver).ok());
+  RunOneIteration();
+  // The rest of that read (51-59) was already out of the kernel: it comes
+  // before the stop.
+  EXPECT_EQ(receiver.received, Range(0, 60));
+  receiver.on_datagram = nullptr;
+  ASSERT_TRUE(socket_->StartReceiving(&receiver).ok());
+  ASSERT_TRUE(loop_.RunUntil([this] { return receiver.received.size() >= 200; },
+                             absl::Seconds(5)));
+  EXPECT_EQ(receiver.received, Range(0, 200));
+  socket_->StopReceiving();
 }
 
 }  // namespace
