@@ -264,18 +264,23 @@
               ? { data } : { data, remoteAddress, remotePort });
         };
         // What the C++ readable already holds comes at once, as one flat
-        // array [bytes, length, remoteAddress, remotePort, ...] (all the
-        // data in one ArrayBuffer); each message gets a Uint8Array of its
-        // own, as Chrome's do. Only an empty queue waits for the service.
+        // array [bytes, data, remoteAddress, remotePort, ...]: `data` is a
+        // large message's own Uint8Array (made in C++ over its bytes), or
+        // a small one's length, its bytes next in `bytes`; each small
+        // message gets a Uint8Array of its own here (in V8's heap), as
+        // Chrome's do. Only an empty queue waits for the service.
         const queued = binding.takeQueued(handle, enqueue);
         if (queued.length > 0) {
           const bytes = queued[0];
           let offset = 0;
           for (let i = 1; i < queued.length; i += 3) {
-            const length = queued[i];
-            const data = new Uint8Array(length);
-            typedArraySet(data, new Uint8Array(bytes, offset, length));
-            offset += length;
+            let data = queued[i];
+            if (typeof data === 'number') {
+              const length = data;
+              data = new Uint8Array(length);
+              typedArraySet(data, new Uint8Array(bytes, offset, length));
+              offset += length;
+            }
             enqueue(data, queued[i + 1], queued[i + 2]);
           }
           return undefined;

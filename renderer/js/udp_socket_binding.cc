@@ -420,17 +420,36 @@ Local<Value> AddressToJs(Isolate* isolate,
   return entry->last_address_string.Get(isolate);
 }
 
+// V8 keeps a typed array of up to this many bytes in its own heap
+// (V8_TYPED_ARRAY_MAX_SIZE_IN_HEAP): made in JS, such an array costs little.
+constexpr size_t kOnHeapArrayBytes = 64;
+
+// A Uint8Array of the current context over `data`'s own bytes: the vector
+// moves into the array's backing store, which frees it when V8 collects the
+// array (on any thread: the deleter only deletes). No copy and no zeroing,
+// where `new Uint8Array(n)` in JS zeroes n fresh bytes before the copy.
+Local<v8::Uint8Array> TakeIntoUint8Array(Isolate* isolate,
+                                         std::vector<uint8_t>&& data) {
+  const size_t length = data.size();
+  auto* owned = new std::vector<uint8_t>(std::move(data));
+  std::unique_ptr<v8::BackingStore> store = v8::ArrayBuffer::NewBackingStore(
+      owned->data(), length,
+      [](void*, size_t, void* vector) {
+        delete static_cast<std::vector<uint8_t>*>(vector);
+      },
+      owned);
+  return v8::Uint8Array::New(v8::ArrayBuffer::New(isolate, std::move(store)), 0,
+                             length);
+}
+
 // A message as read() hands it to JS: (data, remoteAddress, remotePort), the
 // address only in bound mode, made in `realm`.
 std::vector<Local<Value>> MessageToJs(Local<Context> realm,
-                                      const UDPMessage& message) {
+                                      UDPMessage message) {
   Isolate* isolate = realm->GetIsolate();
-  Local<v8::ArrayBuffer> buffer =
-      v8::ArrayBuffer::New(isolate, message.data.size());
-  if (!message.data.empty())
-    std::memcpy(buffer->Data(), message.data.data(), message.data.size());
+  Context::Scope realm_scope(realm);
   std::vector<Local<Value>> args = {
-      v8::Uint8Array::New(buffer, 0, message.data.size())};
+      TakeIntoUint8Array(isolate, std::move(message.data))};
   if (message.remoteAddress && message.remotePort) {
     args.push_back(Str(isolate, *message.remoteAddress));
     args.push_back(v8::Integer::NewFromUnsigned(
@@ -453,17 +472,18 @@ void Read(const FunctionCallbackInfo<Value>& info) {
       [](Local<Context> realm, const ReadResult& result) {
         if (result.done || !result.value)
           return std::vector<Local<Value>>{};
-        return MessageToJs(realm, *result.value);
+        return MessageToJs(realm, *result.value);  // A copy: result is const.
       });
 }
 
 // takeQueued(handle, realmFunction): every message already queued, as one
 // flat array of the realm of `realmFunction` (any function of the page's
-// realm): [bytes, length, remoteAddress, remotePort, length, ...], where
-// `bytes` is one ArrayBuffer holding every message's data in turn, and the
-// address is undefined for a connected socket's. The page's own
-// Uint8Array of each message is made in JS (small ones live in V8's heap):
-// one buffer per trip here, not one per datagram, and no call back into JS.
+// realm): [bytes, data, remoteAddress, remotePort, data, ...], where `data`
+// is the message's own Uint8Array when it is larger than V8 keeps in its
+// heap, else its length, its bytes next in `bytes` (one ArrayBuffer for all
+// the small ones: their arrays are made in JS, in V8's heap, at little
+// cost). The address is undefined for a connected socket's message. One
+// trip here per queue's worth, and no call back into JS.
 void TakeQueued(const FunctionCallbackInfo<Value>& info) {
   Local<Function> of_realm;
   Entry* entry = CallTarget(info, 1, /*need_open=*/true, &of_realm);
@@ -475,27 +495,33 @@ void TakeQueued(const FunctionCallbackInfo<Value>& info) {
   Isolate* isolate = info.GetIsolate();
   std::vector<UDPMessage> messages;
   messages.reserve(readable.queued());
-  size_t total = 0;
+  size_t small_bytes = 0;
   while (std::optional<UDPMessage> message = readable.TakeQueued()) {
-    total += message->data.size();
+    if (message->data.size() <= kOnHeapArrayBytes)
+      small_bytes += message->data.size();
     messages.push_back(std::move(*message));
   }
   if (messages.empty()) {
     info.GetReturnValue().Set(v8::Array::New(isolate, 0));
     return;
   }
-  Local<v8::ArrayBuffer> bytes = v8::ArrayBuffer::New(isolate, total);
+  Local<v8::ArrayBuffer> bytes = v8::ArrayBuffer::New(isolate, small_bytes);
   auto* out = static_cast<uint8_t*>(bytes->Data());
   std::vector<Local<Value>> flat;
   flat.reserve(1 + messages.size() * 3);
   flat.push_back(bytes);
-  for (const UDPMessage& message : messages) {
-    if (!message.data.empty()) {
-      std::memcpy(out, message.data.data(), message.data.size());
-      out += message.data.size();
+  for (UDPMessage& message : messages) {
+    const size_t length = message.data.size();
+    if (length > kOnHeapArrayBytes) {
+      flat.push_back(TakeIntoUint8Array(isolate, std::move(message.data)));
+    } else {
+      if (length != 0) {
+        std::memcpy(out, message.data.data(), length);
+        out += length;
+      }
+      flat.push_back(
+          v8::Integer::NewFromUnsigned(isolate, static_cast<uint32_t>(length)));
     }
-    flat.push_back(v8::Integer::NewFromUnsigned(
-        isolate, static_cast<uint32_t>(message.data.size())));
     Local<Value> address = v8::Undefined(isolate);
     Local<Value> port = v8::Undefined(isolate);
     if (message.remoteAddress && message.remotePort) {

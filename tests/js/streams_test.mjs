@@ -2,7 +2,7 @@
 // cancel, close, locks and errors, with Chrome 156's messages. A socket
 // whose writable a TypeError errored is closed without waiting: Chrome 156
 // never settles that close() (docs/js-api.md, "Where we differ").
-// expect: line 10 of 10 passed
+// expect: line 11 of 11 passed
 import {
   assert_array_equals, assert_equals, assert_true, done, open_bound, promise_rejects,
   promise_test,
@@ -216,5 +216,34 @@ promise_test(async () => {
   writer.releaseLock();
   await socket.close();
 }, 'abort() errors the writable with the reason');
+
+promise_test(async (t) => {
+  // Each message's data is its own Uint8Array of this realm over a buffer
+  // of its own, whatever its size: V8 keeps small arrays in its heap and the
+  // renderer makes larger ones over the datagram's bytes, and a read that
+  // waits takes another path than one the queue answers at once.
+  const { info: server } = await open_bound(t);
+  const { info: client } = await connectedTo(t, server.localPort);
+  const reader = server.readable.getReader();
+  const writer = client.writable.getWriter();
+  const sizes = [1200, 1, 64, 65, 2, 1200, 9000];  // Chrome sends no empty one.
+  const pattern = (size, seed) => Uint8Array.from({ length: size }, (_, i) => (i * 7 + seed) & 255);
+  const waiting = reader.read();  // Before anything is queued.
+  for (let i = 0; i < sizes.length; i++) await writer.write({ data: pattern(sizes[i], i) });
+  const received = [(await waiting).value];
+  while (received.length < sizes.length) received.push((await reader.read()).value);
+  for (let i = 0; i < sizes.length; i++) {
+    const { data } = received[i];
+    assert_true(data instanceof Uint8Array && data.buffer instanceof ArrayBuffer,
+                `message ${i}: a Uint8Array of this realm`);
+    assert_equals(data.byteOffset, 0, `message ${i}: byteOffset`);
+    assert_equals(data.buffer.byteLength, sizes[i], `message ${i}: its buffer is its own`);
+    assert_array_equals(Array.from(data), Array.from(pattern(sizes[i], i)), `message ${i}: bytes`);
+  }
+  // Writing into one message changes no other.
+  received[0].data.fill(0);
+  assert_array_equals(Array.from(received[5].data), Array.from(pattern(1200, 5)), 'buffers are not shared');
+  reader.releaseLock(); writer.releaseLock();
+}, 'each message, small or large, read waiting or at once, has a buffer of its own');
 
 await done();
