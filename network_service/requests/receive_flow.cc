@@ -65,7 +65,9 @@ void ReceiveFlow::Update() {
 }
 
 void ReceiveFlow::OnDatagram(absl::string_view data, const sockaddr* from) {
-  if (closing_ || credit_ == 0)
+  // Past the credit too: one kernel message of a read may carry many
+  // datagrams (UDP GRO); a read's bytes stay bounded (DatagramReader).
+  if (closing_)
     return;
   const sockaddr* sender = connected_ ? nullptr : from;
   if (pipe_ != nullptr) {
@@ -81,7 +83,8 @@ void ReceiveFlow::OnDatagram(absl::string_view data, const sockaddr* from) {
     AddToEvent(data, sender);
   }
   ++gathered_count_;
-  --credit_;
+  if (credit_ > 0)
+    --credit_;
   if (gathered_count_ >=
       (pipe_ != nullptr ? kMaxDatagramsPerFrame : kMaxDatagramsPerEvent)) {
     Flush();

@@ -44,9 +44,13 @@ struct UvDatagramSocket::QueuedSend {
 
 UvDatagramSocket::UvDatagramSocket(uv_loop_t* loop, int family, int* error)
     : family_(family) {
-  *error = uv_udp_init_ex(loop, &udp_, family | UV_UDP_RECVMMSG);
+  *error = uv_udp_init_ex(loop, &udp_, family);
   initialized_ = *error == 0;
   udp_.data = this;
+  if (initialized_) {
+    reader_ = std::make_unique<DatagramReader>(
+        fd(), [this](bool watch) { return WatchReadable(watch); });
+  }
 }
 
 UvDatagramSocket::~UvDatagramSocket() {
@@ -310,148 +314,45 @@ void UvDatagramSocket::OnSent(uv_udp_send_t* request, int status) {
 }
 
 absl::Status UvDatagramSocket::StartReceiving(Receiver* receiver) {
-  const int error = uv_udp_recv_start(&udp_, &OnAlloc, &OnReceived);
-  if (error != 0)
-    return OsError("starting to receive", error);
-  receiver_ = receiver;
-  return absl::OkStatus();
+  return reader_->Start(receiver);
 }
 
 void UvDatagramSocket::StopReceiving() {
-  if (in_batch_) {
-    // libuv has read datagrams it has not handed over yet: they come first.
-    stop_after_batch_ = true;
-    return;
+  reader_->Stop();
+}
+
+absl::Status UvDatagramSocket::WatchReadable(bool watch) {
+  if (!watch) {
+    uv_udp_recv_stop(&udp_);
+    return absl::OkStatus();
   }
-  uv_udp_recv_stop(&udp_);
-  receiver_ = nullptr;
-  stop_after_batch_ = false;
+  const int error = uv_udp_recv_start(&udp_, &OnAllocNothing, &OnReadable);
+  if (error != 0)
+    return OsError("starting to receive", error);
+  return absl::OkStatus();
 }
 
-char* UvDatagramSocket::ReceiveBuffer() {
-  // Per thread: services on several threads (tests) each have their own.
-  thread_local std::vector<char> shared(kReceiveBufferBytes);
-  return shared.data();
+void UvDatagramSocket::OnAllocNothing(uv_handle_t*, size_t, uv_buf_t* buf) {
+  // No buffer: libuv reads nothing and says UV_ENOBUFS (libuv's
+  // documented answer to an empty buffer), and the reader reads.
+  *buf = uv_buf_init(nullptr, 0);
 }
 
-size_t UvDatagramSocket::SlotsForBudget() const {
-  const size_t budget = receiver_ == nullptr ? 1 : receiver_->ReceiveBudget();
-  return std::max<size_t>(1, std::min(budget, kReceiveSlots));
-}
-
-void UvDatagramSocket::OnAlloc(uv_handle_t* handle, size_t, uv_buf_t* buf) {
-  auto* socket = static_cast<UvDatagramSocket*>(handle->data);
-  // One slot per datagram the receiver takes now: libuv's recvmmsg reads
-  // as many datagrams as there are slots (at least one).
-  const size_t slots = socket->SlotsForBudget();
-  socket->in_batch_ = true;
-  socket->batch_slots_ = slots;
-  socket->batch_delivered_ = 0;
-  *buf =
-      uv_buf_init(ReceiveBuffer(), static_cast<unsigned>(slots * kSlotBytes));
-}
-
-void UvDatagramSocket::EndBatch() {
-  in_batch_ = false;
-  if (stop_after_batch_) {
-    StopReceiving();
-    return;
-  }
-  // A full batch: more is likely waiting.
-  if (receiver_ != nullptr && batch_delivered_ == batch_slots_)
-    ReadOn();
-}
-
-void UvDatagramSocket::ReadOn() {
-  mmsghdr messages[kReceiveSlots];
-  iovec slots[kReceiveSlots];
-  sockaddr_storage senders[kReceiveSlots];
-  char* buffer = ReceiveBuffer();
-  size_t read = 0;
-  while (read < kMaxReadOnDatagrams && receiver_ != nullptr && !closing_) {
-    const size_t count = SlotsForBudget();
-    if (receiver_->ReceiveBudget() == 0)
-      return;
-    for (size_t i = 0; i < count; ++i) {
-      slots[i] = {buffer + i * kSlotBytes, kSlotBytes};
-      messages[i] = {};
-      messages[i].msg_hdr.msg_iov = &slots[i];
-      messages[i].msg_hdr.msg_iovlen = 1;
-      messages[i].msg_hdr.msg_name = &senders[i];
-      messages[i].msg_hdr.msg_namelen = sizeof(senders[i]);
-    }
-    int received;
-    do {
-      received = recvmmsg(fd(), messages, static_cast<unsigned>(count),
-                          MSG_DONTWAIT, nullptr);
-    } while (received < 0 && errno == EINTR);
-    if (received < 0) {
-      if (errno == EAGAIN || errno == EWOULDBLOCK)
-        return;
-      // libuv would have reported it on its next read (as OnReceived does):
-      // this read took the error from the socket, so it reports it.
-      const int error = uv_translate_sys_error(errno);
-      Receiver* receiver = receiver_;
-      StopReceiving();
-      receiver->OnReceiveError(OsError("receiving", error));
-      return;
-    }
-    // Every datagram read is delivered before a stop asked for meanwhile.
-    in_batch_ = true;
-    for (int i = 0; i < received && receiver_ != nullptr; ++i) {
-      receiver_->OnDatagram(
-          absl::string_view(buffer + i * kSlotBytes, messages[i].msg_len),
-          reinterpret_cast<const sockaddr*>(&senders[i]));
-    }
-    in_batch_ = false;
-    if (stop_after_batch_) {
-      StopReceiving();
-      return;
-    }
-    read += static_cast<size_t>(received);
-    if (static_cast<size_t>(received) < count)
-      return;  // The socket is empty.
-  }
-}
-
-void UvDatagramSocket::OnReceived(uv_udp_t* handle,
+void UvDatagramSocket::OnReadable(uv_udp_t* handle,
                                   ssize_t nread,
-                                  const uv_buf_t* buf,
-                                  const sockaddr* addr,
-                                  unsigned flags) {
+                                  const uv_buf_t*,
+                                  const sockaddr*,
+                                  unsigned) {
   auto* socket = static_cast<UvDatagramSocket*>(handle->data);
-  // recvmmsg's last call hands the buffer back (it is shared, not freed):
-  // the batch is over.
-  if (flags & UV_UDP_MMSG_FREE) {
-    socket->EndBatch();
-    return;
-  }
-  Receiver* receiver = socket->receiver_;
-  if (receiver == nullptr)
-    return;
-  if (nread < 0) {
-    socket->in_batch_ = false;
-    socket->StopReceiving();
-    receiver->OnReceiveError(OsError("receiving", static_cast<int>(nread)));
-    return;
-  }
-  if (addr == nullptr) {
-    socket->EndBatch();  // Nothing was read.
-    return;
-  }
-  if (!(flags & UV_UDP_MMSG_CHUNK))
-    socket->in_batch_ = false;  // A single read: its one datagram is here.
-  ++socket->batch_delivered_;
-  receiver->OnDatagram(absl::string_view(buf->base, static_cast<size_t>(nread)),
-                       addr);
-  if (!(flags & UV_UDP_MMSG_CHUNK) && socket->stop_after_batch_)
-    socket->StopReceiving();
+  if (nread == UV_ENOBUFS)
+    socket->reader_->ReadAvailable();
 }
 
 void UvDatagramSocket::Close(absl::AnyInvocable<void()> closed) {
   CHECK(!closing_) << "Close() is once";
   closing_ = true;
-  receiver_ = nullptr;
+  if (reader_)
+    reader_->Detach();
   closed_ = std::move(closed);
   CHECK(initialized_) << "the factory hands out only sockets it created";
   // Queued sends call back with UV_ECANCELED before the close callback.

@@ -1,11 +1,14 @@
 // The real socket layer on loopback. Its segmented send (UDP GSO): a run of
 // datagrams goes in one send and arrives as those datagrams, in order and
 // intact; what the kernel could not cut that way is refused (0), for Send()
-// to carry one by one. Its receive: one loop iteration reads past libuv's
-// 32 datagrams, never more than the receiver takes, and loses none when the
-// receiver stops in the middle of a read.
+// to carry one by one. Its receive (DatagramReader): one wakeup reads past
+// libuv's own 32 datagrams, never more than the receiver takes, and loses
+// none when the receiver stops in the middle of a read; a run the kernel
+// hands over as one message (UDP GRO) comes out as the datagrams it was.
 #include "network_service/socket/uv_datagram_socket.h"
 
+#include <netinet/in.h>
+#include <netinet/udp.h>
 #include <sys/socket.h>
 #include <sys/time.h>
 #include <unistd.h>
@@ -25,7 +28,8 @@ namespace {
 
 using ::common::IpAddress;
 
-// Keeps what it receives as numbers (each datagram is its index's text) and
+// Keeps what it receives as numbers (each datagram is its index's text,
+// maybe padded with spaces) and their lengths, and
 // takes `budget` more, or runs `on_datagram` after each.
 class CountingReceiver : public DatagramSocket::Receiver {
  public:
@@ -33,6 +37,7 @@ class CountingReceiver : public DatagramSocket::Receiver {
     int index = -1;
     EXPECT_TRUE(absl::SimpleAtoi(data, &index)) << data;
     received.push_back(index);
+    lengths.push_back(data.size());
     if (budget > 0)
       --budget;
     if (on_datagram)
@@ -42,6 +47,7 @@ class CountingReceiver : public DatagramSocket::Receiver {
   void OnReceiveError(absl::Status error) override { ADD_FAILURE() << error; }
 
   std::vector<int> received;
+  std::vector<size_t> lengths;
   size_t budget = 100000;
   absl::AnyInvocable<void()> on_datagram;
 };
@@ -145,7 +151,7 @@ TEST_F(UvDatagramSocketReceiveTest, OneIterationReadsPastLibuvsBatch) {
   QueueDatagrams(0, 200);
   ASSERT_TRUE(socket_->StartReceiving(&receiver).ok());
   RunOneIteration();
-  // libuv alone stops at 40 (two reads of 20); the socket reads on.
+  // libuv's own reading stops at 40 (two reads of 20); the reader's at 256.
   EXPECT_EQ(receiver.received, Range(0, 200));
   socket_->StopReceiving();
 }
@@ -172,7 +178,7 @@ TEST_F(UvDatagramSocketReceiveTest, ReadingOnTakesNoMoreThanTheBudget) {
 
 TEST_F(UvDatagramSocketReceiveTest, AStopWhileReadingOnLosesNothing) {
   QueueDatagrams(0, 200);
-  // Datagram 50 is in the socket's own third read (libuv read 0-39).
+  // Datagram 50 is in the third read of 20.
   receiver.on_datagram = [this] {
     if (receiver.received.back() == 50)
       socket_->StopReceiving();
@@ -187,6 +193,36 @@ TEST_F(UvDatagramSocketReceiveTest, AStopWhileReadingOnLosesNothing) {
   ASSERT_TRUE(loop_.RunUntil([this] { return receiver.received.size() >= 200; },
                              absl::Seconds(5)));
   EXPECT_EQ(receiver.received, Range(0, 200));
+  socket_->StopReceiving();
+}
+
+TEST_F(UvDatagramSocketReceiveTest, ACoalescedRunComesOutAsItsDatagrams) {
+  ASSERT_TRUE(socket_->reader().gro()) << "this kernel has no UDP_GRO";
+  sockaddr_storage address;
+  ASSERT_TRUE(socket_->GetLocalAddress(&address).ok());
+  // One send of five datagrams cut at 1000 bytes (the last one shorter),
+  // which loopback delivers whole to a socket that takes GRO.
+  std::string run;
+  for (int i = 0; i < 5; ++i) {
+    std::string text = absl::StrCat(i);
+    text.resize(i < 4 ? 1000 : 300, ' ');
+    run += text;
+  }
+  const int segment = 1000;
+  ASSERT_EQ(setsockopt(receiver_, SOL_UDP, 103 /* UDP_SEGMENT */, &segment,
+                       sizeof(segment)),
+            0);
+  ASSERT_EQ(
+      sendto(receiver_, run.data(), run.size(), 0,
+             reinterpret_cast<const sockaddr*>(&address), sizeof(sockaddr_in)),
+      static_cast<ssize_t>(run.size()));
+  ASSERT_TRUE(socket_->StartReceiving(&receiver).ok());
+  ASSERT_TRUE(loop_.RunUntil([this] { return receiver.received.size() >= 5; },
+                             absl::Seconds(5)));
+  EXPECT_EQ(receiver.received, Range(0, 5));
+  EXPECT_EQ(receiver.lengths,
+            (std::vector<size_t>{1000, 1000, 1000, 1000, 300}));
+  EXPECT_EQ(socket_->reader().coalesced_messages(), 1u);
   socket_->StopReceiving();
 }
 

@@ -17,12 +17,13 @@ controlReader.releaseLock();
 const expected = Number(new TextDecoder().decode(drain.data).split(' ')[1]);
 
 const reader = readable.getReader();
-const decoder = new TextDecoder();
 let received = 0;
 let last = -1;
 let inOrder = true;
 const take = (next) => {
-  const sequence = Number(decoder.decode(next.value.data.subarray(0, 8)));
+  // flood_peer's number: 4 bytes, little-endian.
+  const { data } = next.value;
+  const sequence = new DataView(data.buffer, data.byteOffset, 4).getUint32(0, true);
   if (sequence <= last) inOrder = false;
   last = sequence;
   received++;
