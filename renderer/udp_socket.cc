@@ -290,15 +290,19 @@ void UDPSocket::OnPipeDatagram(absl::string_view data, const sockaddr* from) {
   const auto* bytes = reinterpret_cast<const uint8_t*>(data.data());
   message.data.assign(bytes, bytes + data.size());
   if (!connected_ && from != nullptr) {
-    const socklen_t length = from->sa_family == AF_INET6 ? sizeof(sockaddr_in6)
-                                                         : sizeof(sockaddr_in);
+    std::array<uint8_t, 16> address{};
+    if (from->sa_family == AF_INET6) {
+      std::memcpy(address.data(),
+                  &reinterpret_cast<const sockaddr_in6*>(from)->sin6_addr, 16);
+    } else {
+      std::memcpy(address.data(),
+                  &reinterpret_cast<const sockaddr_in*>(from)->sin_addr, 4);
+    }
     // Same sender as the last datagram (port aside): the same text.
-    sockaddr_storage sender{};
-    std::memcpy(&sender, from, length);
-    reinterpret_cast<sockaddr_in*>(&sender)->sin_port = 0;  // Both families.
-    if (last_sender_text_.empty() ||
-        std::memcmp(&sender, &last_sender_, length) != 0) {
-      last_sender_ = sender;
+    if (last_sender_text_.empty() || from->sa_family != last_sender_family_ ||
+        address != last_sender_address_) {
+      last_sender_family_ = from->sa_family;
+      last_sender_address_ = address;
       last_sender_text_ = common::IpAddress::FromSockaddr(from).ToString();
     }
     message.remoteAddress = last_sender_text_;

@@ -3,6 +3,7 @@
 
 #include <grpcpp/grpcpp.h>
 
+#include <array>
 #include <cstdint>
 #include <deque>
 #include <memory>
@@ -131,7 +132,10 @@ class UDPSocket : public std::enable_shared_from_this<UDPSocket>,
   uint32_t pipe_socket_id_ = 0;
   // The last sender's address and its text: most datagrams of a socket
   // come from one sender, and the text is made once for it.
-  sockaddr_storage last_sender_{};
+  // The address is kept as 16 bytes (an IPv4 one in the first 4), with its
+  // family, so that the check per datagram is two fixed-size compares.
+  int last_sender_family_ = AF_UNSPEC;
+  std::array<uint8_t, 16> last_sender_address_{};
   std::string last_sender_text_;
   // Send batches, and joins and leaves, each on the pipe or the stream.
   RequestPaths<direct_sockets::v1::SendDatagrams> send_paths_;

@@ -1,8 +1,10 @@
 // gso_sender --port=P --size=S --seconds=T: floods 127.0.0.1:P with S-byte
 // datagrams for T seconds as cheaply as Linux allows (sendmmsg of UDP GSO
 // super-datagrams, 64 segments each), so that in bench/peers the receiver,
-// not the sender, is what is measured. Prints "sent N". Run by
-// bench/peers/run, pinned to its own core.
+// not the sender, is what is measured. Prints "sent N". With --gso=false
+// it sends one packet per datagram (sendmmsg of 64): what a receiver gets
+// from a sender that does not segment, with nothing for GRO to merge. Run
+// by bench/peers/run, pinned to its own core.
 #include <netinet/in.h>
 #include <netinet/udp.h>
 #include <sys/socket.h>
@@ -21,6 +23,8 @@
 ABSL_FLAG(int, port, 0, "The receiver's port on 127.0.0.1.");
 ABSL_FLAG(int, size, 64, "Payload bytes per datagram.");
 ABSL_FLAG(double, seconds, 3, "How long to send.");
+ABSL_FLAG(bool, gso, true,
+          "Segmented sends (UDP GSO); false: one packet per datagram.");
 
 #ifndef UDP_SEGMENT
 #define UDP_SEGMENT 103
@@ -43,11 +47,12 @@ int main(int argc, char** argv) {
   while (segments > 1 && segments * size > 65000)
     --segments;
   const bool gso =
+      absl::GetFlag(FLAGS_gso) &&
       setsockopt(fd, SOL_UDP, UDP_SEGMENT, &size, sizeof(size)) == 0;
   if (!gso)
     segments = 1;
   std::string payload(static_cast<size_t>(size * segments), 'g');
-  constexpr int kBatch = 8;
+  const int kBatch = gso ? 8 : 64;
   std::vector<iovec> iov(kBatch);
   std::vector<mmsghdr> messages(kBatch);
   for (int i = 0; i < kBatch; ++i) {

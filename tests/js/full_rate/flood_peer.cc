@@ -1,8 +1,10 @@
 // flood_peer: the far end of full_rate_test.sh, as fast as the kernel goes.
 //
-//   flood_peer send --port=P --count=N --size=S
+//   flood_peer send --port=P --count=N --size=S [--segments=K]
 //     sends N numbered datagrams of S bytes to 127.0.0.1:P with sendmmsg,
-//     then prints "sent N".
+//     then prints "sent N"; with K > 1, K datagrams a packet (UDP GSO),
+//     which a receiver with UDP GRO takes as one message (N a multiple of
+//     K: every packet holds K, and the kernel counts a dropped one once).
 //   flood_peer receive --port=P --control_port=C --size=S
 //     binds 127.0.0.1:P (8 MiB buffer), prints "READY", checks every
 //     datagram as it comes; when 127.0.0.1:C gets "drain N" it reads until N
@@ -13,6 +15,7 @@
 // from the number and their offset (PatternByte), so a byte changed, moved
 // or cut anywhere shows. The pages of full_rate/ make and check the same.
 #include <netinet/in.h>
+#include <netinet/udp.h>
 #include <poll.h>
 #include <sys/socket.h>
 #include <unistd.h>
@@ -31,10 +34,15 @@
 #include "absl/strings/str_split.h"
 #include "absl/time/clock.h"
 
+#ifndef UDP_SEGMENT
+#define UDP_SEGMENT 103  // linux/udp.h, Linux 4.18.
+#endif
+
 ABSL_FLAG(int, port, 0, "The data port on 127.0.0.1.");
 ABSL_FLAG(int, control_port, 0, "receive: the port that gets \"drain N\".");
 ABSL_FLAG(int, count, 100000, "send: datagrams to send.");
 ABSL_FLAG(int, size, 64, "Bytes per datagram (at least 4).");
+ABSL_FLAG(int, segments, 1, "send: datagrams per packet (UDP GSO above 1).");
 
 namespace {
 
@@ -74,19 +82,36 @@ int Send() {
     std::perror("flood_peer: connect");
     return 1;
   }
+  const int segments = std::max(1, absl::GetFlag(FLAGS_segments));
+  if (count % segments != 0) {
+    std::fprintf(stderr, "flood_peer: --count is not a multiple of --segments\n");
+    return 2;
+  }
+  if (segments > 1) {
+    const int segment_size = static_cast<int>(size);
+    if (setsockopt(fd, SOL_UDP, UDP_SEGMENT, &segment_size,
+                   sizeof(segment_size)) != 0) {
+      std::perror("flood_peer: UDP_SEGMENT");
+      return 1;
+    }
+  }
   constexpr int kBatch = 64;
-  std::vector<std::string> payloads(kBatch, std::string(size, '\0'));
+  // Packet i of a batch: `segments` datagrams in a row.
+  std::vector<std::string> payloads(kBatch, std::string(size * segments, '\0'));
   std::vector<iovec> iov(kBatch);
   std::vector<mmsghdr> messages(kBatch);
   int sent = 0;
   while (sent < count) {
-    const int batch = std::min(kBatch, count - sent);
+    const int batch = std::min(kBatch, (count - sent) / segments);
     for (int i = 0; i < batch; ++i) {
-      const uint32_t number = static_cast<uint32_t>(sent + i);
       std::string& payload = payloads[i];
-      std::memcpy(payload.data(), &number, 4);
-      for (size_t offset = 4; offset < size; ++offset)
-        payload[offset] = static_cast<char>(PatternByte(number, offset));
+      for (int k = 0; k < segments; ++k) {
+        const uint32_t number = static_cast<uint32_t>(sent + i * segments + k);
+        char* datagram = payload.data() + k * size;
+        std::memcpy(datagram, &number, 4);
+        for (size_t offset = 4; offset < size; ++offset)
+          datagram[offset] = static_cast<char>(PatternByte(number, offset));
+      }
       iov[i] = {payload.data(), payload.size()};
       messages[i] = {};
       messages[i].msg_hdr.msg_iov = &iov[i];
@@ -99,7 +124,7 @@ int Send() {
       std::perror("flood_peer: sendmmsg");
       return 1;
     }
-    sent += n;
+    sent += n * segments;
   }
   std::printf("sent %d\n", sent);
   return 0;
