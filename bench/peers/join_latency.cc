@@ -15,7 +15,9 @@
 // service's resident memory with all of them; after each of those joins, a
 // plain socket of this process joins a group of its own with
 // IP_ADD_MEMBERSHIP, timed alone: the kernel's own join in the same state
-// at the same moments (at this scale its IGMPv3 work is most of the tail); and
+// at the same moments; then "kernel_one p50 A p99 B": the same plain join
+// (and an untimed leave) right after each of the one-socket joins, so that
+// the kernel's own growth from one group to this scale is a ratio too; and
 // "idle_rss_kib K after_scale_rss_kib A": its memory with one app's one socket
 // (before the scale), and once they all closed. Needs a multicast route
 // (bench/peers/run adds one in its namespace).
@@ -95,6 +97,7 @@ struct JoinFigures {
   std::vector<double> one_socket;       // Join latencies, one socket, µs.
   std::vector<double> at_scale;         // The same with every socket joined.
   std::vector<double> kernel_at_scale;  // A plain socket's join after each.
+  std::vector<double> kernel_one;       // The same after each one-socket join.
   int sockets = 0;
   int memberships = 0;
   long idle_rss_kib = 0;   // The service with one app's one socket.
@@ -124,19 +127,24 @@ class PlainSockets {
     for (int fd : fds_)
       close(fd);
   }
-  // IP_ADD_MEMBERSHIP of the n-th group, in µs, or -1.
-  double TimedJoin(int n) {
+  // IP_ADD_MEMBERSHIP of the n-th group, in µs, or -1; with `leave`, an
+  // untimed IP_DROP_MEMBERSHIP after it.
+  double TimedJoin(int n, bool leave = false) {
     if (fds_.empty())
       return -1;
     ip_mreqn request{};
     request.imr_multiaddr.s_addr =
         htonl((239u << 24) | (79u << 16) | static_cast<uint32_t>(n));
+    const int fd = fds_[n % fds_.size()];
     const absl::Time start = absl::Now();
-    if (setsockopt(fds_[n % fds_.size()], IPPROTO_IP, IP_ADD_MEMBERSHIP,
-                   &request, sizeof(request)) != 0) {
+    if (setsockopt(fd, IPPROTO_IP, IP_ADD_MEMBERSHIP, &request,
+                   sizeof(request)) != 0) {
       return -1;
     }
-    return absl::ToDoubleMicroseconds(absl::Now() - start);
+    const double took = absl::ToDoubleMicroseconds(absl::Now() - start);
+    if (leave)
+      setsockopt(fd, IPPROTO_IP, IP_DROP_MEMBERSHIP, &request, sizeof(request));
+    return took;
   }
 
  private:
@@ -203,14 +211,20 @@ JoinFigures TimeJoins(int joins,
   std::shared_ptr<renderer::UDPSocket> first = OpenBound(loop, all[0]);
   if (first == nullptr)
     return figures;
-  for (int i = 0; i < joins; ++i) {
-    const double took = TimedJoin(loop, *first, "239.77.0.1");
-    if (took < 0)
-      break;
-    figures.one_socket.push_back(took);
-    auto left =
-        first->opened().value().multicastController->leaveGroup("239.77.0.1");
-    loop.RunUntil([&] { return left.is_settled(); }, absl::Seconds(5));
+  {
+    PlainSockets kernel(1);
+    for (int i = 0; i < joins; ++i) {
+      const double took = TimedJoin(loop, *first, "239.77.0.1");
+      if (took < 0)
+        break;
+      figures.one_socket.push_back(took);
+      auto left =
+          first->opened().value().multicastController->leaveGroup("239.77.0.1");
+      loop.RunUntil([&] { return left.is_settled(); }, absl::Seconds(5));
+      const double kernel_took = kernel.TimedJoin(0, /*leave=*/true);
+      if (kernel_took >= 0)
+        figures.kernel_one.push_back(kernel_took);
+    }
   }
   figures.idle_rss_kib = ResidentKib(host->network_service_pid());
   // At scale: every app's sockets, then their memberships, joined in turn.
@@ -325,6 +339,7 @@ int main(int argc, char** argv) {
   const auto [join50, join99] = Percentiles(figures.one_socket);
   const auto [scale50, scale99] = Percentiles(figures.at_scale);
   const auto [kernel50, kernel99] = Percentiles(figures.kernel_at_scale);
+  const auto [kernel_one50, kernel_one99] = Percentiles(figures.kernel_one);
   if (join50 == 0 || rtt50 == 0) {
     std::fprintf(stderr, "join_latency: no figures\n");
     return 1;
@@ -333,9 +348,9 @@ int main(int argc, char** argv) {
               rtt50, rtt99);
   std::printf(
       "scale sockets %d memberships %d join p50 %.1f p99 %.1f "
-      "rss_kib %ld kernel p50 %.1f p99 %.1f\n",
+      "rss_kib %ld kernel p50 %.1f p99 %.1f kernel_one p50 %.1f p99 %.1f\n",
       figures.sockets, figures.memberships, scale50, scale99,
-      figures.scale_rss_kib, kernel50, kernel99);
+      figures.scale_rss_kib, kernel50, kernel99, kernel_one50, kernel_one99);
   std::printf("idle_rss_kib %ld after_scale_rss_kib %ld\n",
               figures.idle_rss_kib, figures.after_rss_kib);
   return 0;
