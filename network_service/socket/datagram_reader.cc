@@ -144,17 +144,13 @@ int DatagramReader::ReadBatch(bool* drained) {
         gro_size > 0 && static_cast<size_t>(gro_size) < length
             ? static_cast<size_t>(gro_size)
             : length;
-    if (segment == 0) {  // An empty datagram is one too.
-      receiver_->OnDatagram(absl::string_view(), from);
-      ++delivered;
-      continue;
-    }
-    const size_t segments = (length + segment - 1) / segment;
+    // An empty datagram is one datagram too.
+    const size_t segments = segment == 0 ? 1 : (length + segment - 1) / segment;
     most_segments = std::max(most_segments, segments);
     if (segments > 1)
       ++coalesced_messages_;
-    for (size_t offset = 0; offset < length && receiver_ != nullptr;
-         offset += segment) {
+    for (size_t k = 0; k < segments && receiver_ != nullptr; ++k) {
+      const size_t offset = k * segment;
       receiver_->OnDatagram(
           absl::string_view(data + offset, std::min(segment, length - offset)),
           from);
