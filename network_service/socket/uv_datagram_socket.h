@@ -5,7 +5,6 @@
 
 #include <cstddef>
 #include <memory>
-#include <vector>
 
 #include "network_service/socket/datagram_reader.h"
 #include "network_service/socket/datagram_socket.h"
