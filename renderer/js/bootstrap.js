@@ -47,12 +47,20 @@ process.on('beforeExit', () => {
   }
 });
 
-// The file of the app's bundle at `url`, or undefined.
-function readAppFile(url) {
+// The path of the app's bundle's file at `url`, or undefined when `url` is
+// not the app's (path.join drops any '..' at the bundle's root).
+function appFilePath(url) {
   if (!url.startsWith(`${origin}/`)) return undefined;
-  const file = path.join(root, ...decodeURIComponent(new URL(url).pathname).split('/'));
+  return path.join(root, ...decodeURIComponent(new URL(url).pathname).split('/'));
+}
+
+// The file of the app's bundle at `url` (a Buffer, or text with
+// `encoding`), or undefined.
+function readAppFile(url, encoding = 'utf8') {
+  const file = appFilePath(url);
+  if (file === undefined) return undefined;
   try {
-    return fs.readFileSync(file, 'utf8');
+    return fs.readFileSync(file, encoding);
   } catch {
     return undefined;
   }
@@ -112,6 +120,7 @@ class Realm {
     this.run(withIntrinsics(scripts.webStreams, kPolyfillIntrinsics), 'web-streams-polyfill.js');
     delete this.global.WebStreamsPolyfill;
     this.define(this.run(scripts.webWorkers, 'web_workers.js')(host, this.web, scope));
+    this.define(this.run(scripts.webFetch, 'web_fetch.js')(host, this.web, scope));
     // The web API, made in this realm; the native binding stays here.
     const api = this.run(scripts.webApi, 'direct_sockets.js')(native);
     this.define(api.globals);
@@ -198,6 +207,24 @@ class Realm {
       newSearchParams: (init) => searchHandle(new URLSearchParams(init)),
       fillRandom: (array) => { webcrypto.getRandomValues(array); },
       randomUUID: () => webcrypto.randomUUID(),
+      // fetch() of the app's own files (web_fetch.js): -2 not the app's,
+      // -1 none; the bytes go into the realm's own array.
+      appFileLength: (url) => {
+        const file = appFilePath(url);
+        if (file === undefined) return -2;
+        try {
+          const stat = fs.statSync(file);
+          return stat.isFile() ? stat.size : -1;
+        } catch {
+          return -1;
+        }
+      },
+      readAppFileInto: (url, array) => {
+        const bytes = readAppFile(url, null);
+        if (bytes === undefined || bytes.length !== array.length) return false;
+        Uint8Array.prototype.set.call(array, bytes);
+        return true;
+      },
       startWorker: (url, type, workerName, events) => startWorker(this, url, type, workerName,
                                                                   events),
       postToParent: hooks.postToParent,
@@ -240,6 +267,8 @@ class Realm {
   module(text, url) {
     const module = new vm.SourceTextModule(text, {
       context: this.context, identifier: url,
+      // import.meta.url is the module's own URL, as in a browser.
+      initializeImportMeta: (meta) => { meta.url = url; },
       importModuleDynamically: async (specifier, referrer) => {
         const imported = this.load(specifier, referrer.identifier);
         await imported.link((s, r) => this.load(s, r.identifier));

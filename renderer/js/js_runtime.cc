@@ -34,6 +34,11 @@ constexpr char kWebWorkers[] =
 #include "renderer/js/web_workers.js.inc"
     ;
 
+// fetch() of the app's own files (web_fetch.js).
+constexpr char kWebFetch[] =
+#include "renderer/js/web_fetch.js.inc"
+    ;
+
 // The page-facing API, evaluated in the app's realm (direct_sockets.js).
 constexpr char kWebApi[] =
 #include "renderer/js/direct_sockets.js.inc"
@@ -192,6 +197,7 @@ int JsRuntime::RunModule(common::EventLoop* loop,
           {"webRealm", kWebRealm},
           {"webStreams", kWebStreams},
           {"webWorkers", kWebWorkers},
+          {"webFetch", kWebFetch},
           {"webEvents", kWebEvents},
       };
       for (const auto& [key, text] : strings)

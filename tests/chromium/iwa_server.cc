@@ -63,11 +63,21 @@ std::string SolidPng(uint32_t size) {
   return png;
 }
 
-// A path the server hands out: a script (module or classic) of the app's
-// own directory or below it, with no way up ("..") and plain characters.
-bool IsScriptPath(const std::string& path) {
-  if (!absl::EndsWith(path, ".mjs") && !absl::EndsWith(path, ".js"))
-    return false;
+// The Content-Type of an app's file, by its name.
+std::string ContentTypeOf(const std::string& path) {
+  if (absl::EndsWith(path, ".mjs") || absl::EndsWith(path, ".js"))
+    return "text/javascript";
+  if (absl::EndsWith(path, ".json"))
+    return "application/json";
+  if (absl::EndsWith(path, ".txt"))
+    return "text/plain";
+  return "application/octet-stream";
+}
+
+// A path the server hands out: a file of the app's own directory or below
+// it (its scripts, and what it fetch()es), with no way up ("..") and plain
+// characters.
+bool IsAppFilePath(const std::string& path) {
   for (absl::string_view segment : absl::StrSplit(path, '/')) {
     if (segment.empty() || segment.find("..") != absl::string_view::npos)
       return false;
@@ -200,13 +210,13 @@ void IwaServer::Answer(int connection) {
   } else if (target == "/icon.png") {
     body = icon_;
     type = "image/png";
-  } else if (IsScriptPath(target.substr(1))) {
+  } else if (IsAppFilePath(target.substr(1))) {
     std::ifstream file(directory_ + target, std::ios::binary);
     if (file.is_open()) {
       std::ostringstream contents;
       contents << file.rdbuf();
       body = contents.str();
-      type = "text/javascript";
+      type = ContentTypeOf(target);
     } else {
       status = "404 Not Found";
     }

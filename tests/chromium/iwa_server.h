@@ -15,9 +15,9 @@ namespace tests {
 // Serves one directory of JS modules as an Isolated Web App that Chromium
 // installs in dev-proxy mode: "/" links the manifest, the manifest names
 // the app and grants its permissions-policy features to itself, "/icon.png"
-// is a 144x144 icon (Chromium refuses smaller), and every *.mjs of the
-// directory is served as JavaScript. Every answer carries the headers an
-// IWA needs (COOP same-origin, COEP require-corp, CORP same-origin).
+// is a 144x144 icon (Chromium refuses smaller), and every file of the
+// directory is served (*.mjs and *.js as JavaScript). Every answer carries the
+// headers an IWA needs (COOP same-origin, COEP require-corp, CORP same-origin).
 // HTTP/1.1 on 127.0.0.1, one connection at a time, each closed after its
 // answer, on a thread of its own. Owned by the test; stops when destroyed.
 class IwaServer {
