@@ -193,6 +193,7 @@ class Realm {
       atob: (text) => atob(text),
       btoa: (text) => btoa(text),
       now: () => performance.now(),
+      timeOrigin: performance.timeOrigin,
       reportError: hooks.reportError || ((error) => {
         console.error(`Uncaught ${error && error.name}: ${error && error.message}`);
       }),

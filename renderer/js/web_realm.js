@@ -117,8 +117,14 @@
     },
   }.queueMicrotask;
 
-  // High-resolution time, in milliseconds since the app started.
-  const performance = { now: { now() { return host.now(); } }.now };
+  // High-resolution time, in milliseconds since the app started;
+  // timeOrigin + now() is the time since the epoch, with now()'s precision
+  // (apps on several machines keep a schedule by it).
+  const timeOrigin = host.timeOrigin;
+  const performance = {
+    now: { now() { return host.now(); } }.now,
+    get timeOrigin() { return timeOrigin; },
+  };
   defineProperty(performance, Symbol.toStringTag, { value: 'Performance', configurable: true });
   globals.performance = performance;
 
