@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Runs the README's main job on the binaries Bazel built and checks that
 # both JS receivers printed every message of the explainer's sender, under
-# the example policy, and that the job left no namespace or process behind.
+# the example policy, that the job left no namespace or process behind, and
+# that its summary shows the video wall and discovery working.
 set -euo pipefail
 out=$(DSOCK_BIN_DIR="$PWD" tools/main-job --no-setup 2>&1) || {
   echo "$out"; echo "main job failed"; exit 1; }
@@ -23,4 +24,11 @@ pids=$(sed -n 's/.*dsock run: host pid \([0-9]*\), network service pid \([0-9]*\
 for pid in $pids; do
   ! kill -0 "$pid" 2>/dev/null || { echo "process $pid still runs"; exit 1; }
 done
+# The explainer's use cases (tools/video_wall_test and tools/discovery_test
+# check each in depth) and the summary that says how they went.
+grep -q "^  explainer's examples: *both receivers got all 3 messages (ok)$" <<<"$out"
+grep -q "^  video wall, our sender: *150 frames 0 lost, 150 frames 0 lost, 150 frames 0 lost; skew p50 .*; ffprobe on rcv4 decoded 150 of 150 frames, 0 error lines$" <<<"$out"
+grep -q "^  video wall, ffmpeg's: *150 frames 0 lost, 150 frames 0 lost, 150 frames 0 lost; .*(ok)$" <<<"$out"
+grep -q "^  discovery: *our app found 2 of the 2 avahi services; avahi-browse found ours on rcv1,snd (ok)$" <<<"$out"
+grep -q "^  without the grant: *NotAllowedError: DirectSocketsMulticastRules" <<<"$out"
 echo "main job ok"
