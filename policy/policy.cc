@@ -57,12 +57,18 @@ bool GroupAllowed(const std::vector<Cidr>& ranges,
   });
 }
 
-std::string GroupWords(const common::IpAddress& group) {
-  return IsDiscoveryGroup(group)
-             ? absl::StrCat(group.ToString(),
-                            " is a discovery group (mDNS/SSDP) and is not "
-                            "listed exactly")
-             : absl::StrCat(group.ToString(), " is outside the groups");
+// Why `group` is not among the groups a rule allows `origin`.
+std::string GroupWords(const common::IpAddress& group,
+                       const std::string& origin) {
+  if (!IsDiscoveryGroup(group)) {
+    return absl::StrCat(group.ToString(), " is outside the groups allowed for ",
+                        origin);
+  }
+  return absl::StrCat(group.ToString(),
+                      " is a discovery group (mDNS/SSDP), which only a rule "
+                      "listing it exactly (",
+                      group.ToString(), group.is_ipv4() ? "/32" : "/128",
+                      ") allows; none does for ", origin);
 }
 
 }  // namespace
@@ -168,9 +174,8 @@ Decision Policy::Join(const std::string& origin,
   const MulticastRule& rule = *RuleFor(origin);
   if (!GroupAllowed(rule.receive_groups, membership.group)) {
     return {false, rule.key + ".receive_groups",
-            absl::StrCat(rule.key,
-                         ".receive_groups: ", GroupWords(membership.group),
-                         " allowed for ", origin)};
+            absl::StrCat(rule.key, ".receive_groups: ",
+                         GroupWords(membership.group, origin))};
   }
   if (!PortAllowed(rule, port)) {
     return {false, rule.key + ".ports",
@@ -203,9 +208,9 @@ Decision Policy::Send(const std::string& origin,
     return multicast;
   const MulticastRule& rule = *RuleFor(origin);
   if (!GroupAllowed(rule.send_groups, group)) {
-    return {false, rule.key + ".send_groups",
-            absl::StrCat(rule.key, ".send_groups: ", GroupWords(group),
-                         " allowed for ", origin)};
+    return {
+        false, rule.key + ".send_groups",
+        absl::StrCat(rule.key, ".send_groups: ", GroupWords(group, origin))};
   }
   if (!PortAllowed(rule, port)) {
     return {false, rule.key + ".ports",

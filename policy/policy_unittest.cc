@@ -103,7 +103,12 @@ TEST(PolicyTest, MulticastRuleKeys) {
   // Discovery groups: not inside a wide range.
   Decision mdns = policy.Join(kApp, Asm("224.0.0.251"), 5004);
   EXPECT_FALSE(mdns.allowed);
-  EXPECT_NE(mdns.reason.find("discovery group"), std::string::npos);
+  // The reason says how to grant it.
+  EXPECT_NE(mdns.reason.find("224.0.0.251 is a discovery group (mDNS/SSDP), "
+                             "which only a rule listing it exactly "
+                             "(224.0.0.251/32) allows; none does for "),
+            std::string::npos)
+      << mdns.reason;
   // Sending: groups and TTL.
   EXPECT_TRUE(policy.Send(kApp, *IpAddress::Parse("239.10.0.1"), 5004, 4, true)
                   .allowed);

@@ -1,4 +1,4 @@
-#!/usr/bin/env python3
+#!/usr/bin/python3
 """What the video wall's displays saw (tools/video-wall prints it).
 
 Reads each display's output (examples/video-wall/display.mjs: a line per

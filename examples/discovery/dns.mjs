@@ -64,9 +64,24 @@ function rdataOf(record) {
       break;
     }
     case kType.A: w.raw(record.address.split('.').map(Number)); break;
+    case kType.AAAA: w.raw(ipv6Bytes(record.address)); break;
     default: throw new TypeError(`cannot write a record of type ${record.type}`);
   }
   return w.done();
+}
+
+// The 16 bytes of an IPv6 address in text ("fe80::1", a zone after "%"
+// dropped).
+function ipv6Bytes(text) {
+  const [head, tail] = text.split('%')[0].split('::');
+  const groups = (part) => (part ? part.split(':').map((g) => parseInt(g, 16)) : []);
+  const front = groups(head);
+  const back = tail === undefined ? [] : groups(tail);
+  const all = [...front, ...new Array(8 - front.length - back.length).fill(0), ...back];
+  if (all.length !== 8 || all.some((g) => !(g >= 0 && g <= 0xffff))) {
+    throw new TypeError(`not an IPv6 address: ${text}`);
+  }
+  return all.flatMap((g) => [g >> 8, g & 0xff]);
 }
 
 // A query: questions [{name, type}], asking for multicast answers.
