@@ -165,8 +165,11 @@ absl::Status NetworkService::LoadPolicy() {
                  "multicast; Chrome's defaults for the rest)";
     enforcer_ = PolicyEnforcer(policy::Policy(), audit_log_);
   } else {
-    std::vector<std::string> errors;
-    policy::Policy loaded = policy::LoadPolicyDirectory(dir, &errors);
+    std::vector<std::string> errors, warnings;
+    policy::Policy loaded =
+        policy::LoadPolicyDirectory(dir, &errors, &warnings);
+    for (const std::string& warning : warnings)
+      LOG(WARNING) << "policy: " << dir << "/" << warning;
     for (const std::string& error : errors) {
       LOG(ERROR) << "policy: " << dir << "/" << error;
     }

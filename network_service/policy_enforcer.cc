@@ -76,22 +76,17 @@ absl::Status PolicyEnforcer::CheckOpen(const std::string& origin,
                            open.bound().local_port())
             : absl::StrCat(open.connected().remote_address(), ":",
                            open.connected().remote_port());
-  policy::Decision sockets = policy_->DirectSockets(origin);
-  if (!sockets.allowed)
-    return Refuse(origin, "open", target, sockets);
-  if (bound) {
-    policy::Decision private_access = policy_->PrivateNetworkAccess(origin);
-    if (!private_access.allowed)
-      return Refuse(origin, "open", target, private_access);
-  }
   // Multicast options need the multicast policy; a connected socket's peer
   // is decided once its address is known (CheckPeer).
-  if (!HasMulticastOptions(open))
-    return absl::OkStatus();
-  policy::Decision decision = policy_->OpenMulticast(
-      origin, static_cast<uint16_t>(bound ? open.bound().local_port() : 0),
-      MulticastTtlOf(open), open.multicast_allow_address_sharing(),
-      MulticastLoopbackOf(open));
+  policy::Policy::SocketOpening socket;
+  socket.bound = bound;
+  socket.local_port =
+      static_cast<uint16_t>(bound ? open.bound().local_port() : 0);
+  socket.multicast_options = HasMulticastOptions(open);
+  socket.ttl = MulticastTtlOf(open);
+  socket.address_sharing = open.multicast_allow_address_sharing();
+  socket.loopback = MulticastLoopbackOf(open);
+  policy::Decision decision = policy_->Open(origin, socket);
   if (!decision.allowed)
     return Refuse(origin, "open", target, decision);
   return absl::OkStatus();

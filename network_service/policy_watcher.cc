@@ -75,8 +75,10 @@ void PolicyWatcher::OnSettled(uv_timer_t* handle) {
 }
 
 void PolicyWatcher::Reload() {
-  std::vector<std::string> errors;
-  policy::Policy loaded = policy::LoadPolicyDirectory(dir_, &errors);
+  std::vector<std::string> errors, warnings;
+  policy::Policy loaded = policy::LoadPolicyDirectory(dir_, &errors, &warnings);
+  for (const std::string& warning : warnings)
+    LOG(WARNING) << "policy " << dir_ << "/" << warning;
   if (!errors.empty()) {
     const std::string why =
         absl::StrCat("kept the last good policy; the new one has errors: ",

@@ -129,6 +129,22 @@ Decision Policy::Multicast(const std::string& origin) const {
           absl::StrCat("DirectSocketsMulticastRules: no rule names ", origin)};
 }
 
+Decision Policy::Open(const std::string& origin,
+                      const SocketOpening& socket) const {
+  Decision decision = DirectSockets(origin);
+  if (!decision.allowed)
+    return decision;
+  if (socket.bound) {
+    decision = PrivateNetworkAccess(origin);
+    if (!decision.allowed)
+      return decision;
+  }
+  if (!socket.multicast_options)
+    return decision;
+  return OpenMulticast(origin, socket.bound ? socket.local_port : 0, socket.ttl,
+                       socket.address_sharing, socket.loopback);
+}
+
 Decision Policy::OpenMulticast(const std::string& origin,
                                uint16_t local_port,
                                uint32_t ttl,

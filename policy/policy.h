@@ -55,6 +55,20 @@ class Policy {
   Decision PrivateNetworkAccess(const std::string& origin) const;
   // Whether `origin` may use multicast at all (a rule names it).
   Decision Multicast(const std::string& origin) const;
+  // A socket as the network service sees it when it opens.
+  struct SocketOpening {
+    bool bound = false;
+    uint16_t local_port = 0;         // Bound sockets.
+    bool multicast_options = false;  // TTL, loopback or sharing given.
+    uint32_t ttl = 1;
+    bool address_sharing = false;
+    bool loopback = true;
+  };
+  // Everything the network service decides when `origin` opens `socket`,
+  // in its order: Direct Sockets, then Private Network Access (a bound
+  // socket), then, with multicast options, OpenMulticast. The service and
+  // `dsock policy explain` both decide by it.
+  Decision Open(const std::string& origin, const SocketOpening& socket) const;
   // A multicast socket's open: its bound port, TTL and flags.
   Decision OpenMulticast(const std::string& origin,
                          uint16_t local_port,

@@ -2,6 +2,10 @@
 
 #include <dirent.h>
 
+#include <cerrno>
+#include <cstring>
+#include <optional>
+
 #include <algorithm>
 #include <fstream>
 #include <sstream>
@@ -13,6 +17,7 @@
 #include "common/app_origin.h"
 #include "common/socket_limits.h"
 #include "google/protobuf/util/json_util.h"
+#include "policy/policy_json.h"
 
 namespace policy {
 namespace {
@@ -93,14 +98,21 @@ bool ParsePort(absl::string_view text, uint16_t* port) {
 
 void PolicyBuilder::AddJson(const std::string& name,
                             const std::string& text,
-                            std::vector<std::string>* errors) {
+                            std::vector<std::string>* errors,
+                            std::vector<std::string>* warnings) {
+  // Syntax, duplicate keys, types and unknown keys, in words an admin can
+  // act on (policy_json.h); protobuf's parser sees only the known keys.
+  std::optional<std::string> known =
+      CheckPolicyJson(name, text, errors, warnings);
+  if (!known)
+    return;
   pb::PolicyFile file;
   google::protobuf::util::JsonParseOptions options;
   options.ignore_unknown_fields = false;
   const auto parsed =
-      google::protobuf::util::JsonStringToMessage(text, &file, options);
+      google::protobuf::util::JsonStringToMessage(*known, &file, options);
   if (!parsed.ok()) {
-    // protobuf names the key path: "(Rules[0].max_ttl): invalid value".
+    // A number out of its field's range, say: protobuf names the key path.
     errors->push_back(absl::StrCat(name, ": ", std::string(parsed.message())));
     return;
   }
@@ -226,7 +238,8 @@ Policy PolicyBuilder::Build(std::vector<std::string>* errors) {
 }
 
 Policy LoadPolicyDirectory(const std::string& dir,
-                           std::vector<std::string>* errors) {
+                           std::vector<std::string>* errors,
+                           std::vector<std::string>* warnings) {
   std::vector<std::string> names;
   if (DIR* listing = opendir(dir.c_str())) {
     while (dirent* entry = readdir(listing)) {
@@ -236,6 +249,10 @@ Policy LoadPolicyDirectory(const std::string& dir,
       }
     }
     closedir(listing);
+  } else if (errno != ENOENT) {
+    // A directory that is there but cannot be read is not "no policy".
+    errors->push_back(absl::StrCat("cannot read the policy directory ", dir,
+                                   ": ", strerror(errno)));
   }
   std::sort(names.begin(), names.end());
   PolicyBuilder builder;
@@ -247,7 +264,7 @@ Policy LoadPolicyDirectory(const std::string& dir,
     }
     std::stringstream text;
     text << file.rdbuf();
-    builder.AddJson(name, text.str(), errors);
+    builder.AddJson(name, text.str(), errors, warnings);
   }
   return builder.Build(errors);
 }

@@ -17,11 +17,14 @@ inline constexpr char kDefaultPolicyDir[] = "/etc/dsock/policies/managed";
 // them: a later file's settings replace an earlier one's, lists and rules
 // add up. The device is managed when the directory holds at least one
 // policy file. Every problem is one entry of `errors`, naming the file, the
-// key path and what was expected; the returned policy is meaningful only
-// when `errors` is empty. A missing directory is an unmanaged device, not
-// an error.
+// key path (or line and column) and what was expected; the returned policy
+// is meaningful only when `errors` is empty. Keys this product does not
+// know at a file's top level (other Chrome policies) are ignored, each one
+// entry of `warnings` when given (policy_json.h). A missing directory is
+// an unmanaged device, not an error; one that cannot be read is an error.
 Policy LoadPolicyDirectory(const std::string& dir,
-                           std::vector<std::string>* errors);
+                           std::vector<std::string>* errors,
+                           std::vector<std::string>* warnings = nullptr);
 
 // Builds a Policy from files already parsed; `names` name them in errors.
 // For LoadPolicyDirectory and tests.
@@ -31,10 +34,11 @@ class PolicyBuilder {
   void Add(const std::string& name,
            const direct_sockets::policy::v1::PolicyFile& file,
            std::vector<std::string>* errors);
-  // Parses JSON text as a policy file, then Add()s it.
+  // Parses JSON text as a policy file (policy_json.h), then Add()s it.
   void AddJson(const std::string& name,
                const std::string& text,
-               std::vector<std::string>* errors);
+               std::vector<std::string>* errors,
+               std::vector<std::string>* warnings = nullptr);
   // Reports allow/block conflicts, then returns the merged policy.
   Policy Build(std::vector<std::string>* errors);
 

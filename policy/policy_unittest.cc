@@ -138,11 +138,28 @@ TEST(PolicyTest, DiscoveryGroupsWhenListedExactly) {
   EXPECT_TRUE(policy.Join(kApp, Asm("ff02::fb"), 5353).allowed);
 }
 
+TEST(PolicyTest, AnotherChromePolicyIsIgnoredWithAWarning) {
+  std::vector<std::string> errors, warnings;
+  PolicyBuilder builder;
+  builder.AddJson("test.json",
+                  R"({"HomepageLocation": "https://example.com/",
+                      "DefaultDirectSocketsSetting": 2})",
+                  &errors, &warnings);
+  Policy policy = builder.Build(&errors);
+  EXPECT_TRUE(errors.empty()) << errors[0];
+  ASSERT_EQ(warnings.size(), 1u);
+  EXPECT_NE(warnings[0].find("test.json: HomepageLocation: not a policy"),
+            std::string::npos);
+  // The file's own policy still applies: the device stays managed.
+  EXPECT_TRUE(policy.managed());
+  EXPECT_FALSE(policy.DirectSockets(kApp).allowed);
+}
+
 TEST(PolicyTest, MalformedFilesSayWhereAndWhat) {
-  ExpectError("{", "test.json: ");
-  ExpectError(R"({"Bogus": 1})", "test.json: Bogus: Cannot find field");
+  ExpectError("{", "test.json:1:2: not valid JSON: ");
   ExpectError(R"({"DefaultDirectSocketsSetting": "yes"})",
-              "test.json: (DefaultDirectSocketsSetting): invalid value");
+              "test.json: DefaultDirectSocketsSetting: expected a whole "
+              "number, got a string (\"yes\")");
   ExpectError(R"({"DefaultDirectSocketsSetting": 3})",
               "test.json: DefaultDirectSocketsSetting: expected 1 (allow) or "
               "2 (block), got 3");
@@ -181,7 +198,7 @@ TEST(PolicyTest, MalformedFilesSayWhereAndWhat) {
       "max_ttl: expected 0..255, got 300");
   ExpectError(
       R"({"DirectSocketsMulticastRules": [{"origin": ["isolated-app://a"]}]})",
-      "origin: Cannot find field");
+      "DirectSocketsMulticastRules[0].origin: not a key of this object");
 }
 
 // "isolated-app://*" matches isolated apps only: never a caller no host

@@ -153,8 +153,8 @@ struct CommandLine {
     explain_command = policy_command->add_subcommand(
         "explain",
         "dsock policy explain --policy-dir DIR --origin O (--join G "
-        "[--source S] | --send G [--ttl N] | --open [--ttl N] [--share] "
-        "[--no-loopback]) --port P\n"
+        "[--source S] | --send G | --open) [--ttl N] [--share] "
+        "[--no-loopback] --port P\n"
         "Prints ALLOW or DENY and the policy that decided; exit 0 for ALLOW, "
         "1 for DENY.");
     explain.policy_dir = kDefaultPolicyDir;
@@ -174,8 +174,9 @@ struct CommandLine {
                               "Explain the open of a multicast socket.");
     explain_command->add_option("--port", explain.port, "The group's port.");
     explain_command
-        ->add_option("--ttl", explain.ttl, "multicastTimeToLive asked for.")
-        ->capture_default_str();
+        ->add_option("--ttl", explain.ttl,
+                     "multicastTimeToLive asked for (default 1).")
+        ->check(CLI::Range(0, 255));
     explain_command->add_flag("--share", explain.share,
                               "multicastAllowAddressSharing asked for.");
     explain_command->add_flag("--loopback,!--no-loopback", explain.loopback,

@@ -1,6 +1,10 @@
 #include "tools/dsock/policy_commands.h"
 
+#include <sys/stat.h>
+
+#include <cerrno>
 #include <cstdio>
+#include <cstring>
 #include <optional>
 #include <string>
 #include <vector>
@@ -14,8 +18,27 @@
 namespace dsock {
 
 int ValidatePolicy(const std::string& dir) {
-  std::vector<std::string> errors;
-  policy::Policy loaded = policy::LoadPolicyDirectory(dir, &errors);
+  // The service takes a missing directory for an unmanaged device; the
+  // admin who names one to validate means a directory that is there.
+  struct stat info;
+  std::string problem;
+  if (stat(dir.c_str(), &info) != 0) {
+    problem = errno == ENOENT || errno == ENOTDIR ? "no such directory"
+                                                  : std::strerror(errno);
+  } else if (!S_ISDIR(info.st_mode)) {
+    problem = "not a directory";
+  }
+  if (!problem.empty()) {
+    std::printf(
+        "%s: %s; give the directory that holds the policy's *.json "
+        "files (on a device: %s)\n",
+        dir.c_str(), problem.c_str(), policy::kDefaultPolicyDir);
+    return kFailed;
+  }
+  std::vector<std::string> errors, warnings;
+  policy::Policy loaded = policy::LoadPolicyDirectory(dir, &errors, &warnings);
+  for (const std::string& warning : warnings)
+    std::printf("%s/%s\n", dir.c_str(), warning.c_str());
   for (const std::string& error : errors)
     std::printf("%s/%s\n", dir.c_str(), error.c_str());
   if (!errors.empty())
@@ -46,7 +69,28 @@ int ExplainPolicy(const ExplainOptions& options) {
       std::fprintf(stderr, "%s\n", error.c_str());
     return Fail(command, "the policy directory has errors (see above)");
   }
-  policy::Decision decision;
+  const bool ttl_given = options.ttl >= 0;
+  if (options.ttl > 255)
+    return UsageError(command, "--ttl must be 0..255");
+  // The socket the app opens first, as the service decides it: bound for a
+  // join or --open (on the group's port), connected for a send.
+  policy::Policy::SocketOpening socket;
+  socket.bound = options.send.empty();
+  socket.local_port = static_cast<uint16_t>(port);
+  socket.multicast_options =
+      options.open || ttl_given || options.share || !options.loopback;
+  socket.ttl = static_cast<uint32_t>(ttl_given ? options.ttl : 1);
+  socket.address_sharing = options.share;
+  socket.loopback = options.loopback;
+  if (options.share && !socket.bound)
+    return UsageError(command,
+                      "--share is for a bound socket (--join, --open)");
+  policy::Decision decision = loaded.Open(origin, socket);
+  if (!decision.allowed || options.open) {
+    std::printf("%s by %s: %s\n", decision.allowed ? "ALLOW" : "DENY",
+                decision.policy.c_str(), decision.reason.c_str());
+    return decision.allowed ? kOk : kFailed;
+  }
   if (!options.join.empty()) {
     std::optional<std::string> source;
     if (!options.source.empty())
@@ -61,13 +105,8 @@ int ExplainPolicy(const ExplainOptions& options) {
         common::IpAddress::Parse(options.send);
     if (!group || !group->IsMulticast())
       return UsageError(command, "--send needs a multicast group address");
-    decision =
-        loaded.Send(origin, *group, static_cast<uint16_t>(port),
-                    static_cast<uint32_t>(options.ttl), options.loopback);
-  } else {
-    decision = loaded.OpenMulticast(origin, static_cast<uint16_t>(port),
-                                    static_cast<uint32_t>(options.ttl),
-                                    options.share, options.loopback);
+    decision = loaded.Send(origin, *group, static_cast<uint16_t>(port),
+                           socket.ttl, options.loopback);
   }
   std::printf("%s by %s: %s\n", decision.allowed ? "ALLOW" : "DENY",
               decision.policy.c_str(), decision.reason.c_str());
