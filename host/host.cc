@@ -166,13 +166,13 @@ absl::Status Host::SpawnNetworkService() {
         absl::StrCat("socketpair: ", std::strerror(errno)));
   }
   std::vector<std::string> command = {options_.network_service_path,
-                                      "--control_fd=3"};
+                                      "--control-fd=3"};
   if (!options_.policy_dir.empty())
-    command.push_back("--policy_dir=" + options_.policy_dir);
+    command.push_back("--policy-dir=" + options_.policy_dir);
   if (options_.unsafe_development_mode)
-    command.push_back("--unsafe_development_mode");
+    command.push_back("--unsafe-development-mode");
   if (!options_.audit_log.empty())
-    command.push_back("--audit_log=" + options_.audit_log);
+    command.push_back("--audit-log=" + options_.audit_log);
   if (options_.verbosity > 0)
     command.push_back("--v=" + std::to_string(options_.verbosity));
   absl::StatusOr<pid_t> pid =

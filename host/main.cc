@@ -2,7 +2,9 @@
 // then one renderer process per app of its manifest, each with a service
 // channel bound to the app's origin, and supervises them.
 //
-// Usage: host --manifest=apps.json [--network_service=PATH]
+// Usage: host_main --manifest=apps.json [--network-service=PATH]
+//                  [--policy-dir=DIR | --unsafe-development-mode]
+//                  [--audit-log=FILE] [--v=N]   (--help lists them)
 // Exits when every renderer has exited: 0 if all exited 0, else 1; 2 on a
 // usage or manifest error. SIGTERM/SIGINT stop the renderers and the
 // service. See docs/host.md.
@@ -12,40 +14,11 @@
 #include <cstdio>
 #include <string>
 
-#include "absl/flags/flag.h"
-#include "absl/flags/parse.h"
-#include "absl/flags/usage.h"
+#include "CLI/CLI.hpp"
 #include "common/event_loop.h"
 #include "common/logging.h"
 #include "host/app_manifest.h"
 #include "host/host.h"
-
-ABSL_FLAG(std::string, manifest, "", "The apps to run (JSON; docs/host.md).");
-ABSL_FLAG(std::string,
-          policy_dir,
-          "",
-          "The managed policy directory the network service enforces "
-          "(docs/policy.md); empty: an unmanaged device (no app may use "
-          "multicast).");
-ABSL_FLAG(bool,
-          unsafe_development_mode,
-          false,
-          "The network service enforces no policy: every app may use "
-          "multicast. For development only.");
-ABSL_FLAG(std::string,
-          audit_log,
-          "",
-          "File for the service's policy refusals (default: its stderr).");
-ABSL_FLAG(int,
-          v,
-          0,
-          "Log verbosity of the host and its network service: 1 logs each "
-          "socket opened and closed and each join and leave.");
-ABSL_FLAG(std::string,
-          network_service,
-          "",
-          "The network_service binary (default: ../network_service/"
-          "network_service next to this program, as Bazel lays them out).");
 
 namespace {
 
@@ -60,17 +33,47 @@ std::string DefaultServicePath(const char* argv0) {
 }  // namespace
 
 int main(int argc, char** argv) {
-  absl::SetProgramUsageMessage(
-      "Starts the network service and one renderer per app.\n"
-      "Usage: host --manifest=apps.json [--network_service=PATH]");
-  absl::ParseCommandLine(argc, argv);
-  common::InitLogging("host", absl::GetFlag(FLAGS_v));
-  if (absl::GetFlag(FLAGS_manifest).empty()) {
-    std::fprintf(stderr, "host: --manifest is required (see --help)\n");
-    return 2;
+  CLI::App app(
+      "host_main: the browser process of this system. It starts the network "
+      "service, then one renderer per app of its manifest, each with a "
+      "service channel bound to the app's origin, and supervises them; it "
+      "exits when every renderer has (0 if all exited 0, else 1; 2 on a "
+      "usage or manifest error). docs/host.md.",
+      "host_main");
+  std::string manifest_path, network_service, policy_dir, audit_log;
+  bool unsafe_development_mode = false;
+  int verbosity = 0;
+  app.add_option("--manifest", manifest_path,
+                 "The apps to run (JSON; docs/host.md).")
+      ->required();
+  CLI::Option* policy = app.add_option(
+      "--policy-dir", policy_dir,
+      "The managed policy directory the network service enforces "
+      "(docs/policy.md); without it an unmanaged device (no app may use "
+      "multicast).");
+  app.add_flag("--unsafe-development-mode", unsafe_development_mode,
+               "The network service enforces no policy: every app may use "
+               "multicast. For development only.")
+      ->excludes(policy);
+  app.add_option("--audit-log", audit_log,
+                 "File for the service's policy decisions, one JSON object a "
+                 "line (default: its stderr).");
+  app.add_option("--v", verbosity,
+                 "Log verbosity of the host and its network service: 1 logs "
+                 "each socket opened and closed and each join and leave.");
+  app.add_option("--network-service", network_service,
+                 "The network_service program (default: "
+                 "../network_service/network_service next to this program, "
+                 "as Bazel lays them out).");
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& error) {
+    const int status = app.exit(error);
+    return status == 0 ? 0 : 2;
   }
+  common::InitLogging("host", verbosity);
   absl::StatusOr<host::AppManifest> manifest =
-      host::LoadAppManifest(absl::GetFlag(FLAGS_manifest));
+      host::LoadAppManifest(manifest_path);
   if (!manifest.ok()) {
     std::fprintf(stderr, "host: %s\n",
                  std::string(manifest.status().message()).c_str());
@@ -79,14 +82,13 @@ int main(int argc, char** argv) {
   signal(SIGPIPE, SIG_IGN);
   common::EventLoop loop;
   host::Host::Options options;
-  options.network_service_path = absl::GetFlag(FLAGS_network_service);
+  options.network_service_path = network_service;
   if (options.network_service_path.empty())
     options.network_service_path = DefaultServicePath(argv[0]);
-  options.policy_dir = absl::GetFlag(FLAGS_policy_dir);
-  options.unsafe_development_mode =
-      absl::GetFlag(FLAGS_unsafe_development_mode);
-  options.audit_log = absl::GetFlag(FLAGS_audit_log);
-  options.verbosity = absl::GetFlag(FLAGS_v);
+  options.policy_dir = policy_dir;
+  options.unsafe_development_mode = unsafe_development_mode;
+  options.audit_log = audit_log;
+  options.verbosity = verbosity;
   host::Host host(&loop, options);
 
   bool service_died = false;

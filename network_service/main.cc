@@ -2,11 +2,11 @@
 // that connect to it. See docs/architecture.md.
 //
 // Usage:
-//   network_service --control_fd=N    started by a host (host/): renderer
+//   network_service --control-fd=N    started by a host (host/): renderer
 //       channels arrive on the inherited control socket N, each bound to its
 //       app's origin; there is no listening socket. EOF on N (the host
 //       exited) shuts the service down.
-//   network_service --socket_path=/run/dsock/network.sock   standalone: a
+//   network_service --socket-path=/run/dsock/network.sock   standalone: a
 //       listening socket for development and tests; its calls belong to no
 //       app.
 // Prints "network_service: listening on unix:PATH (pid N)" or
@@ -20,53 +20,49 @@
 #include <memory>
 #include <string>
 
-#include "absl/flags/flag.h"
-#include "absl/flags/parse.h"
-#include "absl/flags/usage.h"
+#include "CLI/CLI.hpp"
 #include "absl/synchronization/mutex.h"
 #include "common/logging.h"
 #include "network_service/network_service.h"
 
-ABSL_FLAG(int,
-          control_fd,
-          -1,
-          "Inherited control socket from the host (SOCK_SEQPACKET): renderer "
-          "channels and their origins arrive on it.");
-ABSL_FLAG(std::string,
-          policy_dir,
-          "",
-          "The managed policy directory (docs/policy.md). Without it the "
-          "device is unmanaged: no app may use multicast, plain sockets "
-          "follow Chrome's defaults.");
-ABSL_FLAG(bool,
-          unsafe_development_mode,
-          false,
-          "Enforce no policy at all: every app may use multicast. For "
-          "development only; never on a device someone manages. Cannot be "
-          "combined with --policy_dir.");
-ABSL_FLAG(std::string,
-          audit_log,
-          "",
-          "Where policy refusals go, one JSON object a line (default: "
-          "stderr).");
-ABSL_FLAG(int,
-          v,
-          0,
-          "Log verbosity: 1 logs each socket opened and closed and each join "
-          "and leave.");
-ABSL_FLAG(std::string,
-          socket_path,
-          "",
-          "Unix socket to listen on. Its directory is created owner-only "
-          "(0700) if missing and must not be open to others; the socket is "
-          "0600.");
-
 int main(int argc, char** argv) {
-  absl::SetProgramUsageMessage(
-      "The Direct Sockets network service.\n"
-      "Usage: network_service --socket_path=/absolute/dir/network.sock");
-  absl::ParseCommandLine(argc, argv);
-  common::InitLogging("network_service", absl::GetFlag(FLAGS_v));
+  CLI::App app(
+      "network_service: the Direct Sockets network service, the privileged "
+      "process that owns the machine's sockets and enforces the admin's "
+      "policy. A host starts it (--control-fd); run standalone for "
+      "development, it listens on --socket-path. docs/architecture.md.",
+      "network_service");
+  network_service::NetworkService::Options options;
+  int verbosity = 0;
+  app.add_option("--control-fd", options.control_fd,
+                 "Inherited control socket from the host (SOCK_SEQPACKET): "
+                 "renderer channels and their origins arrive on it.");
+  app.add_option("--socket-path", options.socket_path,
+                 "Unix socket to listen on. Its directory is created "
+                 "owner-only (0700) if missing and must not be open to "
+                 "others; the socket is 0600.");
+  CLI::Option* policy = app.add_option(
+      "--policy-dir", options.policy_dir,
+      "The managed policy directory (docs/policy.md). Without it the device "
+      "is unmanaged: no app may use multicast, plain sockets follow "
+      "Chrome's defaults.");
+  app.add_flag("--unsafe-development-mode", options.unsafe_development_mode,
+               "Enforce no policy at all: every app may use multicast. For "
+               "development only; never on a device someone manages.")
+      ->excludes(policy);
+  app.add_option("--audit-log", options.audit_log,
+                 "Where policy decisions go, one JSON object a line "
+                 "(default: stderr).");
+  app.add_option("--v", verbosity,
+                 "Log verbosity: 1 logs each socket opened and closed and "
+                 "each join and leave.");
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& error) {
+    const int status = app.exit(error);
+    return status == 0 ? 0 : 2;
+  }
+  common::InitLogging("network_service", verbosity);
   signal(SIGPIPE, SIG_IGN);
   // Debian's abseil checks every Mutex for lock-order cycles (a graph
   // lookup per lock, seen in profiles of the datagram path); our locks are
@@ -81,13 +77,6 @@ int main(int argc, char** argv) {
     files.rlim_cur = files.rlim_max;
     setrlimit(RLIMIT_NOFILE, &files);
   }
-  network_service::NetworkService::Options options;
-  options.control_fd = absl::GetFlag(FLAGS_control_fd);
-  options.socket_path = absl::GetFlag(FLAGS_socket_path);
-  options.policy_dir = absl::GetFlag(FLAGS_policy_dir);
-  options.audit_log = absl::GetFlag(FLAGS_audit_log);
-  options.unsafe_development_mode =
-      absl::GetFlag(FLAGS_unsafe_development_mode);
   absl::StatusOr<std::unique_ptr<network_service::NetworkService>> service =
       network_service::NetworkService::Start(options);
   if (!service.ok()) {

@@ -50,11 +50,11 @@ absl::Status PreparePrivateDirectory(const std::string& dir) {
 
 absl::Status PrepareSocketPath(const std::string& path) {
   if (path.empty() || path[0] != '/') {
-    return absl::InvalidArgumentError("--socket_path must be an absolute path");
+    return absl::InvalidArgumentError("--socket-path must be an absolute path");
   }
   if (path.size() >= sizeof(sockaddr_un{}.sun_path)) {
     return absl::InvalidArgumentError(
-        absl::StrCat("--socket_path is ", path.size(),
+        absl::StrCat("--socket-path is ", path.size(),
                      " bytes long; Unix socket paths must be under 108"));
   }
   absl::Status dir = PreparePrivateDirectory(path.substr(0, path.rfind('/')));
@@ -107,12 +107,12 @@ absl::StatusOr<std::unique_ptr<NetworkService>> NetworkService::Start(
     const Options& options) {
   if (options.socket_path.empty() && options.control_fd < 0) {
     return absl::InvalidArgumentError(
-        "give --control_fd (started by a host) or --socket_path "
+        "give --control-fd (started by a host) or --socket-path "
         "(standalone)");
   }
   if (options.unsafe_development_mode && !options.policy_dir.empty()) {
     return absl::InvalidArgumentError(
-        "--unsafe_development_mode and --policy_dir cannot be combined: give "
+        "--unsafe-development-mode and --policy-dir cannot be combined: give "
         "one");
   }
   if (!options.socket_path.empty()) {
@@ -125,7 +125,7 @@ absl::StatusOr<std::unique_ptr<NetworkService>> NetworkService::Start(
     service->audit_log_ = std::fopen(options.audit_log.c_str(), "a");
     if (service->audit_log_ == nullptr) {
       return absl::FailedPreconditionError(
-          absl::StrCat("cannot open --audit_log ", options.audit_log, ": ",
+          absl::StrCat("cannot open --audit-log ", options.audit_log, ": ",
                        std::strerror(errno)));
     }
   }
@@ -157,11 +157,11 @@ absl::StatusOr<std::unique_ptr<NetworkService>> NetworkService::Start(
 absl::Status NetworkService::LoadPolicy() {
   const std::string& dir = options_.policy_dir;
   if (options_.unsafe_development_mode) {
-    LOG(WARNING) << "--unsafe_development_mode: NO POLICY IS ENFORCED; every "
+    LOG(WARNING) << "--unsafe-development-mode: NO POLICY IS ENFORCED; every "
                     "app may use multicast. For development only.";
   } else if (dir.empty()) {
     // Secure by default: an unmanaged device, as Chrome without policies.
-    LOG(INFO) << "no --policy_dir: an unmanaged device (no app may use "
+    LOG(INFO) << "no --policy-dir: an unmanaged device (no app may use "
                  "multicast; Chrome's defaults for the rest)";
     enforcer_ = PolicyEnforcer(policy::Policy(), audit_log_);
   } else {

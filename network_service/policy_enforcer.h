@@ -24,12 +24,12 @@ namespace network_service {
 //   {"time":"...","origin":"...","action":"join","target":"239.9.9.9:5004",
 //    "policy":"DirectSocketsMulticastRules[0].receive_groups","reason":"..."}
 // Without a policy directory the device is unmanaged (policy::Policy()): no
-// multicast for anyone. Only --unsafe_development_mode makes an enforcer
+// multicast for anyone. Only --unsafe-development-mode makes an enforcer
 // that enforces nothing, said loudly at start. Owned by main(); loop thread
 // only.
 class PolicyEnforcer {
  public:
-  // Not enforcing anything (--unsafe_development_mode).
+  // Not enforcing anything (--unsafe-development-mode).
   PolicyEnforcer() = default;
   // Enforcing `policy`; refusals are appended to `audit_log` (not owned;
   // may be null for none).

@@ -61,10 +61,10 @@ absl::Status NetworkServiceProcess::Start(const std::string& policy_dir) {
   if (pipe2(out, O_CLOEXEC) != 0)
     return absl::InternalError("pipe failed");
   const std::string binary = RunfilePath("network_service/network_service");
-  const std::string flag = "--socket_path=" + socket_path_;
+  const std::string flag = "--socket-path=" + socket_path_;
   const std::string policy_flag = policy_dir.empty()
-                                      ? "--unsafe_development_mode"
-                                      : "--policy_dir=" + policy_dir;
+                                      ? "--unsafe-development-mode"
+                                      : "--policy-dir=" + policy_dir;
   pid_ = fork();
   if (pid_ < 0)
     return absl::InternalError("fork failed");

@@ -27,7 +27,7 @@ class NetworkServiceProcess {
   // Starts the service and waits (bounded) until it says it listens. Its
   // callers are the tests themselves (no host vouches for them), and they
   // exercise every feature: no policy is enforced
-  // (--unsafe_development_mode) unless `policy_dir` is given.
+  // (--unsafe-development-mode) unless `policy_dir` is given.
   absl::Status Start(const std::string& policy_dir = "");
   // SIGKILL, then reaps.
   void Kill();

@@ -1,5 +1,5 @@
 // The admin's policy, enforced by the network service (started by the host
-// with --policy_dir), seen from renderers of several apps, in a private
+// with --policy-dir), seen from renderers of several apps, in a private
 // network namespace this test makes at start: refusals reach the page as
 // NotAllowedError naming the deciding policy, land in the audit log, and
 // leave no membership in the kernel.

@@ -8,7 +8,7 @@ source tools/lib.sh
 trap 'stop_all; rm -rf "$work"' EXIT
 mkdir -m 700 "$work/run"
 start service "listening on" network_service/network_service \
-  --socket_path="$work/run/net.sock"
+  --socket-path="$work/run/net.sock"
 start peer "echoing on" tools/udp_echo_peer --address=127.0.0.1
 port=$(awk '/echoing on/ {print $5}' "$work/peer.out")
 out=$(examples/echo_client --service_socket="$work/run/net.sock" \

@@ -72,7 +72,7 @@ expect_line() {
 # dsock ARGS (sandboxed, its channel bound to the app's origin). The app's
 # origin is $app_origin if set, else isolated-app://dsock. The machine's
 # network service enforces the policy directory $policy_dir when set, else
-# no policy at all (--unsafe_development_mode: the tests of multicast
+# no policy at all (--unsafe-development-mode: the tests of multicast
 # itself).
 # Needs $bin (the built binaries) and $work.
 dsock_on() {
@@ -92,9 +92,9 @@ dsock_on() {
   cmd=(tools/netns-lan exec "$lan" "$machine" "$bin/host/host_main"
        --manifest="$manifest")
   if [ -n "${policy_dir:-}" ]; then
-    cmd+=(--policy_dir="$policy_dir")
+    cmd+=(--policy-dir="$policy_dir")
   else
-    cmd+=(--unsafe_development_mode)
+    cmd+=(--unsafe-development-mode)
   fi
   return 0
 }

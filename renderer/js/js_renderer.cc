@@ -21,11 +21,19 @@
 
 namespace {
 
-int Usage(const char* why) {
-  std::fprintf(stderr,
-               "js_renderer: %s\nusage: js_renderer [--service-socket PATH] "
-               "APP.mjs\n",
-               why);
+constexpr char kUsage[] =
+    "usage: js_renderer [--service-socket PATH] APP.mjs\n"
+    "Runs a JavaScript isolated app (an ES module) in this sandboxed renderer "
+    "process. A host starts it with the app's channel to the network "
+    "service ($DSOCK_SERVICE_FD); run standalone, it connects to "
+    "--service-socket PATH, else $DSOCK_NETWORK_SERVICE_SOCKET, else "
+    "/run/dsock/network.sock. `dsock run APP.mjs` starts one with a host of "
+    "its own (docs/js-api.md).\n"
+    "  -h,--help              Print this help message and exit\n"
+    "  --service-socket PATH  A listening network service's Unix socket\n";
+
+int Usage(const std::string& why) {
+  std::fprintf(stderr, "js_renderer: %s\n%s", why.c_str(), kUsage);
   return 2;
 }
 
@@ -35,10 +43,15 @@ int main(int argc, char** argv) {
   std::string socket_path;
   std::string app_path;
   for (int i = 1; i < argc; ++i) {
+    if (std::strcmp(argv[i], "--help") == 0 ||
+        std::strcmp(argv[i], "-h") == 0) {
+      std::fputs(kUsage, stdout);
+      return 0;
+    }
     if (std::strcmp(argv[i], "--service-socket") == 0 && i + 1 < argc) {
       socket_path = argv[++i];
     } else if (argv[i][0] == '-' && argv[i][1] != '\0') {
-      return Usage("unknown flag");
+      return Usage(std::string("unknown flag ") + argv[i] + " (see --help)");
     } else if (app_path.empty()) {
       app_path = argv[i];
     } else {
@@ -49,7 +62,7 @@ int main(int argc, char** argv) {
     return Usage("no app given");
   std::ifstream file(app_path);
   if (!file)
-    return Usage(("cannot read " + app_path).c_str());
+    return Usage("cannot read " + app_path);
   std::stringstream source;
   source << file.rdbuf();
   // Debian's abseil checks every Mutex for lock-order cycles (a graph

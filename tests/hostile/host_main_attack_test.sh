@@ -35,8 +35,8 @@ cat >"$work/apps.json" <<JSON
 ]}
 JSON
 timeout 90 host/host_main --manifest="$work/apps.json" \
-  --network_service=network_service/network_service \
-  --unsafe_development_mode >"$work/out" 2>&1 &
+  --network-service=network_service/network_service \
+  --unsafe-development-mode >"$work/out" 2>&1 &
 host=$!
 # The service's PID, then its memory until the host is done.
 service=

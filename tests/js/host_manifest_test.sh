@@ -17,8 +17,8 @@ cat >"$manifest" <<JSON
 ]}
 JSON
 out=$(timeout 60 host/host_main --manifest="$manifest" \
-  --network_service=network_service/network_service \
-  --unsafe_development_mode 2>&1); status=$?
+  --network-service=network_service/network_service \
+  --unsafe-development-mode 2>&1); status=$?
 echo "$out"
 if [ "$status" != 0 ] || ! grep -qx 'client got "HELLO HOST"' <<<"$out" ||
    ! grep -qx 'server answered "hello host"' <<<"$out"; then

@@ -61,8 +61,27 @@ std::string HostPort(const std::string& address, int port) {
   return absl::StrCat(address, ":", port);
 }
 
+// What to do next, for the errors a person meets first.
+std::string WithHint(const std::string& error) {
+  if (error.find("cannot reach the network service") != std::string::npos) {
+    return error +
+           "\n  Is a network service running there? Start one (as root): "
+           "network_service --socket-path=/run/dsock/network.sock, or give "
+           "--service-socket PATH (or $DSOCK_NETWORK_SERVICE_SOCKET) to the "
+           "one you run; `dsock run` starts its own for a JS app.";
+  }
+  if (error.find("EADDRINUSE") != std::string::npos) {
+    return error +
+           "\n  Another socket holds this port. To share it, give --share to "
+           "every socket that binds it (multicastAllowAddressSharing; the "
+           "admin's rule must have allow_address_sharing).";
+  }
+  return error;
+}
+
 std::string Describe(const Promise<renderer::UDPSocketOpenInfo>& opened) {
-  return opened.is_settled() ? opened.error().ToString() : "timed out";
+  return opened.is_settled() ? WithHint(opened.error().ToString())
+                             : "timed out";
 }
 
 }  // namespace
