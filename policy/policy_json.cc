@@ -117,6 +117,13 @@ std::optional<Json> Parse(const std::string& name,
         absl::StrCat(name, ":", line, ":", column,
                      ": not valid JSON: ", ParseErrorReason(error.what())));
     return std::nullopt;
+  } catch (const Json::exception& error) {
+    // A number too large for any JSON number type ("1e999"): nlohmann
+    // says which, without a position. Never thrown on to the caller: the
+    // service reads policy files an admin wrote.
+    errors->push_back(absl::StrCat(
+        name, ": not valid JSON: ", ParseErrorReason(error.what())));
+    return std::nullopt;
   }
 }
 
@@ -270,7 +277,7 @@ std::optional<std::string> CheckPolicyJson(const std::string& name,
   }
   if (errors->size() != errors_before)
     return std::nullopt;
-  return known.dump();
+  return known.dump(-1, ' ', false, Json::error_handler_t::replace);
 }
 
 }  // namespace policy

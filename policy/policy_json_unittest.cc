@@ -49,6 +49,13 @@ TEST(PolicyJsonTest, ATruncatedFileNamesWhereItEnds) {
                  {"f.json:2:1: not valid JSON"});
 }
 
+TEST(PolicyJsonTest, ANumberTooLargeForJsonIsAnErrorNotAThrow) {
+  // Found by policy_loader_fuzzer: nlohmann throws out_of_range for it.
+  ExpectOneError("9e9999", {"f.json: not valid JSON: ", "number overflow"});
+  ExpectOneError(R"({"DirectSocketsMulticastRules": [{"max_ttl": 1e999}]})",
+                 {"number overflow"});
+}
+
 TEST(PolicyJsonTest, ADuplicateKeyNamesItsPath) {
   Checked checked = Check(R"({
     "DefaultDirectSocketsSetting": 2,
