@@ -173,6 +173,8 @@ absl::Status Host::SpawnNetworkService() {
     command.push_back("--unsafe-development-mode");
   if (!options_.audit_log.empty())
     command.push_back("--audit-log=" + options_.audit_log);
+  if (options_.audit_allows)
+    command.push_back("--audit-allows");
   if (options_.verbosity > 0)
     command.push_back("--v=" + std::to_string(options_.verbosity));
   absl::StatusOr<pid_t> pid =

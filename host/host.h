@@ -52,6 +52,8 @@ class Host {
     // Where the service appends its policy refusals (JSON lines); empty:
     // its stderr.
     std::string audit_log;
+    // Also audit allows (the service's --audit-allows).
+    bool audit_allows = false;
     // The service's log verbosity (its --v).
     int verbosity = 0;
   };

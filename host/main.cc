@@ -41,7 +41,7 @@ int main(int argc, char** argv) {
       "usage or manifest error). docs/host.md.",
       "host_main");
   std::string manifest_path, network_service, policy_dir, audit_log;
-  bool unsafe_development_mode = false;
+  bool unsafe_development_mode = false, audit_allows = false;
   int verbosity = 0;
   app.add_option("--manifest", manifest_path,
                  "The apps to run (JSON; docs/host.md).")
@@ -58,6 +58,9 @@ int main(int argc, char** argv) {
   app.add_option("--audit-log", audit_log,
                  "File for the service's policy decisions, one JSON object a "
                  "line (default: its stderr).");
+  app.add_flag("--audit-allows", audit_allows,
+               "The service audits what the policy allows at open and join "
+               "too.");
   app.add_option("--v", verbosity,
                  "Log verbosity of the host and its network service: 1 logs "
                  "each socket opened and closed and each join and leave.");
@@ -88,6 +91,7 @@ int main(int argc, char** argv) {
   options.policy_dir = policy_dir;
   options.unsafe_development_mode = unsafe_development_mode;
   options.audit_log = audit_log;
+  options.audit_allows = audit_allows;
   options.verbosity = verbosity;
   host::Host host(&loop, options);
 

@@ -53,6 +53,9 @@ int main(int argc, char** argv) {
   app.add_option("--audit-log", options.audit_log,
                  "Where policy decisions go, one JSON object a line "
                  "(default: stderr).");
+  app.add_flag("--audit-allows", options.audit_allows,
+               "Audit what the policy allows at open and join too, not only "
+               "refusals and revocations.");
   app.add_option("--v", verbosity,
                  "Log verbosity: 1 logs each socket opened and closed and "
                  "each join and leave.");

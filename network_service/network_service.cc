@@ -121,14 +121,11 @@ absl::StatusOr<std::unique_ptr<NetworkService>> NetworkService::Start(
       return prepared;
   }
   std::unique_ptr<NetworkService> service(new NetworkService(options));
-  if (!options.audit_log.empty()) {
-    service->audit_log_ = std::fopen(options.audit_log.c_str(), "a");
-    if (service->audit_log_ == nullptr) {
-      return absl::FailedPreconditionError(
-          absl::StrCat("cannot open --audit-log ", options.audit_log, ": ",
-                       std::strerror(errno)));
-    }
-  }
+  absl::StatusOr<std::unique_ptr<AuditLog>> audit_log =
+      AuditLog::Open(options.audit_log);
+  if (!audit_log.ok())
+    return absl::FailedPreconditionError(audit_log.status().message());
+  service->audit_log_ = std::move(*audit_log);
   absl::Status policy = service->LoadPolicy();
   if (!policy.ok())
     return policy;
@@ -163,7 +160,7 @@ absl::Status NetworkService::LoadPolicy() {
     // Secure by default: an unmanaged device, as Chrome without policies.
     LOG(INFO) << "no --policy-dir: an unmanaged device (no app may use "
                  "multicast; Chrome's defaults for the rest)";
-    enforcer_ = PolicyEnforcer(policy::Policy(), audit_log_);
+    enforcer_ = PolicyEnforcer(policy::Policy(), audit_log_.get());
   } else {
     std::vector<std::string> errors, warnings;
     policy::Policy loaded =
@@ -175,8 +172,16 @@ absl::Status NetworkService::LoadPolicy() {
     }
     // With errors and no earlier good policy: an unmanaged device (no
     // multicast for anyone), never a half-read policy.
-    enforcer_ = PolicyEnforcer(
-        errors.empty() ? std::move(loaded) : policy::Policy(), audit_log_);
+    enforcer_ =
+        PolicyEnforcer(errors.empty() ? std::move(loaded) : policy::Policy(),
+                       audit_log_.get());
+  }
+  enforcer_.set_audit_allows(options_.audit_allows);
+  if (options_.unsafe_development_mode) {
+    if (audit_log_->to_file())
+      audit_log_->Write({{"event", "policy-applied"}, {"enforced", false}});
+  } else {
+    enforcer_.AuditPolicyApplied(dir);
   }
   sockets_ = std::make_unique<UvSocketFactory>(loop_.uv_loop());
   service_ = std::make_unique<NetworkServiceImpl>(&loop_, &apps_, &enforcer_,
@@ -275,6 +280,21 @@ void NetworkService::Run() {
     if (options_.handle_signals)
       uv_signal_start(handle, on_signal, number);
   }
+  // SIGHUP: logrotate moved the audit log away; write to a new one.
+  uv_signal_init(loop_.uv_loop(), &sighup_);
+  sighup_.data = this;
+  if (options_.handle_signals) {
+    uv_signal_start(
+        &sighup_,
+        [](uv_signal_t* handle, int) {
+          auto* service = static_cast<NetworkService*>(handle->data);
+          absl::Status reopened = service->audit_log_->Reopen();
+          if (!reopened.ok())
+            LOG(ERROR) << reopened.message() << "; still writing the old file";
+        },
+        SIGHUP);
+    uv_unref(reinterpret_cast<uv_handle_t*>(&sighup_));
+  }
   if (options_.control_fd >= 0) {
     control_ = std::make_unique<ControlChannel>(
         loop_.uv_loop(), options_.control_fd,
@@ -309,6 +329,7 @@ void NetworkService::Run() {
   uv_close(reinterpret_cast<uv_handle_t*>(&audit_flush_), nullptr);
   uv_close(reinterpret_cast<uv_handle_t*>(&sigterm_), nullptr);
   uv_close(reinterpret_cast<uv_handle_t*>(&sigint_), nullptr);
+  uv_close(reinterpret_cast<uv_handle_t*>(&sighup_), nullptr);
   // Run the close callbacks now, while the objects that own the handles
   // still exist.
   uv_run(loop_.uv_loop(), UV_RUN_NOWAIT);
@@ -327,8 +348,6 @@ NetworkService::~NetworkService() {
     watcher_->Close();
     uv_run(loop_.uv_loop(), UV_RUN_NOWAIT);
   }
-  if (audit_log_ != nullptr && audit_log_ != stderr)
-    std::fclose(audit_log_);
 }
 
 }  // namespace network_service

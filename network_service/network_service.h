@@ -14,6 +14,7 @@
 #include "common/event_loop.h"
 #include "common/host_contract.h"
 #include "network_service/app_registry.h"
+#include "network_service/audit_log.h"
 #include "network_service/control_channel.h"
 #include "network_service/datagram_pipe.h"
 #include "network_service/http2_guard.h"
@@ -44,6 +45,8 @@ class NetworkService {
     std::string policy_dir;
     // Where policy refusals go (JSON lines); empty: stderr.
     std::string audit_log;
+    // Also audit what is allowed at open and join (--audit-allows).
+    bool audit_allows = false;
     // Enforce no policy at all (never with `policy_dir`).
     bool unsafe_development_mode = false;
     // Shut down on SIGTERM and SIGINT (a process of its own); an embedder
@@ -81,7 +84,7 @@ class NetworkService {
   const Options options_;
   common::EventLoop loop_;
   AppRegistry apps_;
-  FILE* audit_log_ = stderr;
+  std::unique_ptr<AuditLog> audit_log_;
   PolicyEnforcer enforcer_;
   std::unique_ptr<UvSocketFactory> sockets_;  // The socket layer.
   std::unique_ptr<NetworkServiceImpl> service_;
@@ -100,6 +103,7 @@ class NetworkService {
   uv_timer_t audit_flush_;
   uv_signal_t sigterm_;
   uv_signal_t sigint_;
+  uv_signal_t sighup_;  // Reopens the audit log (logrotate).
 };
 
 }  // namespace network_service

@@ -12,27 +12,46 @@ namespace network_service {
 
 namespace v1 = ::direct_sockets::v1;
 
-PolicyEnforcer::PolicyEnforcer(policy::Policy policy, FILE* audit_log)
+PolicyEnforcer::PolicyEnforcer(policy::Policy policy, AuditLog* audit_log)
     : policy_(std::move(policy)), audit_log_(audit_log) {}
 
 void PolicyEnforcer::WriteAudit(nlohmann::json line) {
-  if (audit_log_ == nullptr)
+  if (audit_log_ != nullptr)
+    audit_log_->Write(std::move(line));
+}
+
+void PolicyEnforcer::AuditPolicyApplied(const std::string& dir) {
+  if (audit_log_ == nullptr || !audit_log_->to_file())
     return;
-  line["time"] =
-      absl::FormatTime(absl::RFC3339_full, absl::Now(), absl::UTCTimeZone());
-  // Text from a policy file or a renderer may not be UTF-8: replaced, never
-  // thrown on (a throw here would end the service).
-  std::fprintf(
-      audit_log_, "%s\n",
-      line.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace)
-          .c_str());
-  std::fflush(audit_log_);
+  if (!policy_) {
+    WriteAudit({{"event", "policy-applied"}, {"enforced", false}});
+    return;
+  }
+  WriteAudit({{"event", "policy-applied"},
+              {"enforced", true},
+              {"policy_dir", dir},
+              {"managed", policy_->managed()},
+              {"files", policy_->files()},
+              {"digest", policy_->digest()}});
 }
 
 void PolicyEnforcer::AuditReloadRefused(const std::string& dir,
                                         const std::string& reason) {
   WriteAudit(
-      {{"action", "reload-refused"}, {"target", dir}, {"reason", reason}});
+      {{"event", "policy-refused"}, {"policy_dir", dir}, {"reason", reason}});
+}
+
+void PolicyEnforcer::Allowed(const std::string& origin,
+                             const char* action,
+                             const std::string& target,
+                             const policy::Decision& decision) {
+  if (!audit_allows_ || rechecking_)
+    return;
+  WriteAudit({{"event", "allowed"},
+              {"origin", origin},
+              {"action", action},
+              {"target", common::LogSafe(target)},
+              {"policy", decision.policy}});
 }
 
 absl::Status PolicyEnforcer::Refuse(const std::string& origin,
@@ -42,7 +61,8 @@ absl::Status PolicyEnforcer::Refuse(const std::string& origin,
   const std::string key =
       absl::StrCat(origin, "\n", action, "\n", decision.policy);
   if (std::optional<uint64_t> folded = audit_limiter_.Admit(key, absl::Now())) {
-    nlohmann::json line = {{"origin", origin},
+    nlohmann::json line = {{"event", rechecking_ ? "revoked" : "refused"},
+                           {"origin", origin},
                            {"action", action},
                            {"target", common::LogSafe(target)},
                            {"policy", decision.policy},
@@ -58,7 +78,7 @@ void PolicyEnforcer::FlushFoldedRefusals() {
   for (const auto& [key, count] : audit_limiter_.TakeFolded(absl::Now())) {
     std::vector<std::string> parts = absl::StrSplit(key, '\n');
     parts.resize(3);
-    WriteAudit({{"action", "refusals-folded"},
+    WriteAudit({{"event", "refusals-folded"},
                 {"origin", parts[0]},
                 {"refused", parts[1]},
                 {"policy", parts[2]},
@@ -89,6 +109,7 @@ absl::Status PolicyEnforcer::CheckOpen(const std::string& origin,
   policy::Decision decision = policy_->Open(origin, socket);
   if (!decision.allowed)
     return Refuse(origin, "open", target, decision);
+  Allowed(origin, "open", target, decision);
   return absl::OkStatus();
 }
 
@@ -118,11 +139,11 @@ absl::Status PolicyEnforcer::CheckJoin(
         absl::StrCat(rule->key, ".max_memberships: ", origin, " already holds ",
                      held, " memberships, the most this policy allows")};
   }
-  if (!decision.allowed) {
-    return Refuse(origin, "join",
-                  absl::StrCat(membership.ToString(), " port ", local_port),
-                  decision);
-  }
+  const std::string target =
+      absl::StrCat(membership.ToString(), " port ", local_port);
+  if (!decision.allowed)
+    return Refuse(origin, "join", target, decision);
+  Allowed(origin, "join", target, decision);
   return absl::OkStatus();
 }
 

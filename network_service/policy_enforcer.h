@@ -10,6 +10,7 @@
 
 #include "absl/status/status.h"
 #include "common/socket_membership.h"
+#include "network_service/audit_log.h"
 #include "network_service/log_limiter.h"
 #include "network_service/send_rate_limiter.h"
 #include "policy/policy.h"
@@ -20,9 +21,14 @@ namespace network_service {
 // Where the service enforces the admin's policy: at open, join and send,
 // the only place a compromised renderer cannot bypass. Each refusal is
 // PERMISSION_DENIED (the page's NotAllowedError) with a message that names
-// the deciding policy, and one JSON line in the audit log:
-//   {"time":"...","origin":"...","action":"join","target":"239.9.9.9:5004",
+// the deciding policy, and one JSON line in the audit log (audit_log.h;
+// docs/admin.md has every event):
+//   {"time":"...","event":"refused","origin":"...","action":"join",
+//    "target":"239.9.9.9 port 5004",
 //    "policy":"DirectSocketsMulticastRules[0].receive_groups","reason":"..."}
+// A refusal found when a new policy is checked against the open sockets
+// is a "revoked" event instead; with audit_allows, what is allowed at open
+// and join is an "allowed" event too.
 // Without a policy directory the device is unmanaged (policy::Policy()): no
 // multicast for anyone. Only --unsafe-development-mode makes an enforcer
 // that enforces nothing, said loudly at start. Owned by main(); loop thread
@@ -33,9 +39,20 @@ class PolicyEnforcer {
   PolicyEnforcer() = default;
   // Enforcing `policy`; refusals are appended to `audit_log` (not owned;
   // may be null for none).
-  PolicyEnforcer(policy::Policy policy, FILE* audit_log);
+  PolicyEnforcer(policy::Policy policy, AuditLog* audit_log);
 
   void set_policy(policy::Policy policy) { policy_ = std::move(policy); }
+  // Whether allows at open and join are audited too (--audit-allows).
+  void set_audit_allows(bool audit_allows) { audit_allows_ = audit_allows; }
+  // Between these, refusals are revocations: the service is checking its
+  // open sockets against a new policy.
+  void BeginRecheck() { rechecking_ = true; }
+  void EndRecheck() { rechecking_ = false; }
+
+  // Records the policy now in force: {"event":"policy-applied",
+  // "policy_dir":DIR,"managed":...,"files":[...],"digest":SHA-256}; an
+  // unenforced service (--unsafe-development-mode) says "enforced":false.
+  void AuditPolicyApplied(const std::string& dir);
 
   absl::Status CheckOpen(const std::string& origin,
                          const direct_sockets::v1::OpenUDPSocket& open);
@@ -49,13 +66,13 @@ class PolicyEnforcer {
   SendRateLimiter::Rate RateFor(const std::string& origin) const;
 
   // Records that a new policy directory was refused (kept the last good
-  // one): {"action":"reload-refused","target":DIR,"reason":...}.
+  // one): {"event":"policy-refused","policy_dir":DIR,"reason":...}.
   void AuditReloadRefused(const std::string& dir, const std::string& reason);
 
   // Repeated refusals of one app by one policy are written at most
   // kAuditLinesPerSecond times a second; the rest are folded, and counted:
   // in the key's next line ("folded_before": N) or, once a second (main()
-  // calls this), in {"action":"refusals-folded","count":N,...}.
+  // calls this), in {"event":"refusals-folded","count":N,...}.
   static constexpr size_t kAuditLinesPerSecond = 5;
   void FlushFoldedRefusals();
 
@@ -79,9 +96,16 @@ class PolicyEnforcer {
                       const char* action,
                       const std::string& target,
                       const policy::Decision& decision);
+  // With audit_allows: {"event":"allowed",...} (not during a recheck).
+  void Allowed(const std::string& origin,
+               const char* action,
+               const std::string& target,
+               const policy::Decision& decision);
 
   std::optional<policy::Policy> policy_;
-  FILE* audit_log_ = nullptr;
+  AuditLog* audit_log_ = nullptr;
+  bool audit_allows_ = false;
+  bool rechecking_ = false;
   LogLimiter audit_limiter_{kAuditLinesPerSecond, absl::Seconds(1)};
 };
 

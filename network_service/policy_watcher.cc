@@ -89,7 +89,11 @@ void PolicyWatcher::Reload() {
   }
   enforcer_->set_policy(std::move(loaded));
   LOG(INFO) << "policy " << dir_ << ": applied";
+  enforcer_->AuditPolicyApplied(dir_);
+  // What the open sockets no longer may do is revoked, and said so.
+  enforcer_->BeginRecheck();
   on_changed_();
+  enforcer_->EndRecheck();
 }
 
 }  // namespace network_service

@@ -50,6 +50,10 @@ class Policy {
   Policy() = default;
 
   bool managed() const { return managed_; }
+  // The files it was read from, in order, and the SHA-256 (hex) of their
+  // names and contents: what the audit log and the admin say is in force.
+  const std::vector<std::string>& files() const { return files_; }
+  const std::string& digest() const { return digest_; }
 
   Decision DirectSockets(const std::string& origin) const;
   Decision PrivateNetworkAccess(const std::string& origin) const;
@@ -92,6 +96,8 @@ class Policy {
   friend class PolicyBuilder;
 
   bool managed_ = false;
+  std::vector<std::string> files_;
+  std::string digest_;
   std::optional<int> default_setting_;
   std::vector<std::string> allowed_;
   std::vector<std::string> blocked_;

@@ -10,6 +10,7 @@
 #include <fstream>
 #include <sstream>
 
+#include "absl/strings/escaping.h"
 #include "absl/strings/match.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
@@ -17,6 +18,7 @@
 #include "common/app_origin.h"
 #include "common/socket_limits.h"
 #include "google/protobuf/util/json_util.h"
+#include "openssl/evp.h"
 #include "policy/policy_json.h"
 
 namespace policy {
@@ -100,6 +102,9 @@ void PolicyBuilder::AddJson(const std::string& name,
                             const std::string& text,
                             std::vector<std::string>* errors,
                             std::vector<std::string>* warnings) {
+  policy_.files_.push_back(name);
+  absl::StrAppend(&read_, name, std::string(1, '\0'), text,
+                  std::string(1, '\0'));
   // Syntax, duplicate keys, types and unknown keys, in words an admin can
   // act on (policy_json.h); protobuf's parser sees only the known keys.
   std::optional<std::string> known =
@@ -214,6 +219,13 @@ void PolicyBuilder::Add(const std::string& name,
 }
 
 Policy PolicyBuilder::Build(std::vector<std::string>* errors) {
+  unsigned char digest[EVP_MAX_MD_SIZE];
+  unsigned int length = 0;
+  if (EVP_Digest(read_.data(), read_.size(), digest, &length, EVP_sha256(),
+                 nullptr) == 1) {
+    policy_.digest_ = absl::BytesToHexString(
+        absl::string_view(reinterpret_cast<const char*>(digest), length));
+  }
   auto conflicts =
       [&](const char* allowed_key, const char* blocked_key,
           const std::vector<std::pair<std::string, std::string>>& allowed,

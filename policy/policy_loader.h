@@ -44,6 +44,8 @@ class PolicyBuilder {
 
  private:
   Policy policy_;
+  // Each AddJson()'s name and text, for the policy's digest.
+  std::string read_;
   // Which file listed each origin of each list, for conflict messages.
   std::vector<std::pair<std::string, std::string>> allowed_from_, blocked_from_,
       private_allowed_from_, private_blocked_from_;

@@ -307,7 +307,10 @@ TEST_F(PolicyEnforcementTest, LivePolicyGrantsRevokesAndIgnoresBrokenEdits) {
   // the last good policy stays in force.
   WritePolicy(dir_, "{ broken");
   ASSERT_TRUE(loop_.RunUntil(
-      [&] { return AuditLog().find("reload-refused") != std::string::npos; },
+      [&] {
+        return AuditLog().find("\"event\":\"policy-refused\"") !=
+               std::string::npos;
+      },
       absl::Seconds(5), absl::Milliseconds(20)));
   auto still = second.value().multicastController->joinGroup("239.30.0.2");
   Settle(still);

@@ -23,7 +23,7 @@ apps=("$@")
 # "uncaught NAME: message" as chromium_app_runner reports it.
 normalize() {
   grep -v -e '^dsock run: ' -e '^network_service: ' -e '^host: ' \
-    -e '^js_renderer: ' -e '^{"action":' -e '^    at ' |
+    -e '^js_renderer: ' -e '^{"action":' -e '^{".*"event":"' -e '^    at ' |
     sed 's/^[^ ]*\.mjs: uncaught /uncaught /' || true
 }
 
