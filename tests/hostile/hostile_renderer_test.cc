@@ -785,7 +785,10 @@ TEST_F(HostileRendererTest, APolicyFileThatIsNotUtf8LeavesTheServiceUp) {
                            "[\"isolated-app://caf\xe9\"]}";
   ASSERT_EQ(std::rename(staged.c_str(), (dir_ + "/20-typo.json").c_str()), 0);
   ASSERT_TRUE(loop_.RunUntil(
-      [&] { return AuditLog().find("reload-refused") != std::string::npos; },
+      [&] {
+        return AuditLog().find("\"event\":\"policy-refused\"") !=
+               std::string::npos;
+      },
       absl::Seconds(5), absl::Milliseconds(20)))
       << AuditLog();
   // The last good policy still holds.
