@@ -1,10 +1,41 @@
 # The shell library of tools/main-job and every test script (the LAN tests,
 # the JS app tests): background programs read line by line, bounded waits,
 # private network namespaces, and the commands that run an app. Source it,
-# then set $work (a private temporary directory) before start(). Needs
-# bash 5.
+# then set $work (a private temporary directory) before start(), or call
+# begin_scenario, which sets it. Needs bash 5.
 declare -A pid_of fd_of
 pids=()
+
+# begin_scenario NAME PREFIX TARGET...: for a script run from the
+# repository's root (tools/main-job, tools/video-wall, ...): sets $bin to
+# the built programs ($DSOCK_BIN_DIR when a test built them, else after
+# tools/setup, unless $setup is 0, and `bazel build TARGET...`), $work to a
+# private directory and $lan to PREFIX and the PID. On exit it stops what
+# start() started, removes the LAN and $work, copying every program's
+# output to $keep first when it is set.
+begin_scenario() {
+  local name=$1 prefix=$2; shift 2
+  if [ -n "${DSOCK_BIN_DIR:-}" ]; then
+    bin=$DSOCK_BIN_DIR
+  else
+    [ "${setup:-1}" = 1 ] && tools/setup
+    bazel build "$@"
+    bin=$(bazel info bazel-bin 2>/dev/null)
+  fi
+  work=$(mktemp -d "/tmp/dsock-$name.XXXXXX")
+  lan="$prefix$$"
+  trap end_scenario EXIT
+}
+
+end_scenario() {
+  stop_all
+  tools/netns-lan down "$lan"
+  if [ -n "${keep:-}" ]; then
+    mkdir -p "$keep"
+    cp "$work"/*.out "$work"/*.err "$keep"/ 2>/dev/null || true
+  fi
+  rm -rf "$work"
+}
 
 # start NAME READY CMD...: runs CMD in the background and reads its stdout
 # line by line, each read bounded by 10 s, until a line contains READY (an

@@ -15,7 +15,7 @@
 // ("frame PTS shown WALL_MS due WALL_MS"), and a summary; it ends once the
 // stream has stopped for idleEndMs, or after `seconds`.
 import {
-  ContinuityCheck, kPacketBytes, pcr, pesPts, readClock, wallNow,
+  ContinuityCheck, isVideoPes, kPacketBytes, pcr, pesPts, readClock, wallNow,
 } from './mpegts.mjs';
 
 const config = await (await fetch('./wall.json')).json();
@@ -83,17 +83,11 @@ function onDatagram(data, arrival) {
       setClock({ wallMs: arrival, pcr: value, latencyMs: config.latencyMs ?? 200 }, 'local');
     }
     const pts = pesPts(data, offset);
-    if (pts >= 0 && isVideo(data, offset)) {
+    if (pts >= 0 && isVideoPes(data, offset)) {
       if (clock) schedule(pts);
       else waiting.push(pts);
     }
   }
-}
-
-// A PES packet of a video stream (stream ids 0xE0-0xEF).
-function isVideo(data, offset) {
-  const start = offset + 4 + ((data[offset + 3] & 0x20) ? 1 + data[offset + 4] : 0);
-  return (data[start + 3] & 0xf0) === 0xe0;
 }
 
 const reader = readable.getReader();

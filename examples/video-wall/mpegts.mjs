@@ -56,6 +56,12 @@ export function pesPts(bytes, offset) {
     (bytes[t + 2] >> 1) * 2 ** 15 + bytes[t + 3] * 2 ** 7 + (bytes[t + 4] >> 1);
 }
 
+// Whether the PES packet that starts in this packet (pesPts() found it) is
+// a video stream's (stream ids 0xE0-0xEF).
+export function isVideoPes(bytes, offset) {
+  return (bytes[payloadOffset(bytes, offset) + 3] & 0xf0) === 0xe0;
+}
+
 // Counts what a receiver lost or got out of order, by each PID's
 // continuity counter: it steps by one for each packet with a payload, and
 // a packet may be sent twice (the same counter) on purpose.
