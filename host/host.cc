@@ -175,6 +175,8 @@ absl::Status Host::SpawnNetworkService() {
     command.push_back("--audit-log=" + options_.audit_log);
   if (options_.audit_allows)
     command.push_back("--audit-allows");
+  if (!options_.admin_socket.empty())
+    command.push_back("--admin-socket=" + options_.admin_socket);
   if (options_.verbosity > 0)
     command.push_back("--v=" + std::to_string(options_.verbosity));
   absl::StatusOr<pid_t> pid =

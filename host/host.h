@@ -54,6 +54,9 @@ class Host {
     std::string audit_log;
     // Also audit allows (the service's --audit-allows).
     bool audit_allows = false;
+    // The service's read-only admin socket (its --admin-socket); empty:
+    // none.
+    std::string admin_socket;
     // The service's log verbosity (its --v).
     int verbosity = 0;
   };

@@ -4,7 +4,8 @@
 //
 // Usage: host_main --manifest=apps.json [--network-service=PATH]
 //                  [--policy-dir=DIR | --unsafe-development-mode]
-//                  [--audit-log=FILE] [--v=N]   (--help lists them)
+//                  [--audit-log=FILE] [--admin-socket=PATH] [--v=N]
+//                  (--help lists them)
 // Exits when every renderer has exited: 0 if all exited 0, else 1; 2 on a
 // usage or manifest error. SIGTERM/SIGINT stop the renderers and the
 // service. See docs/host.md.
@@ -40,7 +41,8 @@ int main(int argc, char** argv) {
       "exits when every renderer has (0 if all exited 0, else 1; 2 on a "
       "usage or manifest error). docs/host.md.",
       "host_main");
-  std::string manifest_path, network_service, policy_dir, audit_log;
+  std::string manifest_path, network_service, policy_dir, audit_log,
+      admin_socket;
   bool unsafe_development_mode = false, audit_allows = false;
   int verbosity = 0;
   app.add_option("--manifest", manifest_path,
@@ -61,6 +63,10 @@ int main(int argc, char** argv) {
   app.add_flag("--audit-allows", audit_allows,
                "The service audits what the policy allows at open and join "
                "too.");
+  app.add_option("--admin-socket", admin_socket,
+                 "The service's read-only admin socket, for `dsock status` "
+                 "and `dsock admin serve` (docs/admin.md); only root and "
+                 "this user may connect.");
   app.add_option("--v", verbosity,
                  "Log verbosity of the host and its network service: 1 logs "
                  "each socket opened and closed and each join and leave.");
@@ -92,6 +98,7 @@ int main(int argc, char** argv) {
   options.unsafe_development_mode = unsafe_development_mode;
   options.audit_log = audit_log;
   options.audit_allows = audit_allows;
+  options.admin_socket = admin_socket;
   options.verbosity = verbosity;
   host::Host host(&loop, options);
 

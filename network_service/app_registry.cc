@@ -120,4 +120,14 @@ size_t AppRegistry::sockets_of(const std::string& origin) const {
   return it == holdings_.end() ? 0 : it->second.sockets;
 }
 
+void AppRegistry::RetireTraffic(const std::string& origin,
+                                const Traffic& traffic) {
+  holdings_[origin].retired += traffic;
+}
+
+Traffic AppRegistry::retired_traffic_of(const std::string& origin) const {
+  auto it = holdings_.find(origin);
+  return it == holdings_.end() ? Traffic() : it->second.retired;
+}
+
 }  // namespace network_service

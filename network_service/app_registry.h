@@ -2,6 +2,7 @@
 #define NETWORK_SERVICE_APP_REGISTRY_H_
 
 #include <cstddef>
+#include <cstdint>
 #include <map>
 #include <memory>
 #include <optional>
@@ -33,6 +34,24 @@ struct AppIdentity {
   std::shared_ptr<DatagramPipe> datagram_pipe;
   bool has(const std::string& feature) const {
     return permissions.count(feature) > 0;
+  }
+};
+
+// Datagrams and bytes an app's sockets moved, and packets the kernel
+// dropped on them (the admin's view).
+struct Traffic {
+  uint64_t datagrams_in = 0;
+  uint64_t bytes_in = 0;
+  uint64_t datagrams_out = 0;
+  uint64_t bytes_out = 0;
+  uint64_t kernel_drops = 0;
+  Traffic& operator+=(const Traffic& other) {
+    datagrams_in += other.datagrams_in;
+    bytes_in += other.bytes_in;
+    datagrams_out += other.datagrams_out;
+    bytes_out += other.bytes_out;
+    kernel_drops += other.kernel_drops;
+    return *this;
   }
 };
 
@@ -83,6 +102,10 @@ class AppRegistry {
   // (made empty at `now_ms` on first use).
   SendRateLimiter& SendRateOf(const std::string& origin, uint64_t now_ms);
   size_t memberships_of(const std::string& origin) const;
+  // Loop thread: what a socket of the app moved, as it closes, so that the
+  // app's totals (closed sockets and open ones) only ever grow.
+  void RetireTraffic(const std::string& origin, const Traffic& traffic);
+  Traffic retired_traffic_of(const std::string& origin) const;
 
  private:
   struct Holdings {
@@ -90,6 +113,7 @@ class AppRegistry {
     size_t memberships = 0;
     size_t pending_send_bytes = 0;
     std::optional<SendRateLimiter> send_rate;
+    Traffic retired;
   };
 
   mutable absl::Mutex mutex_;

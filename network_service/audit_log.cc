@@ -41,9 +41,12 @@ AuditLog::~AuditLog() {
     std::fclose(file_);
 }
 
+std::string AuditLog::TimeText(absl::Time time) {
+  return absl::FormatTime(absl::RFC3339_full, time, absl::UTCTimeZone());
+}
+
 void AuditLog::Write(nlohmann::json line) {
-  line["time"] =
-      absl::FormatTime(absl::RFC3339_full, absl::Now(), absl::UTCTimeZone());
+  line["time"] = TimeText(absl::Now());
   // Text from a policy file or a renderer may not be UTF-8: replaced, never
   // thrown on (a throw here would end the service).
   std::fprintf(

@@ -6,6 +6,7 @@
 #include <string>
 
 #include "absl/status/statusor.h"
+#include "absl/time/time.h"
 #include "nlohmann/json.hpp"
 
 namespace network_service {
@@ -24,6 +25,9 @@ class AuditLog {
   AuditLog(const AuditLog&) = delete;
   AuditLog& operator=(const AuditLog&) = delete;
   ~AuditLog();
+
+  // How the log, and the admin's view, write a time: RFC 3339 in UTC.
+  static std::string TimeText(absl::Time time);
 
   // Appends `line` with its "time"; text that is not UTF-8 is replaced.
   void Write(nlohmann::json line);

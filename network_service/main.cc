@@ -53,6 +53,11 @@ int main(int argc, char** argv) {
   app.add_option("--audit-log", options.audit_log,
                  "Where policy decisions go, one JSON object a line "
                  "(default: stderr).");
+  app.add_option("--admin-socket", options.admin_socket,
+                 "A read-only admin socket (`dsock status`, `dsock admin "
+                 "serve`): what every app holds and does, what was refused. "
+                 "Its directory is created owner-only (0700) if missing; "
+                 "only root and this user may connect.");
   app.add_flag("--audit-allows", options.audit_allows,
                "Audit what the policy allows at open and join too, not only "
                "refusals and revocations.");

@@ -10,6 +10,7 @@
 #include <cerrno>
 #include <chrono>
 #include <cstring>
+#include <map>
 #include <utility>
 
 #include "absl/status/status.h"
@@ -17,59 +18,12 @@
 #include "absl/strings/str_format.h"
 #include "common/logging.h"
 #include "common/socket_limits.h"
+#include "network_service/private_socket_path.h"
 #include "policy/policy_loader.h"
 
 namespace network_service {
 
 namespace {
-
-// Makes `dir` exist and be private to this user; an error says what is
-// wrong and how to fix it.
-absl::Status PreparePrivateDirectory(const std::string& dir) {
-  if (mkdir(dir.c_str(), 0700) != 0 && errno != EEXIST) {
-    return absl::FailedPreconditionError(
-        absl::StrCat("cannot create ", dir, ": ", std::strerror(errno)));
-  }
-  struct stat info;
-  if (stat(dir.c_str(), &info) != 0 || !S_ISDIR(info.st_mode)) {
-    return absl::FailedPreconditionError(
-        absl::StrCat(dir, " is not a directory"));
-  }
-  if (info.st_uid != geteuid()) {
-    return absl::FailedPreconditionError(absl::StrCat(
-        dir, " belongs to uid ", info.st_uid, ", not to this user"));
-  }
-  if ((info.st_mode & 077) != 0) {
-    return absl::FailedPreconditionError(
-        absl::StrCat(dir, " is open to other users (mode ",
-                     absl::StrFormat("%o", info.st_mode & 0777),
-                     "); run chmod 700 on it or pick another directory"));
-  }
-  return absl::OkStatus();
-}
-
-absl::Status PrepareSocketPath(const std::string& path) {
-  if (path.empty() || path[0] != '/') {
-    return absl::InvalidArgumentError("--socket-path must be an absolute path");
-  }
-  if (path.size() >= sizeof(sockaddr_un{}.sun_path)) {
-    return absl::InvalidArgumentError(
-        absl::StrCat("--socket-path is ", path.size(),
-                     " bytes long; Unix socket paths must be under 108"));
-  }
-  absl::Status dir = PreparePrivateDirectory(path.substr(0, path.rfind('/')));
-  if (!dir.ok())
-    return dir;
-  struct stat info;
-  if (lstat(path.c_str(), &info) == 0) {
-    if (!S_ISSOCK(info.st_mode)) {
-      return absl::FailedPreconditionError(
-          absl::StrCat(path, " exists and is not a socket"));
-    }
-    unlink(path.c_str());  // Left by a service that did not shut down.
-  }
-  return absl::OkStatus();
-}
 
 // What one renderer's connection may make the service hold
 // (docs/security.md). Every renderer has one connection: the channel its
@@ -116,7 +70,8 @@ absl::StatusOr<std::unique_ptr<NetworkService>> NetworkService::Start(
         "one");
   }
   if (!options.socket_path.empty()) {
-    absl::Status prepared = PrepareSocketPath(options.socket_path);
+    absl::Status prepared =
+        PreparePrivateSocketPath(options.socket_path, "--socket-path");
     if (!prepared.ok())
       return prepared;
   }
@@ -148,6 +103,19 @@ absl::StatusOr<std::unique_ptr<NetworkService>> NetworkService::Start(
   }
   if (!options.socket_path.empty())
     chmod(options.socket_path.c_str(), 0600);
+  if (!options.admin_socket.empty()) {
+    NetworkService* self = service.get();
+    absl::StatusOr<std::unique_ptr<AdminServer>> admin = AdminServer::Start(
+        &service->loop_, options.admin_socket,
+        [self](direct_sockets::admin::v1::ServiceState* state) {
+          self->DescribeState(state);
+        });
+    if (!admin.ok()) {
+      service->server_->Shutdown();
+      return admin.status();
+    }
+    service->admin_ = std::move(*admin);
+  }
   return service;
 }
 
@@ -218,7 +186,8 @@ void NetworkService::AddRendererChannel(int fd,
     LOG(ERROR) << guard.status().message();
     return;
   }
-  channels_.push_back({*std::move(guard), app.datagram_pipe});
+  channels_.push_back(
+      {*std::move(guard), app.datagram_pipe, app.origin, app.permissions});
   apps_.BindChannel(grpc_fd, std::move(app));
   grpc::AddInsecureChannelFromFd(server_.get(), grpc_fd);
 }
@@ -245,10 +214,63 @@ void NetworkService::BeginShutdown() {
   // Shutdown() blocks until calls end, and calls end on this loop: run it
   // elsewhere and come back when it is done.
   shutdown_thread_ = std::thread([this] {
+    if (admin_)
+      admin_->Shutdown();
     server_->Shutdown(std::chrono::system_clock::now() +
                       std::chrono::seconds(2));
     loop_.PostTask([this] { loop_.Quit(); });
   });
+}
+
+void NetworkService::DescribeState(
+    direct_sockets::admin::v1::ServiceState* state) {
+  namespace admin = ::direct_sockets::admin::v1;
+  state->set_pid(static_cast<uint32_t>(getpid()));
+  state->set_started_at(AuditLog::TimeText(started_at_));
+  state->set_now(AuditLog::TimeText(absl::Now()));
+  enforcer_.DescribePolicy(state->mutable_policy());
+  std::map<std::string, admin::App> apps;
+  auto app_of = [&apps](const std::string& origin) -> admin::App& {
+    admin::App& app = apps[origin];
+    app.set_origin(origin);
+    return app;
+  };
+  for (const Channel& channel : channels_) {
+    if (channel.guard->finished())
+      continue;
+    admin::App& app = app_of(channel.origin);
+    app.set_channels(app.channels() + 1);
+    if (app.permissions().empty()) {
+      for (const std::string& permission : channel.permissions)
+        app.add_permissions(permission);
+    }
+  }
+  service_->DescribeSockets([&app_of](const std::string& origin) {
+    return app_of(origin).add_sockets();
+  });
+  for (auto& [origin, app] : apps) {
+    enforcer_.DescribeRuleFor(origin, &app);
+    const Traffic retired = apps_.retired_traffic_of(origin);
+    admin::Counters* totals = app.mutable_totals();
+    totals->set_datagrams_in(retired.datagrams_in);
+    totals->set_bytes_in(retired.bytes_in);
+    totals->set_datagrams_out(retired.datagrams_out);
+    totals->set_bytes_out(retired.bytes_out);
+    totals->set_kernel_drops(retired.kernel_drops);
+    for (const admin::Socket& socket : app.sockets()) {
+      const admin::Counters& live = socket.counters();
+      totals->set_datagrams_in(totals->datagrams_in() + live.datagrams_in());
+      totals->set_bytes_in(totals->bytes_in() + live.bytes_in());
+      totals->set_datagrams_out(totals->datagrams_out() + live.datagrams_out());
+      totals->set_bytes_out(totals->bytes_out() + live.bytes_out());
+      totals->set_kernel_drops(totals->kernel_drops() + live.kernel_drops());
+      totals->set_held_sends(totals->held_sends() + live.held_sends());
+      totals->set_receive_queue_bytes(totals->receive_queue_bytes() +
+                                      live.receive_queue_bytes());
+    }
+    *state->add_apps() = std::move(app);
+  }
+  enforcer_.refusals().Describe(state);
 }
 
 void NetworkService::Quit() {
@@ -319,6 +341,8 @@ void NetworkService::Run() {
 
   if (control_)
     control_->Close();
+  if (admin_)
+    admin_->Close();
   if (watcher_)
     watcher_->Close();
   for (Channel& channel : channels_) {

@@ -6,13 +6,17 @@
 
 #include <cstdio>
 #include <memory>
+#include <set>
 #include <string>
 #include <thread>
 #include <vector>
 
 #include "absl/status/statusor.h"
+#include "absl/time/clock.h"
+#include "absl/time/time.h"
 #include "common/event_loop.h"
 #include "common/host_contract.h"
+#include "network_service/admin/admin_server.h"
 #include "network_service/app_registry.h"
 #include "network_service/audit_log.h"
 #include "network_service/control_channel.h"
@@ -45,6 +49,8 @@ class NetworkService {
     std::string policy_dir;
     // Where policy refusals go (JSON lines); empty: stderr.
     std::string audit_log;
+    // The read-only admin socket (--admin-socket); empty: none.
+    std::string admin_socket;
     // Also audit what is allowed at open and join (--audit-allows).
     bool audit_allows = false;
     // Enforce no policy at all (never with `policy_dir`).
@@ -80,6 +86,8 @@ class NetworkService {
   // Lets go of the channels whose renderers have gone.
   void ForgetEndedChannels();
   void BeginShutdown();
+  // The admin's view of everything the service holds (AdminServer).
+  void DescribeState(direct_sockets::admin::v1::ServiceState* state);
 
   const Options options_;
   common::EventLoop loop_;
@@ -91,11 +99,15 @@ class NetworkService {
   std::unique_ptr<PolicyWatcher> watcher_;
   std::unique_ptr<grpc::Server> server_;
   std::unique_ptr<ControlChannel> control_;
+  std::unique_ptr<AdminServer> admin_;
+  const absl::Time started_at_ = absl::Now();
   // Each renderer channel's guard, and its datagram pipe (closed when the
   // guard finds the renderer gone).
   struct Channel {
     std::unique_ptr<Http2Guard> guard;
     std::shared_ptr<DatagramPipe> datagram_pipe;
+    std::string origin;  // Who the host said the renderer speaks for.
+    std::set<std::string> permissions;
   };
   std::vector<Channel> channels_;
   std::thread shutdown_thread_;

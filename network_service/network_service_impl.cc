@@ -101,6 +101,13 @@ void NetworkServiceImpl::RecheckPolicy() {
   }
 }
 
+void NetworkServiceImpl::DescribeSockets(
+    absl::FunctionRef<direct_sockets::admin::v1::Socket*(const std::string&)>
+        add) const {
+  for (const auto& [id, host] : socket_table_)
+    host->Describe(id, add(host->origin()));
+}
+
 void NetworkServiceImpl::CloseAll(absl::Status status) {
   closing_all_ = true;
   close_all_status_ = status;

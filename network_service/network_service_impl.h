@@ -5,6 +5,7 @@
 #include <map>
 #include <memory>
 
+#include "absl/functional/function_ref.h"
 #include "absl/status/status.h"
 #include "common/event_loop.h"
 #include "network_service/app_registry.h"
@@ -12,6 +13,7 @@
 #include "network_service/requests/restricted_udp_socket.h"
 #include "network_service/socket/socket_factory.h"
 #include "network_service/udp_socket_stream.h"
+#include "proto/admin.pb.h"
 #include "proto/udp_socket.grpc.pb.h"
 
 namespace network_service {
@@ -41,6 +43,11 @@ class NetworkServiceImpl final
   void CloseAll(absl::Status status);
   // Loop thread: the policy changed; every socket checks itself again.
   void RecheckPolicy();
+  // Loop thread: describes each socket in the one `add(origin)` gives for
+  // its app (the admin's view).
+  void DescribeSockets(
+      absl::FunctionRef<direct_sockets::admin::v1::Socket*(const std::string&)>
+          add) const;
 
   // direct_sockets::v1::NetworkService::CallbackService:
   grpc::ServerBidiReactor<direct_sockets::v1::UDPSocketRequest,

@@ -15,12 +15,37 @@ namespace v1 = ::direct_sockets::v1;
 PolicyEnforcer::PolicyEnforcer(policy::Policy policy, AuditLog* audit_log)
     : policy_(std::move(policy)), audit_log_(audit_log) {}
 
+void PolicyEnforcer::DescribePolicy(
+    direct_sockets::admin::v1::PolicyInForce* policy) const {
+  policy->set_policy_dir(policy_dir_);
+  policy->set_enforced(policy_.has_value());
+  policy->set_loaded_at(AuditLog::TimeText(loaded_at_));
+  if (!policy_)
+    return;
+  policy->set_managed(policy_->managed());
+  for (const std::string& file : policy_->files())
+    policy->add_files(file);
+  policy->set_digest(policy_->digest());
+}
+
+void PolicyEnforcer::DescribeRuleFor(
+    const std::string& origin,
+    direct_sockets::admin::v1::App* app) const {
+  if (!policy_)
+    return;
+  if (const policy::MulticastRule* rule = policy_->RuleFor(origin)) {
+    app->set_multicast_rule(rule->key);
+    app->set_multicast_rule_file(rule->file);
+  }
+}
+
 void PolicyEnforcer::WriteAudit(nlohmann::json line) {
   if (audit_log_ != nullptr)
     audit_log_->Write(std::move(line));
 }
 
 void PolicyEnforcer::AuditPolicyApplied(const std::string& dir) {
+  policy_dir_ = dir;
   if (audit_log_ == nullptr || !audit_log_->to_file())
     return;
   if (!policy_) {
@@ -60,7 +85,11 @@ absl::Status PolicyEnforcer::Refuse(const std::string& origin,
                                     const policy::Decision& decision) {
   const std::string key =
       absl::StrCat(origin, "\n", action, "\n", decision.policy);
-  if (std::optional<uint64_t> folded = audit_limiter_.Admit(key, absl::Now())) {
+  const absl::Time now = absl::Now();
+  std::optional<uint64_t> folded = audit_limiter_.Admit(key, now);
+  refusals_.Add(now, origin, action, target, decision.policy, decision.reason,
+                rechecking_, folded.has_value());
+  if (folded) {
     nlohmann::json line = {{"event", rechecking_ ? "revoked" : "refused"},
                            {"origin", origin},
                            {"action", action},

@@ -9,7 +9,10 @@
 #include <nlohmann/json.hpp>
 
 #include "absl/status/status.h"
+#include "absl/time/clock.h"
+#include "absl/time/time.h"
 #include "common/socket_membership.h"
+#include "network_service/admin/refusal_history.h"
 #include "network_service/audit_log.h"
 #include "network_service/log_limiter.h"
 #include "network_service/send_rate_limiter.h"
@@ -41,7 +44,11 @@ class PolicyEnforcer {
   // may be null for none).
   PolicyEnforcer(policy::Policy policy, AuditLog* audit_log);
 
-  void set_policy(policy::Policy policy) { policy_ = std::move(policy); }
+  // A new policy is in force from now.
+  void set_policy(policy::Policy policy) {
+    policy_ = std::move(policy);
+    loaded_at_ = absl::Now();
+  }
   // Whether allows at open and join are audited too (--audit-allows).
   void set_audit_allows(bool audit_allows) { audit_allows_ = audit_allows; }
   // Between these, refusals are revocations: the service is checking its
@@ -52,7 +59,15 @@ class PolicyEnforcer {
   // Records the policy now in force: {"event":"policy-applied",
   // "policy_dir":DIR,"managed":...,"files":[...],"digest":SHA-256}; an
   // unenforced service (--unsafe-development-mode) says "enforced":false.
+  // Also remembers `dir` for DescribePolicy().
   void AuditPolicyApplied(const std::string& dir);
+
+  // The admin's view: the policy in force, the rule that applies to
+  // `origin` (its key and file; empty: none), and what was refused.
+  void DescribePolicy(direct_sockets::admin::v1::PolicyInForce* policy) const;
+  void DescribeRuleFor(const std::string& origin,
+                       direct_sockets::admin::v1::App* app) const;
+  const RefusalHistory& refusals() const { return refusals_; }
 
   absl::Status CheckOpen(const std::string& origin,
                          const direct_sockets::v1::OpenUDPSocket& open);
@@ -103,6 +118,9 @@ class PolicyEnforcer {
                const policy::Decision& decision);
 
   std::optional<policy::Policy> policy_;
+  std::string policy_dir_;
+  absl::Time loaded_at_ = absl::Now();
+  RefusalHistory refusals_;
   AuditLog* audit_log_ = nullptr;
   bool audit_allows_ = false;
   bool rechecking_ = false;

@@ -194,6 +194,47 @@ add_multicast_interface() {
   ip route add 224.0.0.0/4 dev a0
 }
 
+# --- The admin's view: examples/admin's two apps under one host ------------
+# start_admin_example: runs a host_main (from $bin, else the runfiles root)
+# with examples/admin's receiving and sending app under
+# examples/admin/policy, its audit log at $work/audit.log and its admin
+# socket at $admin ($work/admin/admin.sock), and returns once both apps
+# printed their own view (their lines are in $work/host.out). The host runs
+# where this shell is, with add_multicast_interface's interface, or with
+# $own_netns=1 in a private network namespace of its own (so that the
+# admin's tools stay in this one). Needs $work.
+start_admin_example() {
+  local root=${bin:-$PWD} view
+  admin="$work/admin/admin.sock"
+  cat >"$work/apps.json" <<JSON
+{"apps": [
+  {"origin": "isolated-app://statusreceiver",
+   "command": ["$root/renderer/js/js_renderer", "$PWD/examples/admin/receiver.mjs"]},
+  {"origin": "isolated-app://statussender",
+   "command": ["$root/renderer/js/js_renderer", "$PWD/examples/admin/sender.mjs"]}
+]}
+JSON
+  local host=("$root/host/host_main" --manifest="$work/apps.json"
+              --network-service="$root/network_service/network_service"
+              --policy-dir="$PWD/examples/admin/policy"
+              --audit-log="$work/audit.log" --admin-socket="$admin")
+  if [ "${own_netns:-0}" = 1 ]; then
+    host=(unshare --net bash -c 'source tools/lib.sh; ip link set lo up
+      add_multicast_interface; exec "$@"' admin-example "${host[@]}")
+  else
+    add_multicast_interface
+  fi
+  start host "" "${host[@]}"
+  for view in "sender view" "receiver view"; do
+    grep -q "^$view " "$work/host.out" && continue
+    expect_line host "$view" 20 || {
+      echo "no \"$view\" line; the host printed:" >&2
+      cat "$work/host.out" "$work/host.err" >&2
+      return 1
+    }
+  done
+}
+
 # `dsock run` with the programs Bazel built for a test, from the runfiles
 # root: $dsock_run enforces no policy (tests of the API itself);
 # $dsock_run_managed takes the test's own --policy-dir.

@@ -4,6 +4,7 @@
 #include <utility>
 
 #include "absl/strings/str_cat.h"
+#include "absl/time/clock.h"
 
 namespace network_service {
 
@@ -77,6 +78,7 @@ absl::Status GroupMemberships::Join(const SocketMembership& membership) {
     return joined;
   }
   held_.push_back(membership);
+  joined_at_.push_back(absl::Now());
   return absl::OkStatus();
 }
 
@@ -84,7 +86,10 @@ absl::Status GroupMemberships::Leave(const SocketMembership& membership) {
   absl::Status left = socket_->LeaveGroup(membership);
   if (!left.ok())
     return left;
-  held_.erase(std::find(held_.begin(), held_.end(), membership));
+  const size_t index =
+      std::find(held_.begin(), held_.end(), membership) - held_.begin();
+  held_.erase(held_.begin() + index);
+  joined_at_.erase(joined_at_.begin() + index);
   apps_->ReleaseMembership(origin_);
   return absl::OkStatus();
 }
@@ -102,6 +107,7 @@ void GroupMemberships::ReleaseAll() {
   for (size_t i = 0; i < held_.size(); ++i)
     apps_->ReleaseMembership(origin_);
   held_.clear();
+  joined_at_.clear();
 }
 
 }  // namespace network_service

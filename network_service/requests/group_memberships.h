@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "absl/status/status.h"
+#include "absl/time/time.h"
 #include "common/socket_membership.h"
 #include "network_service/app_registry.h"
 #include "network_service/policy_enforcer.h"
@@ -63,6 +64,10 @@ class GroupMemberships {
   // more.
   void ReleaseAll();
 
+  // What the kernel confirmed, in join order, and when each was joined.
+  const std::vector<common::SocketMembership>& held() const { return held_; }
+  const std::vector<absl::Time>& joined_at() const { return joined_at_; }
+
  private:
   AppRegistry* const apps_;
   PolicyEnforcer* const policy_;
@@ -70,6 +75,7 @@ class GroupMemberships {
   DatagramSocket* socket_ = nullptr;
   uint16_t local_port_ = 0;
   std::vector<common::SocketMembership> held_;
+  std::vector<absl::Time> joined_at_;  // held_[i] joined at joined_at_[i].
 };
 
 }  // namespace network_service

@@ -69,6 +69,8 @@ void ReceiveFlow::OnDatagram(absl::string_view data, const sockaddr* from) {
   // datagrams (UDP GRO); a read's bytes stay bounded (DatagramReader).
   if (closing_)
     return;
+  ++datagrams_;
+  bytes_ += data.size();
   const sockaddr* sender = connected_ ? nullptr : from;
   if (pipe_ != nullptr) {
     if (frame_.empty())

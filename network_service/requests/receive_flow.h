@@ -68,6 +68,10 @@ class ReceiveFlow final : public DatagramSocket::Receiver,
   size_t ReceiveBudget() const override { return credit_; }
   void OnReceiveError(absl::Status error) override;
 
+  // Datagrams and payload bytes read from the kernel (the admin's view).
+  uint64_t datagrams() const { return datagrams_; }
+  uint64_t bytes() const { return bytes_; }
+
  private:
   // Starts or stops the socket's reads as credit and outbox say.
   void Update();
@@ -90,6 +94,8 @@ class ReceiveFlow final : public DatagramSocket::Receiver,
   uint32_t pipe_socket_id_ = 0;
   common::DatagramFrame frame_;
   int gathered_count_ = 0;
+  uint64_t datagrams_ = 0;
+  uint64_t bytes_ = 0;
 };
 
 }  // namespace network_service

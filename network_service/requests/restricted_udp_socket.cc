@@ -8,6 +8,7 @@
 #include "common/log_text.h"
 #include "common/logging.h"
 #include "common/service_status.h"
+#include "network_service/audit_log.h"
 #include "network_service/requests/request_validator.h"
 
 namespace network_service {
@@ -171,29 +172,106 @@ void RestrictedUDPSocket::HandleOpen(uint64_t request_id,
       });
 }
 
+void RestrictedUDPSocket::Describe(
+    uint64_t id,
+    direct_sockets::admin::v1::Socket* socket) const {
+  socket->set_id(id);
+  switch (state_) {
+    case State::kAwaitingOpen:
+    case State::kOpening:
+      socket->set_state("opening");
+      break;
+    case State::kOpen:
+      socket->set_state("open");
+      break;
+    case State::kClosing:
+    case State::kClosed:
+      socket->set_state("closing");
+      break;
+  }
+  socket->set_opened_at(AuditLog::TimeText(created_at_));
+  socket->set_age_seconds(absl::ToDoubleSeconds(absl::Now() - created_at_));
+  direct_sockets::admin::v1::SocketOptions* options = socket->mutable_options();
+  options->set_multicast_ttl(MulticastTtlOf(open_));
+  options->set_multicast_loopback(MulticastLoopbackOf(open_));
+  options->set_allow_address_sharing(open_.multicast_allow_address_sharing());
+  options->set_send_buffer_size(open_.send_buffer_size());
+  options->set_receive_buffer_size(open_.receive_buffer_size());
+  if (state_ != State::kOpen)
+    return;
+  const Addresses addresses = CurrentAddresses();
+  socket->set_local_address(addresses.local_address);
+  socket->set_local_port(addresses.local_port);
+  socket->set_remote_address(addresses.remote_address);
+  socket->set_remote_port(addresses.remote_port);
+  for (size_t i = 0; i < memberships_.held().size(); ++i) {
+    const common::SocketMembership& held = memberships_.held()[i];
+    direct_sockets::admin::v1::Membership* membership =
+        socket->add_memberships();
+    membership->set_group(held.group.ToString());
+    if (held.source)
+      membership->set_source(held.source->ToString());
+    membership->set_since(AuditLog::TimeText(memberships_.joined_at()[i]));
+  }
+  const Traffic traffic = CurrentTraffic();
+  direct_sockets::admin::v1::Counters* counters = socket->mutable_counters();
+  counters->set_datagrams_in(traffic.datagrams_in);
+  counters->set_bytes_in(traffic.bytes_in);
+  counters->set_datagrams_out(traffic.datagrams_out);
+  counters->set_bytes_out(traffic.bytes_out);
+  counters->set_kernel_drops(traffic.kernel_drops);
+  counters->set_held_sends(static_cast<uint32_t>(sends_.held()));
+  counters->set_receive_queue_bytes(
+      socket_->GetKernelQueue().receive_queue_bytes);
+}
+
+RestrictedUDPSocket::Addresses RestrictedUDPSocket::CurrentAddresses() const {
+  Addresses addresses;
+  sockaddr_storage address;
+  const auto* addr = reinterpret_cast<const sockaddr*>(&address);
+  if (socket_->GetLocalAddress(&address).ok()) {
+    addresses.local_address = IpAddress::FromSockaddr(addr).ToString();
+    addresses.local_port = common::SockaddrPort(addr);
+  }
+  if (peer_.has_value()) {
+    if (socket_->GetPeerAddress(&address).ok()) {
+      addresses.remote_address = IpAddress::FromSockaddr(addr).ToString();
+      addresses.remote_port = common::SockaddrPort(addr);
+    } else {
+      // Linux has no peer name for port 0 (ENOTCONN), though the socket is
+      // connected to that address.
+      addresses.remote_address = peer_->ToString();
+    }
+  }
+  return addresses;
+}
+
+Traffic RestrictedUDPSocket::CurrentTraffic() const {
+  Traffic traffic;
+  if (state_ != State::kOpen)
+    return traffic;
+  traffic.datagrams_in = receives_.datagrams();
+  traffic.bytes_in = receives_.bytes();
+  traffic.datagrams_out = sends_.datagrams();
+  traffic.bytes_out = sends_.bytes();
+  traffic.kernel_drops = socket_->GetKernelQueue().drops;
+  return traffic;
+}
+
 void RestrictedUDPSocket::ReplyOpened() {
   state_ = State::kOpen;
   v1::UDPSocketEvent event;
   v1::Opened* opened = event.mutable_opened();
   opened->set_request_id(open_request_id_);
-  sockaddr_storage address;
-  const auto* addr = reinterpret_cast<const sockaddr*>(&address);
-  uint16_t local_port = 0;
-  if (socket_->GetLocalAddress(&address).ok()) {
-    opened->set_local_address(IpAddress::FromSockaddr(addr).ToString());
-    local_port = common::SockaddrPort(addr);
+  const Addresses addresses = CurrentAddresses();
+  const uint16_t local_port = addresses.local_port;
+  if (!addresses.local_address.empty()) {
+    opened->set_local_address(addresses.local_address);
     opened->set_local_port(local_port);
   }
   if (peer_.has_value()) {
-    if (socket_->GetPeerAddress(&address).ok()) {
-      opened->set_remote_address(IpAddress::FromSockaddr(addr).ToString());
-      opened->set_remote_port(common::SockaddrPort(addr));
-    } else {
-      // Linux has no peer name for port 0 (ENOTCONN), though the socket is
-      // connected to that address.
-      opened->set_remote_address(peer_->ToString());
-      opened->set_remote_port(0);
-    }
+    opened->set_remote_address(addresses.remote_address);
+    opened->set_remote_port(addresses.remote_port);
   }
   // Datagrams go on the renderer's pipe when it asks and has one.
   if (open_.receive_on_pipe() && access_.datagram_pipe() != nullptr) {
@@ -371,6 +449,8 @@ void RestrictedUDPSocket::OnRendererGone() {
 void RestrictedUDPSocket::Close(absl::Status status) {
   if (state_ == State::kClosing || state_ == State::kClosed)
     return;
+  // The app's totals keep what this socket moved.
+  apps_->RetireTraffic(access_.origin(), CurrentTraffic());
   state_ = State::kClosing;
   close_status_ = std::move(status);
   opener_.Cancel();  // A lookup in progress never calls back.

@@ -9,6 +9,8 @@
 
 #include "absl/functional/any_invocable.h"
 #include "absl/status/status.h"
+#include "absl/time/clock.h"
+#include "absl/time/time.h"
 #include "common/ip_address.h"
 #include "common/socket_membership.h"
 #include "network_service/app_registry.h"
@@ -22,6 +24,7 @@
 #include "network_service/requests/socket_request_checks.h"
 #include "network_service/socket/datagram_socket.h"
 #include "network_service/socket/socket_factory.h"
+#include "proto/admin.pb.h"
 #include "proto/udp_socket.pb.h"
 
 namespace network_service {
@@ -86,9 +89,24 @@ class RestrictedUDPSocket : private DatagramPipe::RequestSink {
   void RecheckPolicy();
 
   bool is_open() const { return state_ == State::kOpen; }
+  const std::string& origin() const { return access_.origin(); }
+  // The admin's view of this socket (its `id` is the owner's): addresses,
+  // options, age, memberships and counters.
+  void Describe(uint64_t id, direct_sockets::admin::v1::Socket* socket) const;
+  // What the open socket has moved so far (zeros before it opens).
+  Traffic CurrentTraffic() const;
 
  private:
   enum class State { kAwaitingOpen, kOpening, kOpen, kClosing, kClosed };
+  // The open socket's bound address and a connected socket's peer (empty
+  // when the kernel has none).
+  struct Addresses {
+    std::string local_address;
+    uint16_t local_port = 0;
+    std::string remote_address;
+    uint16_t remote_port = 0;
+  };
+  Addresses CurrentAddresses() const;
 
   void HandleOpen(uint64_t request_id,
                   const direct_sockets::v1::OpenUDPSocket& open);
@@ -148,6 +166,7 @@ class RestrictedUDPSocket : private DatagramPipe::RequestSink {
   uint32_t pipe_socket_id_ = 0;
   bool results_on_stream_ = false;
 
+  const absl::Time created_at_ = absl::Now();
   uint64_t open_request_id_ = 0;
   direct_sockets::v1::OpenUDPSocket open_;
   uv_timer_t open_deadline_;  // Armed from construction until the open.

@@ -17,15 +17,6 @@ namespace {
 
 using ::common::IpAddress;
 
-int ReceivedCount(const FakeStream& stream) {
-  int count = 0;
-  for (const v1::UDPSocketEvent& event : stream.events) {
-    if (event.has_received())
-      count += event.received().datagrams_size();
-  }
-  return count;
-}
-
 TEST_F(RestrictedUDPSocketTest, NothingIsReadWithoutCredit) {
   OpenBound();
   EXPECT_FALSE(Kernel().receiving);

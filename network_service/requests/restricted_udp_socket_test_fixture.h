@@ -113,6 +113,16 @@ inline v1::MulticastGroup Group(const std::string& group,
   return request;
 }
 
+// Datagrams the stream's events carried to the renderer.
+inline int ReceivedCount(const FakeStream& stream) {
+  int count = 0;
+  for (const v1::UDPSocketEvent& event : stream.events) {
+    if (event.has_received())
+      count += event.received().datagrams_size();
+  }
+  return count;
+}
+
 class RestrictedUDPSocketTest : public ::testing::Test {
  protected:
   RestrictedUDPSocketTest()

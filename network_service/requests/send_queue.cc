@@ -138,6 +138,9 @@ bool SendQueue::HandOver(Batch* batch) {
       for (int j = i; j < i + run; ++j)
         datagrams.push_back(send.datagrams.datagrams(j).data());
       const size_t handed = socket_->TrySendSegmented(datagrams, to);
+      for (size_t j = 0; j < handed; ++j)
+        bytes_ += datagrams[j].size();
+      datagrams_ += handed;
       if (handed > 0) {
         batch->next += static_cast<int>(handed) - 1;  // The loop adds one.
         continue;
@@ -156,6 +159,8 @@ bool SendQueue::HandOver(Batch* batch) {
                                           ": ", sent.status().message()));
       break;
     }
+    ++datagrams_;
+    bytes_ += data.size();
     if (*sent == DatagramSocket::SendResult::kQueued)
       ++batch->in_flight;
   }
@@ -164,6 +169,13 @@ bool SendQueue::HandOver(Batch* batch) {
   if (batch->in_flight == 0)
     Finish(batch);
   return true;
+}
+
+size_t SendQueue::held() const {
+  size_t held = 0;
+  for (const std::unique_ptr<Batch>& batch : batches_)
+    held += batch->handed_over ? 0 : 1;
+  return held;
 }
 
 void SendQueue::OnDatagramDone(Batch* batch, absl::Status status) {

@@ -74,6 +74,11 @@ class SendQueue {
   void Refuse(uint64_t request_id, bool on_pipe, absl::Status status);
   // Requests not yet answered.
   size_t unfinished() const { return batches_.size(); }
+  // Requests the app's send rate holds back now (not all handed over).
+  size_t held() const;
+  // Datagrams and payload bytes handed to the kernel (the admin's view).
+  uint64_t datagrams() const { return datagrams_; }
+  uint64_t bytes() const { return bytes_; }
   // Stops the rate timer; `closed` runs once, later, from the loop.
   void Close(absl::AnyInvocable<void()> closed);
 
@@ -102,6 +107,8 @@ class SendQueue {
   // Requests not yet finished, in request order; held_ is one of them.
   std::vector<std::unique_ptr<Batch>> batches_;
   Batch* held_ = nullptr;
+  uint64_t datagrams_ = 0;
+  uint64_t bytes_ = 0;
 };
 
 }  // namespace network_service

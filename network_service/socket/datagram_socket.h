@@ -71,6 +71,15 @@ class DatagramSocket {
   virtual absl::Status GetLocalAddress(sockaddr_storage* address) const = 0;
   virtual absl::Status GetPeerAddress(sockaddr_storage* address) const = 0;
 
+  // What the kernel holds of the socket's receive side now, for the admin's
+  // view: packets it dropped (SK_MEMINFO_DROPS: with UDP GRO one packet may
+  // carry up to 64 datagrams) and bytes waiting to be read.
+  struct KernelQueue {
+    uint64_t drops = 0;
+    uint64_t receive_queue_bytes = 0;
+  };
+  virtual KernelQueue GetKernelQueue() const = 0;
+
   // Joins or leaves `membership` on the interface the OS picks
   // (MCAST_{JOIN,LEAVE}_{SOURCE_,}GROUP at the group's IP level).
   // RESOURCE_EXHAUSTED when the kernel holds no more memberships,

@@ -66,6 +66,10 @@ absl::Status FakeDatagramSocket::GetPeerAddress(
   return absl::OkStatus();
 }
 
+DatagramSocket::KernelQueue FakeDatagramSocket::GetKernelQueue() const {
+  return record_->kernel_queue;
+}
+
 absl::Status FakeDatagramSocket::JoinGroup(
     const common::SocketMembership& membership) {
   absl::Status error = std::exchange(next_membership_error, absl::OkStatus());

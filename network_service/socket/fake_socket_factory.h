@@ -36,7 +36,8 @@ struct FakeSocketRecord {
   std::vector<common::SocketMembership> memberships;  // In the kernel.
   std::vector<Sent> sent;  // Handed to the kernel, in order.
   bool receiving = false;
-  bool closed = false;  // Close() called.
+  bool closed = false;                       // Close() called.
+  DatagramSocket::KernelQueue kernel_queue;  // What the kernel would say.
   // Set while the socket exists (the request layer owns it).
   FakeDatagramSocket* live = nullptr;
 };
@@ -73,6 +74,7 @@ class FakeDatagramSocket final : public DatagramSocket {
   absl::Status Connect(const sockaddr* remote, const Options& options) override;
   absl::Status GetLocalAddress(sockaddr_storage* address) const override;
   absl::Status GetPeerAddress(sockaddr_storage* address) const override;
+  KernelQueue GetKernelQueue() const override;
   absl::Status JoinGroup(const common::SocketMembership& membership) override;
   absl::Status LeaveGroup(const common::SocketMembership& membership) override;
   absl::StatusOr<SendResult> Send(absl::string_view data,

@@ -1,5 +1,6 @@
 #include "network_service/socket/uv_datagram_socket.h"
 
+#include <linux/sock_diag.h>
 #include <netinet/in.h>
 #include <netinet/udp.h>
 #include <sys/socket.h>
@@ -161,6 +162,19 @@ absl::Status UvDatagramSocket::GetPeerAddress(sockaddr_storage* address) const {
   const int error =
       uv_udp_getpeername(&udp_, reinterpret_cast<sockaddr*>(address), &length);
   return error == 0 ? absl::OkStatus() : OsError("getpeername", error);
+}
+
+DatagramSocket::KernelQueue UvDatagramSocket::GetKernelQueue() const {
+  KernelQueue queue;
+  uint32_t meminfo[SK_MEMINFO_VARS] = {};
+  socklen_t length = sizeof(meminfo);
+  if (initialized_ && !closing_ &&
+      getsockopt(fd(), SOL_SOCKET, SO_MEMINFO, meminfo, &length) == 0) {
+    if (length > SK_MEMINFO_DROPS * sizeof(uint32_t))
+      queue.drops = meminfo[SK_MEMINFO_DROPS];
+    queue.receive_queue_bytes = meminfo[SK_MEMINFO_RMEM_ALLOC];
+  }
+  return queue;
 }
 
 absl::Status UvDatagramSocket::JoinGroup(

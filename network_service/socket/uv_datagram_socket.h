@@ -36,6 +36,7 @@ class UvDatagramSocket final : public DatagramSocket {
   absl::Status Connect(const sockaddr* remote, const Options& options) override;
   absl::Status GetLocalAddress(sockaddr_storage* address) const override;
   absl::Status GetPeerAddress(sockaddr_storage* address) const override;
+  KernelQueue GetKernelQueue() const override;
   absl::Status JoinGroup(const common::SocketMembership& membership) override;
   absl::Status LeaveGroup(const common::SocketMembership& membership) override;
   absl::StatusOr<SendResult> Send(absl::string_view data,

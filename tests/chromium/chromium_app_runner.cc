@@ -12,11 +12,6 @@
 // `dsock run`'s) in the manifest and as granted Local Network Access
 // permissions. Run it inside a network namespace with a multicast route
 // (tests/chromium/differential_test.sh makes one).
-#include <fcntl.h>
-#include <signal.h>
-#include <sys/wait.h>
-#include <unistd.h>
-
 #include <cstdio>
 #include <cstdlib>
 #include <filesystem>
@@ -31,8 +26,8 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "absl/strings/str_split.h"
-#include "common/child_process.h"
 #include "tests/chromium/cdp_pipe.h"
+#include "tests/chromium/headless_chromium.h"
 #include "tests/chromium/iwa_server.h"
 
 ABSL_FLAG(std::string,
@@ -70,23 +65,6 @@ std::string ArgumentText(const nlohmann::json& argument) {
   return argument.value("description", argument.value("type", "?"));
 }
 
-struct Browser {
-  pid_t pid = -1;
-  std::string profile;
-
-  ~Browser() {
-    if (pid > 0) {
-      // Browser.close asked it to end: wait for that, bounded.
-      if (!common::SignalAndAwaitExit(pid, 0, absl::Seconds(5)))
-        kill(-pid, SIGKILL);
-      kill(-pid, SIGKILL);  // What the browser left in its group.
-      waitpid(pid, nullptr, 0);
-    }
-    if (!profile.empty())
-      std::filesystem::remove_all(profile);
-  }
-};
-
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -111,52 +89,12 @@ int main(int argc, char** argv) {
     return kRunnerError;
   }
 
-  Browser browser;
-  const char* tmp = std::getenv("TEST_TMPDIR");
-  std::string pattern =
-      absl::StrCat(tmp != nullptr ? tmp : "/tmp", "/dsock-chromium.XXXXXX");
-  if (mkdtemp(pattern.data()) == nullptr) {
-    std::perror("mkdtemp");
-    return kRunnerError;
-  }
-  browser.profile = pattern;
-  int commands[2], answers[2];
-  if (pipe2(commands, O_CLOEXEC) != 0 || pipe2(answers, O_CLOEXEC) != 0)
-    return kRunnerError;
-  browser.pid = fork();
-  if (browser.pid == 0) {
-    setpgid(0, 0);
-    // The browser reads commands on fd 3 and writes answers on fd 4.
-    dup2(commands[0], 3);
-    dup2(answers[1], 4);
-    const int log = open((browser.profile + "/chromium.log").c_str(),
-                         O_WRONLY | O_CREAT | O_TRUNC, 0600);
-    dup2(log, STDERR_FILENO);
-    dup2(log, STDOUT_FILENO);
-    // Installing a web app writes .desktop files and icons under $HOME.
-    for (const char* name : {"HOME", "XDG_CONFIG_HOME", "XDG_DATA_HOME",
-                             "XDG_CACHE_HOME", "XDG_RUNTIME_DIR"}) {
-      setenv(name, (browser.profile + "/" + name).c_str(), 1);
-    }
-    const std::string chromium = absl::GetFlag(FLAGS_chromium);
-    const std::string profile_flag = "--user-data-dir=" + browser.profile;
-    execl(chromium.c_str(), chromium.c_str(), "--headless=new", "--no-sandbox",
-          "--remote-debugging-pipe", profile_flag.c_str(), "--no-first-run",
-          "--disable-gpu", "--disable-dev-shm-usage",
-          "--enable-features=IsolatedWebApps,IsolatedWebAppDevMode,"
-          "SourceSpecificMulticastInDirectSockets",
-          nullptr);
-    _exit(127);
-  }
-  close(commands[0]);
-  close(answers[1]);
-
   std::vector<std::string> console;
   std::string session;
   // The app page's default execution context, once it exists: evaluating
   // before it does fails ("Cannot find default execution context").
   std::optional<int64_t> app_context;
-  tests::CdpPipe cdp(commands[1], answers[0], [&](const nlohmann::json& event) {
+  auto on_event = [&](const nlohmann::json& event) {
     if (event.value("sessionId", "") != session)
       return;
     const std::string method = event.value("method", "");
@@ -180,12 +118,23 @@ int main(int argc, char** argv) {
       parts.push_back(ArgumentText(argument));
     std::printf("%s\n", absl::StrJoin(parts, " ").c_str());
     std::fflush(stdout);
-  });
+  };
+  absl::StatusOr<std::unique_ptr<tests::HeadlessChromium>> browser =
+      tests::HeadlessChromium::Start(
+          absl::GetFlag(FLAGS_chromium),
+          {"--enable-features=IsolatedWebApps,IsolatedWebAppDevMode,"
+           "SourceSpecificMulticastInDirectSockets"},
+          on_event);
+  if (!browser.ok()) {
+    std::fprintf(stderr, "chromium_app_runner: %s\n",
+                 browser.status().ToString().c_str());
+    return kRunnerError;
+  }
+  tests::CdpPipe& cdp = (*browser)->cdp();
   const absl::Duration step = absl::Seconds(20);
   auto fail = [&](const absl::Status& status) {
     std::fprintf(stderr, "chromium_app_runner: %s (browser log: %s)\n",
-                 status.ToString().c_str(),
-                 (browser.profile + "/chromium.log").c_str());
+                 status.ToString().c_str(), (*browser)->log_path().c_str());
     return kRunnerError;
   };
   const std::string manifest_id = origin + "/";
@@ -255,7 +204,6 @@ int main(int argc, char** argv) {
       session, absl::Seconds(absl::GetFlag(FLAGS_timeout_s)));
   if (!evaluated.ok())
     return fail(evaluated.status());
-  (void)cdp.Call("Browser.close", nlohmann::json::object(), "", step);
   if (evaluated->contains("exceptionDetails")) {
     const nlohmann::json& details = (*evaluated)["exceptionDetails"];
     std::string text = details.contains("exception")

@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include <cerrno>
+#include <chrono>
 #include <cstdio>
 #include <fstream>
 #include <memory>
@@ -25,6 +26,7 @@
 #include "common/event_loop.h"
 #include "common/ip_address.h"
 #include "host/host.h"
+#include "proto/admin.grpc.pb.h"
 #include "tests/hostile/policy_host.h"
 #include "tests/hostile/raw_renderer.h"
 #include "tests/kernel_multicast_state.h"
@@ -831,6 +833,37 @@ TEST_F(HostileRendererTest, RefusedOpensLeaveTheServiceWhole) {
       absl::Seconds(5), absl::Milliseconds(10)))
       << OpenFdCountOf(host_->network_service_pid()) << " descriptors, "
       << fds_before << " before";
+}
+
+// The admin interface answers on the admin socket alone: asked on a
+// renderer's own channel it is a service the channel does not have.
+TEST_F(HostileRendererTest, TheAdminInterfaceIsNotOnARenderersChannel) {
+  namespace admin = ::direct_sockets::admin::v1;
+  RawRenderer* renderer = Renderer(kSender);
+  auto socket = renderer->NewSocket();
+  ASSERT_TRUE(socket->Open(BoundOpen("0.0.0.0", 5004)));
+  auto GetState = [](const std::shared_ptr<grpc::Channel>& channel,
+                     admin::ServiceState* state) {
+    grpc::ClientContext context;
+    context.set_deadline(std::chrono::system_clock::now() +
+                         std::chrono::seconds(10));
+    return admin::Admin::NewStub(channel)->GetState(
+        &context, admin::GetStateRequest(), state);
+  };
+  admin::ServiceState state;
+  grpc::Status status = GetState(renderer->channel(), &state);
+  EXPECT_EQ(status.error_code(), grpc::StatusCode::UNIMPLEMENTED)
+      << status.error_message();
+  EXPECT_EQ(state.apps_size(), 0);
+
+  status = GetState(grpc::CreateChannel("unix:" + policy_host_->admin_socket(),
+                                        grpc::InsecureChannelCredentials()),
+                    &state);
+  ASSERT_TRUE(status.ok()) << status.error_message();
+  ASSERT_EQ(state.apps_size(), 1);
+  EXPECT_EQ(state.apps(0).origin(), kSender);
+  ASSERT_EQ(state.apps(0).sockets_size(), 1);
+  EXPECT_EQ(state.apps(0).sockets(0).local_port(), 5004u);
 }
 
 }  // namespace

@@ -22,7 +22,9 @@ PolicyHost::PolicyHost(common::EventLoop* loop, const std::string& policy_json)
 PolicyHost::~PolicyHost() {
   host_.reset();
   if (!dir_.empty())
-    std::system(("rm -rf " + dir_ + " " + dir_ + ".audit.log").c_str());
+    std::system(
+        ("rm -rf " + dir_ + " " + dir_ + ".audit.log " + dir_ + ".admin")
+            .c_str());
 }
 
 absl::Status PolicyHost::Start() {
@@ -32,6 +34,7 @@ absl::Status PolicyHost::Start() {
   options.network_service_path = RunfilePath("network_service/network_service");
   options.policy_dir = dir_;
   options.audit_log = dir_ + ".audit.log";
+  options.admin_socket = admin_socket();
   host_ = std::make_unique<host::Host>(loop_, options);
   return host_->StartNetworkService();
 }

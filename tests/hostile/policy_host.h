@@ -11,8 +11,9 @@
 namespace tests {
 
 // A real host and network service enforcing one policy file, in a private
-// temporary directory (removed with this object), with its audit log beside
-// it. The attacks of this folder run against it. Test thread only.
+// temporary directory (removed with this object), with its audit log and
+// admin socket beside it. The attacks of this folder run against it. Test
+// thread only.
 class PolicyHost {
  public:
   // `policy_json` is the only policy file; empty: none (an unmanaged
@@ -28,6 +29,8 @@ class PolicyHost {
   host::Host& host() { return *host_; }
   const std::string& policy_dir() const { return dir_; }
   std::string AuditLog() const;
+  // The service's admin socket.
+  std::string admin_socket() const { return dir_ + ".admin/admin.sock"; }
 
  private:
   common::EventLoop* const loop_;

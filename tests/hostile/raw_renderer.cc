@@ -17,8 +17,8 @@ namespace v1 = ::direct_sockets::v1;
 
 RawRenderer::RawRenderer(int fd) {
   fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) | O_NONBLOCK);
-  stub_ = v1::NetworkService::NewStub(
-      grpc::CreateInsecureChannelFromFd("hostile", fd));
+  channel_ = grpc::CreateInsecureChannelFromFd("hostile", fd);
+  stub_ = v1::NetworkService::NewStub(channel_);
 }
 
 std::unique_ptr<RawRenderer::RawSocket> RawRenderer::NewSocket() {

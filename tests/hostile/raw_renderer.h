@@ -62,8 +62,11 @@ class RawRenderer {
 
   std::unique_ptr<RawSocket> NewSocket();
   direct_sockets::v1::NetworkService::Stub* stub() { return stub_.get(); }
+  // The channel itself, for calls a renderer's library never makes.
+  const std::shared_ptr<grpc::Channel>& channel() const { return channel_; }
 
  private:
+  std::shared_ptr<grpc::Channel> channel_;
   std::unique_ptr<direct_sockets::v1::NetworkService::Stub> stub_;
 };
 

@@ -11,6 +11,8 @@
 //              --port P   (or --send G, or --open)
 //   dsock run [--policy-dir DIR] [--origin isolated-app://ID]
 //             [--permissions LIST] APP.mjs
+//   dsock status [--json] [--watch] [--admin-socket PATH]
+//   dsock admin serve [--listen 127.0.0.1:PORT] [--admin-socket PATH]
 //   dsock SUBCOMMAND --help
 //
 // It finds the network service as every renderer does: the channel its host
@@ -26,10 +28,12 @@
 
 #include "absl/status/status.h"
 #include "renderer/sandbox.h"
+#include "tools/dsock/admin_command.h"
 #include "tools/dsock/command_status.h"
 #include "tools/dsock/policy_commands.h"
 #include "tools/dsock/run_command.h"
 #include "tools/dsock/socket_commands.h"
+#include "tools/dsock/status_command.h"
 
 namespace {
 
@@ -92,6 +96,8 @@ struct CommandLine {
   dsock::ExplainOptions explain;
   std::string validate_dir;
   dsock::RunOptions run;
+  dsock::StatusOptions status;
+  dsock::AdminServeOptions admin_serve;
   std::string run_permissions =
       "direct-sockets,direct-sockets-multicast,local-network,"
       "loopback-network";
@@ -101,6 +107,9 @@ struct CommandLine {
   CLI::App* validate_command;
   CLI::App* explain_command;
   CLI::App* run_command;
+  CLI::App* status_command;
+  CLI::App* admin_command;
+  CLI::App* serve_command;
   CLI::Option* run_policy_dir;
 
   CommandLine() {
@@ -214,8 +223,64 @@ struct CommandLine {
     run_command->add_option(
         "--renderer", run.renderer_path,
         "The js_renderer program (default: the one built next to dsock).");
+    run_command->add_option(
+        "--admin-socket", run.admin_socket,
+        "Give the network service a read-only admin socket here (`dsock "
+        "status`, docs/admin.md).");
     run_command->add_option("APP", run.app_path, "The app (an ES module).")
         ->required();
+
+    status_command = app.add_subcommand(
+        "status",
+        "dsock status [--json] [--watch [--interval-ms T]] [--count N] "
+        "[--admin-socket PATH]\n"
+        "What the network service holds and did, from its admin socket (as "
+        "root): apps and their policy rule, sockets (addresses, options, "
+        "age, datagrams and bytes in and out, kernel drops, held sends), "
+        "memberships, the latest refusals, the policy in force. "
+        "docs/admin.md.");
+    status_command
+        ->add_option("--admin-socket", status.admin_socket,
+                     "The service's admin socket (its --admin-socket).")
+        ->capture_default_str();
+    status_command->add_flag("--json", status.json,
+                             "One JSON object a snapshot, on one line "
+                             "(proto/admin.proto's fields).");
+    status_command->add_flag("--watch", status.watch,
+                             "Print a snapshot every --interval-ms until "
+                             "interrupted, with rates.");
+    status_command
+        ->add_option("--interval-ms", status.interval_ms,
+                     "Time between snapshots with --watch.")
+        ->capture_default_str();
+    status_command->add_option(
+        "--count", status.count,
+        "Stop after this many snapshots (default: 1; with --watch, none).");
+
+    admin_command = app.add_subcommand(
+        "admin", "The admin's live page and metrics (docs/admin.md).");
+    admin_command->require_subcommand(1);
+    serve_command = admin_command->add_subcommand(
+        "serve",
+        "dsock admin serve [--listen 127.0.0.1:PORT] [--admin-socket PATH] "
+        "[--token-file FILE]\n"
+        "Serves, on loopback only, a live page of what the network service "
+        "holds and did (as dsock status, updating itself) and /metrics in "
+        "the Prometheus text format. Read-only; every request needs the "
+        "token printed at start. Run as root; Ctrl-C stops.");
+    serve_command
+        ->add_option("--listen", admin_serve.listen,
+                     "Loopback address and port to serve on (port 0: any "
+                     "free one).")
+        ->capture_default_str();
+    serve_command
+        ->add_option("--admin-socket", admin_serve.admin_socket,
+                     "The service's admin socket (its --admin-socket).")
+        ->capture_default_str();
+    serve_command->add_option(
+        "--token-file", admin_serve.token_file,
+        "Use the token in this file (keep it 0600), e.g. for Prometheus' "
+        "credentials_file; default: a new random token each start.");
   }
 
   template <typename Options>
@@ -241,8 +306,11 @@ struct CommandLine {
   std::string Chosen() const {
     for (const CLI::App* command :
          {send_command, recv_command, validate_command, explain_command,
-          run_command, policy_command}) {
+          run_command, status_command, serve_command, policy_command,
+          admin_command}) {
       if (command->parsed()) {
+        if (command == serve_command)
+          return "admin serve";
         return command == validate_command || command == explain_command
                    ? "policy " + command->get_name()
                    : command->get_name();
@@ -256,6 +324,10 @@ struct CommandLine {
       return dsock::Send(send);
     if (recv_command->parsed())
       return dsock::Recv(recv);
+    if (status_command->parsed())
+      return dsock::Status(status);
+    if (serve_command->parsed())
+      return dsock::AdminServe(admin_serve);
     if (validate_command->parsed())
       return dsock::ValidatePolicy(validate_dir);
     if (explain_command->parsed())
@@ -277,6 +349,9 @@ void PrintUsage(FILE* out) {
                "[--source S] | --send G | --open) --port P\n"
                "  dsock run [--policy-dir DIR | --unsafe-development-mode] "
                "[--origin ID] [--permissions LIST] APP.mjs\n"
+               "  dsock status [--json] [--watch] [--admin-socket PATH]\n"
+               "  dsock admin serve [--listen 127.0.0.1:PORT] "
+               "[--admin-socket PATH]\n"
                "Run dsock SUBCOMMAND --help for its options.\n");
 }
 
@@ -298,7 +373,8 @@ int main(int argc, char** argv) {
     PrintUsage(stdout);
     return dsock::kOk;
   }
-  if (name != "send" && name != "recv" && name != "policy" && name != "run") {
+  if (name != "send" && name != "recv" && name != "policy" && name != "run" &&
+      name != "status" && name != "admin") {
     std::fprintf(stderr, "dsock: unknown subcommand \"%s\"\n", name.c_str());
     PrintUsage(stderr);
     return dsock::kUsage;

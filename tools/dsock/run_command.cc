@@ -76,6 +76,7 @@ int RunApp(const RunOptions& options) {
   host_options.network_service_path = options.network_service_path;
   host_options.policy_dir = options.policy_dir;
   host_options.unsafe_development_mode = options.unsafe_development_mode;
+  host_options.admin_socket = options.admin_socket;
   host::Host host(&loop, host_options);
   // The service's "ready" line is not the app's output.
   const int null_fd = open("/dev/null", O_WRONLY | O_CLOEXEC);

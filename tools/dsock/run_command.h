@@ -19,6 +19,7 @@ struct RunOptions {
   bool unsafe_development_mode = false;  // No policy enforced at all.
   std::string network_service_path;
   std::string renderer_path;
+  std::string admin_socket;  // The service's --admin-socket; empty: none.
 };
 
 // Runs the app to its end. Returns 0 when it finished, 1 when it threw or
