@@ -16,13 +16,14 @@ FdWatch::FdWatch(uv_loop_t* loop, int fd, int events, EventHandler on_event)
     : state_(new State{{}, fd, std::move(on_event)}) {
   uv_poll_init(loop, &state_->poll, fd);
   state_->poll.data = state_;
-  uv_poll_start(&state_->poll, events,
-                [](uv_poll_t* handle, int status, int ready) {
-                  auto* state = static_cast<State*>(handle->data);
-                  if (state->on_event)
-                    state->on_event(status, ready);
-                });
+  uv_poll_start(&state_->poll, events, &FdWatch::OnPoll);
   uv_unref(reinterpret_cast<uv_handle_t*>(&state_->poll));
+}
+
+void FdWatch::OnPoll(uv_poll_t* handle, int status, int ready) {
+  auto* state = static_cast<State*>(handle->data);
+  if (state->on_event)
+    state->on_event(status, ready);
 }
 
 FdWatch::~FdWatch() {
@@ -36,6 +37,11 @@ int FdWatch::fd() const {
 void FdWatch::Stop() {
   if (state_ != nullptr)
     uv_poll_stop(&state_->poll);
+}
+
+void FdWatch::Resume(int events) {
+  if (state_ != nullptr)
+    uv_poll_start(&state_->poll, events, &FdWatch::OnPoll);
 }
 
 void FdWatch::Abandon() {

@@ -32,6 +32,8 @@ class FdWatch {
   void Close();
   // Stops the events and keeps the descriptor until Close().
   void Stop();
+  // After Stop(): watches for `events` again, with the same handler.
+  void Resume(int events);
   // Drops the handler without touching libuv, for an owner that is going
   // away off its loop (a bug it reports): the handle and the descriptor
   // are left to the process's end.
@@ -39,6 +41,7 @@ class FdWatch {
 
  private:
   struct State;
+  static void OnPoll(uv_poll_t* handle, int status, int ready);
   State* state_;  // Freed by the handle's close callback.
 };
 

@@ -367,9 +367,13 @@ void NetworkService::Run() {
 }
 
 NetworkService::~NetworkService() {
-  if (!ran_ && watcher_ != nullptr) {
-    // Start() failed after the watcher began: its handles go with the loop.
-    watcher_->Close();
+  if (!ran_ && (watcher_ != nullptr || admin_ != nullptr)) {
+    // Never run (or Start() failed after these began): their handles go
+    // with the loop.
+    if (watcher_)
+      watcher_->Close();
+    if (admin_)
+      admin_->Close();
     uv_run(loop_.uv_loop(), UV_RUN_NOWAIT);
   }
 }

@@ -62,6 +62,9 @@ absl::StatusOr<std::unique_ptr<AdminServer>> AdminServer::Start(
         absl::StrCat("cannot listen on --admin-socket ", path, ": ", why));
   }
   AdminServer* self = server.get();
+  uv_timer_init(loop->uv_loop(), &server->accept_pause_);
+  server->accept_pause_.data = self;
+  uv_unref(reinterpret_cast<uv_handle_t*>(&server->accept_pause_));
   server->listening_ = std::make_unique<common::FdWatch>(
       loop->uv_loop(), fd, UV_READABLE, [self](int status, int) {
         if (status >= 0)
@@ -78,8 +81,13 @@ void AdminServer::Accept() {
   for (;;) {
     const int client = accept4(listening_->fd(), nullptr, nullptr,
                                SOCK_CLOEXEC | SOCK_NONBLOCK);
-    if (client < 0)
-      return;  // EAGAIN: none left; else the next readiness tries again.
+    if (client < 0) {
+      if (errno != EAGAIN && errno != EWOULDBLOCK && errno != EINTR &&
+          errno != ECONNABORTED) {
+        PauseAccepting();
+      }
+      return;
+    }
     ucred peer = {};
     socklen_t length = sizeof(peer);
     if (getsockopt(client, SOL_SOCKET, SO_PEERCRED, &peer, &length) != 0 ||
@@ -111,9 +119,23 @@ grpc::ServerUnaryReactor* AdminServer::GetState(
   return reactor;
 }
 
+void AdminServer::PauseAccepting() {
+  ++accept_pauses_;
+  LOG(WARNING) << "admin socket: cannot accept (" << std::strerror(errno)
+               << "); trying again in " << kAcceptPauseMs << " ms";
+  listening_->Stop();
+  uv_timer_start(
+      &accept_pause_,
+      [](uv_timer_t* timer) {
+        static_cast<AdminServer*>(timer->data)->listening_->Resume(UV_READABLE);
+      },
+      kAcceptPauseMs, 0);
+}
+
 void AdminServer::Close() {
   if (listening_ == nullptr)
     return;
+  uv_close(reinterpret_cast<uv_handle_t*>(&accept_pause_), nullptr);
   listening_->Close();
   listening_.reset();
   unlink(path_.c_str());

@@ -48,6 +48,8 @@ class AdminServer final
   // Whether a client with `uid` may read the state: root, or the user the
   // service runs as.
   static bool MayConnect(uid_t uid);
+  // Loop thread: how often accepting had to pause (PauseAccepting).
+  size_t accept_pauses() const { return accept_pauses_; }
 
   // direct_sockets::admin::v1::Admin::CallbackService:
   grpc::ServerUnaryReactor* GetState(
@@ -59,12 +61,18 @@ class AdminServer final
   AdminServer(common::EventLoop* loop, std::string path, Describe describe);
   // Loop thread: a client is waiting on the listening socket.
   void Accept();
+  // Out of descriptors or memory, the listening socket stays readable:
+  // stop watching it for kAcceptPauseMs rather than spin the loop.
+  static constexpr uint64_t kAcceptPauseMs = 1000;
+  void PauseAccepting();
 
   common::EventLoop* const loop_;
   const std::string path_;
   Describe describe_;  // Loop thread.
   std::unique_ptr<grpc::Server> server_;
   std::unique_ptr<common::FdWatch> listening_;
+  uv_timer_t accept_pause_;  // Initialized while listening_ exists.
+  size_t accept_pauses_ = 0;
 };
 
 }  // namespace network_service
