@@ -250,24 +250,23 @@ void NetworkService::DescribeState(
   });
   for (auto& [origin, app] : apps) {
     enforcer_.DescribeRuleFor(origin, &app);
-    const Traffic retired = apps_.retired_traffic_of(origin);
+    // Closed sockets' traffic and the open ones'.
+    Traffic traffic = apps_.retired_traffic_of(origin);
     admin::Counters* totals = app.mutable_totals();
-    totals->set_datagrams_in(retired.datagrams_in);
-    totals->set_bytes_in(retired.bytes_in);
-    totals->set_datagrams_out(retired.datagrams_out);
-    totals->set_bytes_out(retired.bytes_out);
-    totals->set_kernel_drops(retired.kernel_drops);
     for (const admin::Socket& socket : app.sockets()) {
       const admin::Counters& live = socket.counters();
-      totals->set_datagrams_in(totals->datagrams_in() + live.datagrams_in());
-      totals->set_bytes_in(totals->bytes_in() + live.bytes_in());
-      totals->set_datagrams_out(totals->datagrams_out() + live.datagrams_out());
-      totals->set_bytes_out(totals->bytes_out() + live.bytes_out());
-      totals->set_kernel_drops(totals->kernel_drops() + live.kernel_drops());
+      traffic +=
+          Traffic{live.datagrams_in(), live.bytes_in(), live.datagrams_out(),
+                  live.bytes_out(), live.kernel_drops()};
       totals->set_held_sends(totals->held_sends() + live.held_sends());
       totals->set_receive_queue_bytes(totals->receive_queue_bytes() +
                                       live.receive_queue_bytes());
     }
+    totals->set_datagrams_in(traffic.datagrams_in);
+    totals->set_bytes_in(traffic.bytes_in);
+    totals->set_datagrams_out(traffic.datagrams_out);
+    totals->set_bytes_out(traffic.bytes_out);
+    totals->set_kernel_drops(traffic.kernel_drops);
     *state->add_apps() = std::move(app);
   }
   enforcer_.refusals().Describe(state);
